@@ -1,0 +1,31 @@
+"""Word aligners behind one interface (see :class:`core.aligners.base.Aligner`)."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .base import Aligner, align_pair
+from .eflomal_aligner import EflomalAligner
+from .symmetrize import SYMMETRIZATIONS, symmetrize
+
+_FACTORIES: dict[str, Callable[..., Aligner]] = {
+    "eflomal": EflomalAligner,
+}
+
+
+def register_aligner(name: str, factory: Callable[..., Aligner]) -> None:
+    """Make an aligner available by name to the pipeline, the command line and the app."""
+    _FACTORIES[name] = factory
+
+
+def aligner_names() -> list[str]:
+    return sorted(_FACTORIES)
+
+
+def make_aligner(name: str, **options: Any) -> Aligner:
+    """Build the aligner called ``name`` with its options."""
+    if name not in _FACTORIES:
+        raise ValueError(f"unknown aligner {name!r}; choose one of {', '.join(aligner_names())}")
+    return _FACTORIES[name](**options)
+
+
+__all__ = ["Aligner", "EflomalAligner", "SYMMETRIZATIONS", "align_pair", "aligner_names", "make_aligner", "register_aligner", "symmetrize"]

@@ -1,0 +1,219 @@
+"""Reading and writing corpora: CoNLL, tokenised text, Pharaoh alignments.
+
+Every reader stops at the first problem with a :class:`CorpusError` naming the file,
+the line and what is wrong.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .datamodel import Alignment, Sentence, SentencePair
+from .errors import CorpusError
+from .tags import TagError, detect_scheme, spans_to_iob2, split_tag, tags_to_spans
+
+PathLike = str | os.PathLike
+
+
+def read_lines(path: PathLike) -> list[str]:
+    """The file's lines without line endings; non-UTF-8 and empty files are errors."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CorpusError(path, None, "no such file") from None
+    except IsADirectoryError:
+        raise CorpusError(path, None, "is a directory, not a file") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise CorpusError(path, line, f"not valid UTF-8 (byte 0x{data[err.start]:02x}); save the file as UTF-8") from None
+    if not text.strip():
+        raise CorpusError(path, None, "the file is empty")
+    return text.splitlines()
+
+
+def _is_comment(line: str) -> bool:
+    if line.startswith("-DOCSTART-"):
+        return True
+    if not line.startswith("#"):
+        return False
+    columns = line.split("\t") if "\t" in line else line.split()
+    if len(columns) < 2:
+        return True
+    try:
+        split_tag(columns[-1])
+    except TagError:
+        return True
+    return False
+
+
+def _columns(line: str) -> list[str]:
+    return line.split("\t") if "\t" in line else line.split()
+
+
+def read_conll(path: PathLike, scheme: str = "auto", require_tags: bool = True) -> list[Sentence]:
+    """Sentences of a CoNLL file (token first column, tag last column).
+
+    IOB1, IOB2 and BIOES are recognised (``scheme="auto"``) and turned into spans.
+    ``-DOCSTART-`` and comment lines are skipped. With ``require_tags=False`` a
+    one-column file (tokens only) is accepted too.
+    """
+    lines = read_lines(path)
+    sentences: list[tuple[list[str], list[str], list[int]]] = []
+    tokens: list[str] = []
+    tags: list[str] = []
+    numbers: list[int] = []
+    n_columns = None
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip("\r\n")
+        if not line.strip():
+            if tokens:
+                sentences.append((tokens, tags, numbers))
+                tokens, tags, numbers = [], [], []
+            continue
+        if _is_comment(line):
+            continue
+        columns = _columns(line)
+        if n_columns is None:
+            n_columns = len(columns)
+            if require_tags and n_columns < 2:
+                raise CorpusError(path, number, "expected a token and a tag separated by a tab, found one column")
+        if len(columns) != n_columns:
+            raise CorpusError(path, number, f"expected {n_columns} columns like the first token line, found {len(columns)}: {line!r}")
+        tokens.append(columns[0])
+        numbers.append(number)
+        if n_columns > 1:
+            tag = columns[-1]
+            try:
+                split_tag(tag)
+            except TagError as err:
+                raise CorpusError(path, number, str(err)) from None
+            tags.append(tag)
+    if tokens:
+        sentences.append((tokens, tags, numbers))
+    if not sentences:
+        raise CorpusError(path, None, "no sentences found")
+    if n_columns == 1:
+        return [Sentence(tuple(toks)) for toks, _, _ in sentences]
+    if scheme == "auto":
+        all_tags = [tag for _, sentence_tags, _ in sentences for tag in sentence_tags]
+        scheme = detect_scheme(all_tags)
+    result = []
+    for toks, sentence_tags, sentence_numbers in sentences:
+        try:
+            spans = tags_to_spans(sentence_tags, scheme)
+        except TagError as err:
+            raise CorpusError(path, sentence_numbers[err.index], str(err)) from None
+        result.append(Sentence(tuple(toks), tuple(spans)))
+    return result
+
+
+def read_text(path: PathLike) -> list[Sentence]:
+    """Tokenised text: one sentence a line, tokens separated by white space."""
+    result = []
+    for number, line in enumerate(read_lines(path), start=1):
+        tokens = line.split()
+        if not tokens:
+            raise CorpusError(path, number, "empty line: tokenised text needs one sentence on every line")
+        result.append(Sentence(tuple(tokens)))
+    return result
+
+
+def looks_like_conll(path: PathLike) -> bool:
+    """True for CoNLL (tab-separated columns, or one token a line between blank lines)."""
+    lines = read_lines(path)
+    if any("\t" in line for line in lines):
+        return True
+    non_blank = [line for line in lines if line.strip()]
+    blank = len(lines) - len(non_blank)
+    single = sum(1 for line in non_blank if len(line.split()) == 1)
+    return blank > 0 and single == len(non_blank)
+
+
+def read_sentences(path: PathLike) -> list[Sentence]:
+    """CoNLL (tags optional, kept as spans when present) or tokenised text, whichever the file is."""
+    if looks_like_conll(path):
+        return read_conll(path, require_tags=False)
+    return read_text(path)
+
+
+def read_parallel(source: PathLike, target: PathLike) -> list[SentencePair]:
+    """Source CoNLL with entities and its target (CoNLL with or without gold, or text)."""
+    sources = read_conll(source)
+    targets = read_sentences(target)
+    if len(sources) != len(targets):
+        raise CorpusError(target, None, f"has {len(targets)} sentences but {source} has {len(sources)}; sentence k of one must translate sentence k of the other")
+    return [SentencePair(s, t) for s, t in zip(sources, targets)]
+
+
+
+def _atomic_write(path: PathLike, text: str) -> None:
+    """Write via a temporary file and rename, so a crash never leaves half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def format_conll(sentences: Iterable[Sentence]) -> str:
+    """CoNLL text, IOB2, ``token<TAB>tag``, a blank line after each sentence."""
+    blocks = []
+    for sentence in sentences:
+        tags = spans_to_iob2(sentence.spans, len(sentence))
+        blocks.append("".join(f"{token}\t{tag}\n" for token, tag in zip(sentence.tokens, tags)))
+    return "\n".join(blocks) + ("\n" if blocks else "")
+
+
+def write_conll(path: PathLike, sentences: Iterable[Sentence]) -> None:
+    _atomic_write(path, format_conll(sentences))
+
+
+def write_text(path: PathLike, sentences: Iterable[Sentence]) -> None:
+    _atomic_write(path, "".join(" ".join(s.tokens) + "\n" for s in sentences))
+
+
+def read_pharaoh(path: PathLike, pairs: Sequence[SentencePair] | None = None) -> list[Alignment]:
+    """Alignments, one sentence pair a line of ``i-j`` links (0-based, source first).
+
+    With ``pairs`` the line count and every index are checked against the corpus.
+    An empty line is a sentence pair with no links.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise CorpusError(path, None, "no such file") from None
+    except UnicodeDecodeError as err:
+        raise CorpusError(path, None, f"not valid UTF-8: {err.reason}") from None
+    lines = raw.splitlines()
+    if pairs is not None and len(lines) != len(pairs):
+        raise CorpusError(path, None, f"has {len(lines)} lines but the corpus has {len(pairs)} sentence pairs")
+    result = []
+    for number, line in enumerate(lines, start=1):
+        links = []
+        for item in line.split():
+            i, sep, j = item.partition("-")
+            if not sep or not i.isdigit() or not j.isdigit():
+                raise CorpusError(path, number, f"{item!r} is not a link; expected source-target indices like 3-4")
+            links.append((int(i), int(j)))
+        if pairs is not None:
+            pair = pairs[number - 1]
+            for i, j in links:
+                if i >= len(pair.source) or j >= len(pair.target):
+                    raise CorpusError(path, number, f"link {i}-{j} is outside the sentence pair ({len(pair.source)} source and {len(pair.target)} target tokens)")
+        result.append(Alignment.from_pairs(links))
+    return result
+
+
+def write_pharaoh(path: PathLike, alignments: Iterable[Alignment]) -> None:
+    _atomic_write(path, "".join(alignment.to_pharaoh() + "\n" for alignment in alignments))

@@ -1,0 +1,25 @@
+"""Errors a user can act on: each names the file, the line and what is wrong."""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class LabelBridgeError(Exception):
+    """Base class for errors shown to users as one clear sentence (no traceback)."""
+
+
+class CorpusError(LabelBridgeError):
+    """Bad input in a corpus file, with the place it was found."""
+
+    def __init__(self, path: str | Path | None, line: int | None, message: str):
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.message = message
+        where = self.path or "<input>"
+        if line is not None:
+            where += f", line {line}"
+        super().__init__(f"{where}: {message}")
+
+
+class ModelLoadError(LabelBridgeError):
+    """A model could not be loaded; the message says how to provide it."""
