@@ -66,13 +66,19 @@ def project_pair(
     alignment: Alignment,
     config: ProjectionConfig,
     candidates: Sequence[tuple[int, int]] | None = None,
+    methods: Sequence[str] = METHODS,
 ) -> ProjectedPair:
-    """Both projections of one pair; ``candidates`` defaults to the n-grams of the target."""
+    """The projections of one pair by ``methods`` (both by default); ``candidates``
+    defaults to the n-grams of the target."""
     entities: list[Span] = list(pair.source.spans)
-    if candidates is None:
-        candidates = ngram_candidates(pair.target.tokens, config.max_ngram)
-    heuristic = project_heuristic(entities, alignment, config.merge_distance, config.min_ratio)
-    matching = project_matching(entities, candidates, alignment, len(pair.target), config.solver, config.n_proj, config.min_score)
+    heuristic: list[Projection] = []
+    matching: list[Projection] = []
+    if "heuristic" in methods:
+        heuristic = project_heuristic(entities, alignment, config.merge_distance, config.min_ratio)
+    if "matching" in methods:
+        if candidates is None:
+            candidates = ngram_candidates(pair.target.tokens, config.max_ngram)
+        matching = project_matching(entities, candidates, alignment, len(pair.target), config.solver, config.n_proj, config.min_score)
     return ProjectedPair(pair, alignment, tuple(heuristic), tuple(matching))
 
 
@@ -82,13 +88,14 @@ def project_corpus(
     alignments: Sequence[Alignment] | None = None,
     candidates: Sequence[Sequence[tuple[int, int]]] | None = None,
     progress: Progress | None = None,
+    methods: Sequence[str] = METHODS,
 ) -> list[ProjectedPair]:
     """Align (unless ``alignments`` are given) and project every pair."""
     if alignments is None:
         alignments = align(pairs, config)
     result = []
     for k, (pair, alignment) in enumerate(zip(pairs, alignments)):
-        result.append(project_pair(pair, alignment, config, candidates[k] if candidates is not None else None))
+        result.append(project_pair(pair, alignment, config, candidates[k] if candidates is not None else None, methods))
         if progress:
             progress(k + 1, len(pairs))
     return result

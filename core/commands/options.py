@@ -1,0 +1,68 @@
+"""Command-line options shared by several commands (aligner and projection choices)."""
+from __future__ import annotations
+
+import argparse
+
+from ..aligners import SYMMETRIZATIONS, aligner_names
+from ..pipeline import ProjectionConfig
+
+DEFAULTS = ProjectionConfig()
+
+
+def add_aligner_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("alignment")
+    group.add_argument("--aligner", default=DEFAULTS.aligner, choices=aligner_names(),
+                       help="word aligner (default: %(default)s, trained on the corpus itself, no download)")
+    group.add_argument("--aligner-model", metavar="NAME_OR_PATH",
+                       help="encoder for neural aligners: a hub name or a local folder")
+    group.add_argument("--alignments", metavar="FILE.pharaoh",
+                       help="use precomputed alignments (one line of i-j links per sentence pair) instead of aligning")
+    group.add_argument("--symmetrization", choices=SYMMETRIZATIONS,
+                       help="how eflomal's two directions are combined (default: the aligner's)")
+    group.add_argument("--runs", type=int, metavar="N",
+                       help="eflomal: independent runs that vote on each link (more runs, steadier links)")
+    group.add_argument("--device", default="cpu", help="neural aligners: cpu or cuda (default: %(default)s)")
+
+
+def aligner_options(args: argparse.Namespace) -> dict:
+    """The options of ``args`` that the chosen aligner understands."""
+    options = dict(DEFAULTS.aligner_options) if args.aligner == DEFAULTS.aligner else {}
+    if args.aligner == "eflomal":
+        if args.symmetrization:
+            options["symmetrization"] = args.symmetrization
+        if args.runs:
+            options["n_runs"] = args.runs
+    else:
+        if args.aligner_model:
+            options["model"] = args.aligner_model
+        options["device"] = args.device
+    return options
+
+
+def add_projection_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("projection")
+    group.add_argument("--method", default="matching", choices=("heuristic", "matching"),
+                       help="heuristic: aligned words grouped into spans; matching: candidate spans "
+                            "assigned to entities by score (default: %(default)s)")
+    group.add_argument("--candidates", default=DEFAULTS.candidates, choices=("ngram", "ner"),
+                       help="matching: every n-gram of the target, or the spans a target NER model proposes")
+    group.add_argument("--ner-model", metavar="NAME_OR_PATH",
+                       help="with --candidates ner: a spaCy pipeline or transformers token classifier")
+    group.add_argument("--solver", default=DEFAULTS.solver, choices=("ilp", "greedy"),
+                       help="matching: exact integer program or the paper's greedy order (default: %(default)s)")
+    group.add_argument("--max-ngram", type=int, default=DEFAULTS.max_ngram, metavar="N",
+                       help="matching: longest n-gram candidate (default: no cap)")
+    group.add_argument("--n-proj", type=int, default=DEFAULTS.n_proj, metavar="N",
+                       help="matching: how many target spans one entity may receive (default: %(default)s)")
+    group.add_argument("--drop-label", action="append", default=[], metavar="LABEL",
+                       help="map this label to O in the output, e.g. MISC (repeatable)")
+
+
+def config_from_args(args: argparse.Namespace) -> ProjectionConfig:
+    changes = {"aligner": args.aligner, "aligner_options": aligner_options(args)}
+    for name in ("candidates", "solver", "max_ngram", "n_proj"):
+        if hasattr(args, name):
+            changes[name] = getattr(args, name)
+    if getattr(args, "drop_label", None):
+        changes["dropped_labels"] = frozenset(args.drop_label)
+    return DEFAULTS.with_options(**changes)
