@@ -6,13 +6,14 @@ score(e, t) = 2n / (|e| + |t|), n = the (weighted) links between e's and t's wor
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
 from .datamodel import Alignment, Projection, Span
 
 SOLVERS = ("ilp", "greedy")
+PairFilter = Callable[[Span, tuple[int, int]], bool]
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,10 @@ def score_pairs(
     alignment: Alignment,
     n_target: int,
     min_score: float = 0.0,
+    allowed: PairFilter | None = None,
 ) -> list[ScoredPair]:
-    """All pairs with a score above ``min_score`` (and above zero)."""
+    """All pairs with a score above ``min_score`` (and above zero) that ``allowed``
+    (e.g. :class:`core.boundaries.EdgeRule`) does not rule out."""
     pairs = []
     if not candidates:
         return pairs
@@ -51,7 +54,8 @@ def score_pairs(
         n = prefix[ends] - prefix[starts]
         scores = 2 * n / (len(entity) + (ends - starts))
         for c in np.flatnonzero((n > 0) & (scores > min_score)):
-            pairs.append(ScoredPair(e, int(c), float(scores[c])))
+            if allowed is None or allowed(entity, candidates[c]):
+                pairs.append(ScoredPair(e, int(c), float(scores[c])))
     return pairs
 
 
@@ -124,11 +128,12 @@ def project_matching(
     solver: str = "ilp",
     n_proj: int = 1,
     min_score: float = 0.0,
+    allowed: PairFilter | None = None,
 ) -> list[Projection]:
     """Project source entities onto chosen target candidates."""
     if solver not in SOLVERS:
         raise ValueError(f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}")
-    pairs = score_pairs(entities, candidates, alignment, n_target, min_score)
+    pairs = score_pairs(entities, candidates, alignment, n_target, min_score, allowed)
     solve = solve_ilp if solver == "ilp" else solve_greedy
     projections = []
     for pair in solve(pairs, candidates, n_proj):
