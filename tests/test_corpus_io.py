@@ -298,3 +298,50 @@ def test_shared_corpus_round_trips_byte_for_byte(europarl):
     assert len(pairs) == 799
     assert sum(len(p.source.spans) for p in pairs) > 600
     assert sum(len(p.target.spans) for p in pairs) > 600
+
+
+# Line numbering edge cases --------------------------------------------------------
+
+
+def test_non_utf8_after_a_byte_order_mark_names_the_right_line_and_byte(tmp_path):
+    # The bad byte 0xff opens line 4; the three BOM bytes must not shift it.
+    path = tmp_path / "bom.conll"
+    path.write_bytes(b"\xef\xbb\xbfa\tO\n\nb\tO\n\xffc\tO\n")
+    assert_names(corpus_error(read_conll, path), path, 4, "not valid UTF-8", "0xff")
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85", "\x0c", "\x1e"])
+def test_unicode_line_separators_do_not_break_lines(tmp_path, separator):
+    """Only LF, CRLF and CR end a line: a token holding another separator stays on its
+    line, and later line numbers are those a text editor shows."""
+    conll = write(tmp_path / "sep.conll", f"a{separator}b\tO\nc\tO\n\nd\tX\n")
+    assert_names(corpus_error(read_conll, conll), conll, 4, "invalid tag 'X'")
+    text = write(tmp_path / "sep.txt", f"a b{separator}c\nd e\n")
+    assert len(read_text(text)) == 2
+    pharaoh = write(tmp_path / "sep.talp", f"0-0{separator}1-1\n2-2\n")
+    assert len(read_pharaoh(pharaoh)) == 2
+
+
+def test_old_mac_line_endings(tmp_path):
+    path = tmp_path / "cr.conll"
+    path.write_bytes(b"John\tB-PER\rSmith\tI-PER\r\rParis\tB-LOC\r")
+    assert read_conll(path) == [Sentence(("John", "Smith"), (Span(0, 2, "PER"),)), Sentence(("Paris",), (Span(0, 1, "LOC"),))]
+
+
+def test_pharaoh_non_utf8_names_the_line(tmp_path):
+    path = tmp_path / "bad.talp"
+    path.write_bytes(b"0-0\n0-0 1-\xe91\n")
+    assert_names(corpus_error(read_pharaoh, path), path, 2, "not valid UTF-8", "0xe9")
+
+
+def test_pharaoh_byte_order_mark_and_crlf(tmp_path):
+    path = tmp_path / "bom.talp"
+    path.write_bytes(b"\xef\xbb\xbf0-0 1-1\r\n2-0\r\n")
+    assert read_pharaoh(path) == [Alignment.from_pairs([(0, 0), (1, 1)]), Alignment.from_pairs([(2, 0)])]
+
+
+@pytest.mark.parametrize("item", ["1-\u00b2", "\u0661-1", "\uff11-1"])
+def test_pharaoh_non_ascii_digits_are_bad_links(tmp_path, item):
+    # Superscript two, Arabic-Indic one and fullwidth one pass str.isdigit().
+    path = write(tmp_path / "digits.talp", f"{item}\n")
+    assert_names(corpus_error(read_pharaoh, path), path, 1, "is not a link")
