@@ -144,14 +144,22 @@ def read_text(path: PathLike) -> list[Sentence]:
 
 
 def looks_like_conll(path: PathLike) -> bool:
-    """True for CoNLL (tab-separated columns, or one token a line between blank lines)."""
+    """True for CoNLL: tab-separated columns, or blocks between blank lines of one token
+    a line or of space-separated columns ending in a tag (the CoNLL-2003 layout)."""
     lines = read_lines(path)
     if any("\t" in line for line in lines):
         return True
     non_blank = [line for line in lines if line.strip()]
     blank = len(lines) - len(non_blank)
-    single = sum(1 for line in non_blank if len(line.split()) == 1)
-    return blank > 0 and single == len(non_blank)
+    return blank > 0 and all(len(line.split()) == 1 or _is_tag(line.split()[-1]) or _is_comment(line) for line in non_blank)
+
+
+def _is_tag(text: str) -> bool:
+    try:
+        split_tag(text)
+    except TagError:
+        return False
+    return True
 
 
 def read_sentences(path: PathLike) -> list[Sentence]:
