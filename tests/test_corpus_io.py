@@ -345,3 +345,20 @@ def test_pharaoh_non_ascii_digits_are_bad_links(tmp_path, item):
     # Superscript two, Arabic-Indic one and fullwidth one pass str.isdigit().
     path = write(tmp_path / "digits.talp", f"{item}\n")
     assert_names(corpus_error(read_pharaoh, path), path, 1, "is not a link")
+
+
+def test_space_separated_conll_target_in_read_parallel(tmp_path):
+    """The CoNLL-2003 layout (space-separated columns, tag last) is CoNLL on the target
+    side too, with -DOCSTART- and comment lines, not tokenised text."""
+    source = write(tmp_path / "en.conll", conll_text("IOB2"))
+    target = write(tmp_path / "es.conll", "-DOCSTART- -X- -X- O\n\n# doc 1\n" + conll_text("IOB1", extra_columns=2, sep=" "))
+    assert looks_like_conll(target)
+    pairs = read_parallel(source, target)
+    assert [list(p.target.spans) for p in pairs] == SPANS
+    assert [list(p.target.tokens) for p in pairs] == TOKENS
+
+
+def test_text_with_a_stray_blank_line_is_still_text(tmp_path):
+    path = write(tmp_path / "es.txt", "Hola mundo\n\nAdiós amigos\n")
+    assert not looks_like_conll(path)
+    assert_names(corpus_error(read_sentences, path), path, 2, "empty line")
