@@ -177,10 +177,11 @@ def test_read_parallel_sentence_count_mismatch(tmp_path):
 
 
 def test_pharaoh_round_trip(tmp_path):
-    alignments = [Alignment.from_pairs([(0, 0), (1, 1), (2, 1), (10, 12)]), Alignment(), Alignment.from_pairs([(3, 0)])]
+    # Empty alignments in the middle and at the end are lines of their own.
+    alignments = [Alignment.from_pairs([(0, 0), (1, 1), (2, 1), (10, 12)]), Alignment(), Alignment.from_pairs([(3, 0)]), Alignment()]
     path = tmp_path / "links.talp"
     write_pharaoh(path, alignments)
-    assert path.read_text(encoding="utf-8") == "0-0 1-1 2-1 10-12\n\n3-0\n"
+    assert path.read_text(encoding="utf-8") == "0-0 1-1 2-1 10-12\n\n3-0\n\n"
     assert read_pharaoh(path) == alignments
 
 
@@ -252,7 +253,7 @@ def test_non_utf8_in_tokenised_text(tmp_path):
     assert_names(corpus_error(read_text, path), path, 2, "not valid UTF-8", "0xe9")
 
 
-@pytest.mark.parametrize("content", [b"", b"\n\n", b"  \t \n"])
+@pytest.mark.parametrize("content", [b"", b"\n\n", b"  \t \n", b"\xef\xbb\xbf"])
 def test_empty_file(tmp_path, content):
     path = tmp_path / "empty.conll"
     path.write_bytes(content)
