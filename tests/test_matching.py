@@ -241,7 +241,7 @@ def check_ilp_against_greedy(pairs, candidates, n_proj):
     return ilp
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(scored_instances(max_pairs=10))
 def test_ilp_is_feasible_optimal_and_never_worse_than_greedy(case):
     pairs, candidates, n_proj = case
@@ -249,7 +249,7 @@ def test_ilp_is_feasible_optimal_and_never_worse_than_greedy(case):
     assert objective(ilp) == pytest.approx(brute_force(pairs, candidates, n_proj), abs=EPS)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(aligned_instances())
 def test_ilp_never_worse_than_greedy_on_aligned_instances(case):
     pairs, candidates, n_proj = case
