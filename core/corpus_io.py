@@ -6,6 +6,7 @@ the line and what is wrong.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -26,14 +27,33 @@ def read_lines(path: PathLike) -> list[str]:
         raise CorpusError(path, None, "no such file") from None
     except IsADirectoryError:
         raise CorpusError(path, None, "is a directory, not a file") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise CorpusError(path, line, f"not valid UTF-8 (byte 0x{data[err.start]:02x}); save the file as UTF-8") from None
+    text = _decode(path, data)
     if not text.strip():
         raise CorpusError(path, None, "the file is empty")
-    return text.splitlines()
+    return _split_lines(text)
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _split_lines(text: str) -> list[str]:
+    """Lines end at LF, CRLF or CR only. Other Unicode line separators (U+2028, U+0085,
+    form feed, ...) stay inside their line, so line numbers match a text editor's and a
+    token holding one does not become two lines."""
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def _decode(path: Path, data: bytes) -> str:
+    """UTF-8 text (a byte order mark is dropped); bad bytes are an error naming their line."""
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = len(_LINE_BREAK.split(body[: err.start].decode("utf-8")))
+        raise CorpusError(path, line, f"not valid UTF-8 (byte 0x{body[err.start]:02x}); save the file as UTF-8") from None
 
 
 def _is_comment(line: str) -> bool:
@@ -124,14 +144,22 @@ def read_text(path: PathLike) -> list[Sentence]:
 
 
 def looks_like_conll(path: PathLike) -> bool:
-    """True for CoNLL (tab-separated columns, or one token a line between blank lines)."""
+    """True for CoNLL: tab-separated columns, or blocks between blank lines of one token
+    a line or of space-separated columns ending in a tag (the CoNLL-2003 layout)."""
     lines = read_lines(path)
     if any("\t" in line for line in lines):
         return True
     non_blank = [line for line in lines if line.strip()]
     blank = len(lines) - len(non_blank)
-    single = sum(1 for line in non_blank if len(line.split()) == 1)
-    return blank > 0 and single == len(non_blank)
+    return blank > 0 and all(len(line.split()) == 1 or _is_tag(line.split()[-1]) or _is_comment(line) for line in non_blank)
+
+
+def _is_tag(text: str) -> bool:
+    try:
+        split_tag(text)
+    except TagError:
+        return False
+    return True
 
 
 def read_sentences(path: PathLike) -> list[Sentence]:
@@ -190,12 +218,12 @@ def read_pharaoh(path: PathLike, pairs: Sequence[SentencePair] | None = None) ->
     """
     path = Path(path)
     try:
-        raw = path.read_bytes().decode("utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise CorpusError(path, None, "no such file") from None
-    except UnicodeDecodeError as err:
-        raise CorpusError(path, None, f"not valid UTF-8: {err.reason}") from None
-    lines = raw.splitlines()
+    except IsADirectoryError:
+        raise CorpusError(path, None, "is a directory, not a file") from None
+    lines = _split_lines(_decode(path, data))
     if pairs is not None and len(lines) != len(pairs):
         raise CorpusError(path, None, f"has {len(lines)} lines but the corpus has {len(pairs)} sentence pairs")
     result = []
@@ -203,7 +231,7 @@ def read_pharaoh(path: PathLike, pairs: Sequence[SentencePair] | None = None) ->
         links = []
         for item in line.split():
             i, sep, j = item.partition("-")
-            if not sep or not i.isdigit() or not j.isdigit():
+            if not sep or not (i.isascii() and i.isdigit() and j.isascii() and j.isdigit()):
                 raise CorpusError(path, number, f"{item!r} is not a link; expected source-target indices like 3-4")
             links.append((int(i), int(j)))
         if pairs is not None:
