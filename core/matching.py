@@ -114,6 +114,7 @@ def solve_ilp(
         constraints=LinearConstraint(matrix, -np.inf, upper),
         integrality=np.ones(n_vars),
         bounds=Bounds(0, 1),
+        options={"mip_rel_gap": 0.0},
     )
     if result.x is None:
         raise RuntimeError(f"the ILP solver failed: {result.message}")

@@ -32,18 +32,26 @@ def split_tag(tag: str, index: int = 0) -> tuple[str, str]:
 
 
 def detect_scheme(tags: Sequence[str]) -> str:
-    """Guess the scheme from a corpus's tags: BIOES if E-/S- occur, IOB1 if an entity
-    starts with I- (no B- before it), else IOB2."""
-    prefixes = {split_tag(tag, k)[0] for k, tag in enumerate(tags)}
-    if prefixes & {"E", "S"}:
+    """Guess the scheme from a corpus's tags.
+
+    BIOES if ``E-``/``S-`` occur; IOB2 if some ``B-`` starts an entity after ``O`` or
+    after another label (IOB1 writes ``B-`` only between two entities of one label);
+    IOB1 if an entity starts with ``I-``; IOB2 otherwise. So an IOB2 file with a stray
+    ``I-`` is read as IOB2 and the stray tag reported, not silently re-read as IOB1.
+    """
+    parsed = [split_tag(tag, k) for k, tag in enumerate(tags)]
+    if any(prefix in {"E", "S"} for prefix, _ in parsed):
         return "BIOES"
-    previous = "O"
-    for k, tag in enumerate(tags):
-        prefix, label = split_tag(tag, k)
-        if prefix == "I" and (previous == "O" or split_tag(previous)[1] != label):
-            return "IOB1"
-        previous = tag
-    return "IOB2"
+    starts_with_i = False
+    previous_prefix, previous_label = "O", ""
+    for prefix, label in parsed:
+        continues = previous_prefix != "O" and previous_label == label
+        if prefix == "B" and not continues:
+            return "IOB2"
+        if prefix == "I" and not continues:
+            starts_with_i = True
+        previous_prefix, previous_label = prefix, label
+    return "IOB1" if starts_with_i else "IOB2"
 
 
 def tags_to_spans(tags: Sequence[str], scheme: str = "IOB2") -> list[Span]:

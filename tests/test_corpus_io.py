@@ -229,11 +229,16 @@ def test_invalid_tag(tmp_path):
 
 
 def test_inside_tag_that_continues_nothing(tmp_path):
-    """With the scheme given as IOB2, a stray I- is an error on its own line.
-    (Left to auto-detection, a stray I- makes the file read as IOB1.)"""
+    """A stray I- is an error on its own line, whether the scheme is given as IOB2 or
+    detected (a B- after O shows the file is IOB2, not IOB1)."""
     path = write(tmp_path / "iob2.conll", "John\tB-PER\n\nin\tO\nParis\tI-LOC\n")
     assert_names(corpus_error(read_conll, path, scheme="IOB2"), path, 4, "'I-LOC'", "does not continue an entity")
-    assert read_conll(path)[1].spans == (Span(1, 2, "LOC"),)
+    assert_names(corpus_error(read_conll, path), path, 4, "'I-LOC'", "does not continue an entity")
+
+
+def test_iob1_file_without_b_after_o_is_read_as_iob1(tmp_path):
+    path = write(tmp_path / "iob1.conll", "John\tI-PER\nSmith\tI-PER\nin\tO\nParis\tI-LOC\n")
+    assert read_conll(path)[0].spans == (Span(0, 2, "PER"), Span(3, 4, "LOC"))
 
 
 def test_bioes_entity_not_closed(tmp_path):
