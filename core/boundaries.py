@@ -28,7 +28,7 @@ class EdgeRule:
     def _weak(self, token: str, stops: frozenset[str]) -> bool:
         return is_punctuation(token) or (token[:1].islower() and token.lower() in stops)
 
-    def allows(self, source: Sequence[str], entity: Span, target: Sequence[str], candidate: tuple[int, int]) -> bool:
+    def allows(self, source: Sequence[str], target: Sequence[str], entity: Span, candidate: tuple[int, int]) -> bool:
         """True unless the candidate has a weak edge (punctuation, a lower-case function
         word) where the entity's matching edge is not weak and not the same word."""
         start, end = candidate

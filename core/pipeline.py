@@ -7,7 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Callable, Sequence
 
+from functools import lru_cache, partial
+
 from .aligners import make_aligner
+from .aligners.lexical import add_lexical_links
+from .boundaries import EdgeRule
 from .candidates import ngram_candidates
 from .datamodel import Alignment, Projection, Sentence, SentencePair, Span
 from .heuristic import project_heuristic
@@ -32,6 +36,11 @@ class ProjectionConfig:
     min_score: float = 0.0
     merge_distance: int = 1
     min_ratio: float = 0.8
+    heuristic_min_weight: float = 0.5
+    lexical_links: bool = True
+    source_lang: str | None = "en"
+    target_lang: str | None = None
+    edge_rule: bool = True
     dropped_labels: frozenset[str] = frozenset()
 
     def with_options(self, **changes) -> "ProjectionConfig":
@@ -57,8 +66,25 @@ class ProjectedPair:
 
 
 def align(pairs: Sequence[SentencePair], config: ProjectionConfig, progress: Progress | None = None) -> list[Alignment]:
+    """Align every pair with the configured aligner, plus lexical links if enabled."""
     aligner = make_aligner(config.aligner, **config.aligner_options)
-    return aligner.align_corpus([p.source.tokens for p in pairs], [p.target.tokens for p in pairs], progress)
+    sources = [p.source.tokens for p in pairs]
+    targets = [p.target.tokens for p in pairs]
+    alignments = aligner.align_corpus(sources, targets, progress)
+    if config.lexical_links:
+        alignments = [add_lexical_links(a, s, t) for a, s, t in zip(alignments, sources, targets)]
+    return alignments
+
+
+def strong_links(alignment: Alignment, min_weight: float) -> Alignment:
+    """The links whose weight is at least ``min_weight`` (all of them for unweighted aligners)."""
+    kept = {link: w for link, w in alignment.weight_map().items() if w >= min_weight - 1e-9}
+    return Alignment.from_pairs(kept, kept)
+
+
+@lru_cache(maxsize=16)
+def edge_rule(source_lang: str | None, target_lang: str | None) -> EdgeRule:
+    return EdgeRule.for_languages(source_lang, target_lang)
 
 
 def project_pair(
@@ -74,11 +100,16 @@ def project_pair(
     heuristic: list[Projection] = []
     matching: list[Projection] = []
     if "heuristic" in methods:
-        heuristic = project_heuristic(entities, alignment, config.merge_distance, config.min_ratio)
+        strong = strong_links(alignment, config.heuristic_min_weight)
+        heuristic = project_heuristic(entities, strong, config.merge_distance, config.min_ratio)
     if "matching" in methods:
         if candidates is None:
             candidates = ngram_candidates(pair.target.tokens, config.max_ngram)
-        matching = project_matching(entities, candidates, alignment, len(pair.target), config.solver, config.n_proj, config.min_score)
+        allowed = None
+        if config.edge_rule:
+            rule = edge_rule(config.source_lang, config.target_lang)
+            allowed = partial(rule.allows, pair.source.tokens, pair.target.tokens)
+        matching = project_matching(entities, candidates, alignment, len(pair.target), config.solver, config.n_proj, config.min_score, allowed)
     return ProjectedPair(pair, alignment, tuple(heuristic), tuple(matching))
 
 

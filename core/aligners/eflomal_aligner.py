@@ -1,8 +1,15 @@
 """eflomal, a Bayesian IBM-style aligner trained on the corpus at hand (no download).
 
-Both directions are learnt and symmetrised. eflomal samples at random and has no seed,
-so ``n_runs`` independent runs can vote: a link is kept when at least ``min_votes`` runs
-agree, and its weight is the share of runs that found it.
+eflomal learns both directions and samples at random (it has no seed). We run it
+``n_runs`` times and combine the ``2 * n_runs`` directional alignments:
+
+- ``symmetrization="soft"`` (default): every link seen in at least ``min_share`` of
+  them is kept, weighted by that share, so steady links count more than rare ones;
+- a classic heuristic ("intersection", "grow-diag-final-and", ...) is applied to each
+  run, and a link is kept when a majority of runs agree.
+
+Words are lower-cased and, with ``prefix_length`` > 0, cut to that many characters
+before training: on small corpora this pools inflected forms ("Fondos"/"Fondo").
 """
 from __future__ import annotations
 
@@ -14,7 +21,9 @@ from typing import Sequence
 
 from ..datamodel import Alignment, Link
 from .base import Progress, Tokens
-from .symmetrize import symmetrize
+from .symmetrize import SYMMETRIZATIONS, symmetrize
+
+EFLOMAL_COMBINATIONS = ("soft",) + SYMMETRIZATIONS
 
 
 def _parse_links(line: str) -> set[Link]:
@@ -24,20 +33,25 @@ def _parse_links(line: str) -> set[Link]:
 @dataclass
 class EflomalAligner:
     name: str = "eflomal"
-    symmetrization: str = "grow-diag-final-and"
+    symmetrization: str = "soft"
+    min_share: float = 0.1
+    n_runs: int = 5
+    prefix_length: int = 4
     lowercase: bool = True
-    n_runs: int = 1
-    min_votes: int | None = None
     n_samplers: int = 3
-    prefix_length: int = 0
-    priors: Sequence[tuple[str, str, float]] = ()
 
-    def run_once(self, sources: Sequence[Tokens], targets: Sequence[Tokens]) -> list[set[Link]]:
-        """One eflomal training run over the corpus, symmetrised."""
+    def __post_init__(self) -> None:
+        if self.symmetrization not in EFLOMAL_COMBINATIONS:
+            raise ValueError(f"unknown symmetrization {self.symmetrization!r}; choose one of {', '.join(EFLOMAL_COMBINATIONS)}")
+        if self.n_runs < 1:
+            raise ValueError("eflomal needs at least one run")
+
+    def _lines(self, sentences: Sequence[Tokens]) -> list[str]:
+        return [" ".join(t.lower() if self.lowercase else t for t in tokens) for tokens in sentences]
+
+    def run_once(self, sources: Sequence[Tokens], targets: Sequence[Tokens]) -> list[tuple[set[Link], set[Link]]]:
+        """One eflomal training run: (forward, reverse) links per pair, source-target order."""
         import eflomal
-
-        def lines(sentences: Sequence[Tokens]) -> list[str]:
-            return [" ".join(t.lower() if self.lowercase else t for t in tokens) for tokens in sentences]
 
         aligner = eflomal.Aligner(
             n_samplers=self.n_samplers,
@@ -46,17 +60,15 @@ class EflomalAligner:
         )
         with tempfile.TemporaryDirectory(prefix="labelbridge-eflomal-") as folder:
             forward, reverse = Path(folder, "forward"), Path(folder, "reverse")
-            priors = None
-            if self.priors:
-                priors = [f"LEX\t{s}\t{t}\t{w}\n" for s, t, w in self.priors]
             aligner.align(
-                lines(sources), lines(targets),
-                links_filename_fwd=str(forward), links_filename_rev=str(reverse),
-                priors_input=priors, quiet=True,
+                self._lines(sources), self._lines(targets),
+                links_filename_fwd=str(forward), links_filename_rev=str(reverse), quiet=True,
             )
             fwd = forward.read_text().splitlines()
             rev = reverse.read_text().splitlines()
-        return [symmetrize(_parse_links(f), _parse_links(r), self.symmetrization) for f, r in zip(fwd, rev)]
+        if len(fwd) != len(sources) or len(rev) != len(sources):
+            raise RuntimeError(f"eflomal returned {len(fwd)} alignments for {len(sources)} sentence pairs")
+        return [(_parse_links(f), _parse_links(r)) for f, r in zip(fwd, rev)]
 
     def align_corpus(self, sources: Sequence[Tokens], targets: Sequence[Tokens], progress: Progress | None = None) -> list[Alignment]:
         if len(sources) != len(targets):
@@ -66,13 +78,22 @@ class EflomalAligner:
             raise ValueError(f"sentence pair {empty[0] + 1} has an empty side; eflomal needs words on both sides")
         votes: list[Counter[Link]] = [Counter() for _ in sources]
         for run in range(self.n_runs):
-            for counter, links in zip(votes, self.run_once(sources, targets)):
-                counter.update(links)
             if progress:
-                progress(run + 1, self.n_runs)
-        needed = self.min_votes or (self.n_runs // 2 + 1)
+                progress(run, self.n_runs)
+            for counter, (forward, reverse) in zip(votes, self.run_once(sources, targets)):
+                if self.symmetrization == "soft":
+                    counter.update(forward)
+                    counter.update(reverse)
+                else:
+                    counter.update(symmetrize(forward, reverse, self.symmetrization))
+        if progress:
+            progress(self.n_runs, self.n_runs)
+        if self.symmetrization == "soft":
+            total, needed = 2 * self.n_runs, self.min_share
+        else:
+            total, needed = self.n_runs, (self.n_runs // 2 + 1) / self.n_runs
         alignments = []
         for counter in votes:
-            kept = {link: count / self.n_runs for link, count in counter.items() if count >= needed}
+            kept = {link: count / total for link, count in counter.items() if count / total >= needed - 1e-9}
             alignments.append(Alignment.from_pairs(kept, kept))
         return alignments
