@@ -213,8 +213,10 @@ def write_text(path: PathLike, sentences: Iterable[Sentence]) -> None:
 def read_pharaoh(path: PathLike, pairs: Sequence[SentencePair] | None = None) -> list[Alignment]:
     """Alignments, one sentence pair a line of ``i-j`` links (0-based, source first).
 
-    With ``pairs`` the line count and every index are checked against the corpus.
-    An empty line is a sentence pair with no links.
+    A link may carry a weight in ``(0, 1]`` as ``i-j:0.4`` (LabelBridge writes the
+    weights of voted eflomal links so); plain Pharaoh links weigh 1. With ``pairs``
+    the line count and every index are checked against the corpus. An empty line is a
+    sentence pair with no links.
     """
     path = Path(path)
     try:
@@ -229,19 +231,30 @@ def read_pharaoh(path: PathLike, pairs: Sequence[SentencePair] | None = None) ->
     result = []
     for number, line in enumerate(lines, start=1):
         links = []
+        weights = {}
         for item in line.split():
-            i, sep, j = item.partition("-")
+            link, colon, weight = item.partition(":")
+            i, sep, j = link.partition("-")
             if not sep or not (i.isascii() and i.isdigit() and j.isascii() and j.isdigit()):
                 raise CorpusError(path, number, f"{item!r} is not a link; expected source-target indices like 3-4")
             links.append((int(i), int(j)))
+            if colon:
+                try:
+                    value = float(weight)
+                except ValueError:
+                    value = -1.0
+                if not 0 < value <= 1:
+                    raise CorpusError(path, number, f"{item!r} has weight {weight!r}; a weight is a number in (0, 1]")
+                weights[(int(i), int(j))] = value
         if pairs is not None:
             pair = pairs[number - 1]
             for i, j in links:
                 if i >= len(pair.source) or j >= len(pair.target):
                     raise CorpusError(path, number, f"link {i}-{j} is outside the sentence pair ({len(pair.source)} source and {len(pair.target)} target tokens)")
-        result.append(Alignment.from_pairs(links))
+        result.append(Alignment.from_pairs(links, weights))
     return result
 
 
-def write_pharaoh(path: PathLike, alignments: Iterable[Alignment]) -> None:
-    _atomic_write(path, "".join(alignment.to_pharaoh() + "\n" for alignment in alignments))
+def write_pharaoh(path: PathLike, alignments: Iterable[Alignment], weights: bool = True) -> None:
+    """One line of links per pair; ``weights=False`` writes plain Pharaoh for other tools."""
+    _atomic_write(path, "".join(alignment.to_pharaoh(weights) + "\n" for alignment in alignments))

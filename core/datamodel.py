@@ -119,8 +119,10 @@ class Alignment:
         """The same links seen from the other side, ``(target, source)``."""
         return Alignment.from_pairs(((j, i) for i, j in self.links), {(j, i): w for (i, j), w in self.weights})
 
-    def to_pharaoh(self) -> str:
-        return " ".join(f"{i}-{j}" for i, j in sorted(self.links))
+    def to_pharaoh(self, weights: bool = True) -> str:
+        """``"0-0 1-2:0.4"``: links in order, a weight below 1 after a colon (if ``weights``)."""
+        table = dict(self.weights) if weights else {}
+        return " ".join(f"{i}-{j}:{table[(i, j)]:.3g}" if (i, j) in table else f"{i}-{j}" for i, j in sorted(self.links))
 
 
 @dataclass(frozen=True)

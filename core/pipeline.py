@@ -71,9 +71,12 @@ def align(pairs: Sequence[SentencePair], config: ProjectionConfig, progress: Pro
     sources = [p.source.tokens for p in pairs]
     targets = [p.target.tokens for p in pairs]
     alignments = aligner.align_corpus(sources, targets, progress)
-    if config.lexical_links:
-        alignments = [add_lexical_links(a, s, t) for a, s, t in zip(alignments, sources, targets)]
-    return alignments
+    return with_lexical_links(pairs, alignments) if config.lexical_links else alignments
+
+
+def with_lexical_links(pairs: Sequence[SentencePair], alignments: Sequence[Alignment]) -> list[Alignment]:
+    """Each alignment plus the lexical anchors of its pair (see :mod:`core.aligners.lexical`)."""
+    return [add_lexical_links(a, p.source.tokens, p.target.tokens) for a, p in zip(alignments, pairs)]
 
 
 def strong_links(alignment: Alignment, min_weight: float) -> Alignment:

@@ -4,11 +4,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..aligners import make_aligner
 from ..corpus_io import read_sentences, write_pharaoh
+from ..datamodel import SentencePair
+from ..pipeline import align, strong_links
 from ..errors import CorpusError
 from ..progress import terminal_progress
-from .options import add_aligner_options, aligner_options
+from .options import add_aligner_options, add_language_options, config_from_args
 
 EPILOG = """\
 examples:
@@ -16,7 +17,9 @@ examples:
   python -m core align --source en.txt --target es.txt --out en-es.pharaoh --runs 5
 
 SRC and TGT are CoNLL or tokenised text (one sentence a line). OUT has one line per
-sentence pair of 0-based source-target links, e.g. "0-0 1-2 2-1" (Pharaoh format)."""
+sentence pair of 0-based source-target links, e.g. "0-0 1-2 2-1:0.4" (Pharaoh format;
+":0.4" is the share of eflomal runs that found the link, 1 when left out). Give OUT to
+`project --alignments` to reuse it, or use --plain for tools that read strict Pharaoh."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,8 +30,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--source", required=True, metavar="SRC", help="source sentences: CoNLL or tokenised text")
     parser.add_argument("--target", required=True, metavar="TGT", help="target sentences: CoNLL or tokenised text")
     parser.add_argument("--out", required=True, metavar="FILE.pharaoh", help="where to write the links")
+    parser.add_argument("--plain", type=float, nargs="?", const=0.5, metavar="MIN_WEIGHT",
+                        help="write plain Pharaoh links (no weights) for other tools, keeping links of weight "
+                             ">= MIN_WEIGHT (default 0.5: links most eflomal runs agree on)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     add_aligner_options(parser)
+    add_language_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -36,9 +43,11 @@ def run(args: argparse.Namespace) -> int:
     sources, targets = read_sentences(args.source), read_sentences(args.target)
     if len(sources) != len(targets):
         raise CorpusError(args.target, None, f"has {len(targets)} sentences but {args.source} has {len(sources)}")
-    aligner = make_aligner(args.aligner, **aligner_options(args))
+    pairs = [SentencePair(s, t) for s, t in zip(sources, targets)]
     with terminal_progress(f"aligning ({args.aligner})", not args.quiet) as progress:
-        alignments = aligner.align_corpus([s.tokens for s in sources], [t.tokens for t in targets], progress)
-    write_pharaoh(args.out, alignments)
+        alignments = align(pairs, config_from_args(args), progress)
+    if args.plain:
+        alignments = [strong_links(a, args.plain) for a in alignments]
+    write_pharaoh(args.out, alignments, weights=not args.plain)
     print(f"aligned {len(alignments)} sentence pairs ({sum(map(len, alignments))} links) -> {args.out}", file=sys.stderr)
     return 0

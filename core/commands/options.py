@@ -20,7 +20,11 @@ def add_aligner_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--symmetrization", choices=SYMMETRIZATIONS,
                        help="how eflomal's two directions are combined (default: the aligner's)")
     group.add_argument("--runs", type=int, metavar="N",
-                       help="eflomal: independent runs that vote on each link (more runs, steadier links)")
+                       help="eflomal: independent training runs that vote on each link "
+                            f"(default: {DEFAULTS.aligner_options.get('n_runs', 5)}; more runs, steadier links)")
+    group.add_argument("--prefix-length", type=int, metavar="N",
+                       help="eflomal: cut words to their first N letters before training "
+                            "(default: 4; 0 keeps whole words)")
     group.add_argument("--device", default="cpu", help="neural aligners: cpu or cuda (default: %(default)s)")
 
 
@@ -32,6 +36,8 @@ def aligner_options(args: argparse.Namespace) -> dict:
             options["symmetrization"] = args.symmetrization
         if args.runs:
             options["n_runs"] = args.runs
+        if args.prefix_length is not None:
+            options["prefix_length"] = args.prefix_length
     else:
         if args.aligner_model:
             options["model"] = args.aligner_model
@@ -58,6 +64,17 @@ def add_projection_options(parser: argparse.ArgumentParser) -> None:
                        help="map this label to O in the output, e.g. MISC (repeatable)")
 
 
+def add_language_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("languages")
+    group.add_argument("--source-lang", default=DEFAULTS.source_lang, metavar="CODE",
+                       help="ISO 639-1 code of the source (default: %(default)s)")
+    group.add_argument("--target-lang", metavar="CODE",
+                       help="ISO 639-1 code of the target, e.g. es; lets matching keep function words "
+                            "such as articles off span edges (spaCy's word lists, no download)")
+    group.add_argument("--no-lexical-links", action="store_true",
+                       help="do not add links between identical or near-identical names and numbers")
+
+
 def config_from_args(args: argparse.Namespace) -> ProjectionConfig:
     changes = {"aligner": args.aligner, "aligner_options": aligner_options(args)}
     for name in ("candidates", "solver", "max_ngram", "n_proj"):
@@ -65,4 +82,7 @@ def config_from_args(args: argparse.Namespace) -> ProjectionConfig:
             changes[name] = getattr(args, name)
     if getattr(args, "drop_label", None):
         changes["dropped_labels"] = frozenset(args.drop_label)
+    if hasattr(args, "target_lang"):
+        changes.update(source_lang=args.source_lang, target_lang=args.target_lang,
+                       lexical_links=not args.no_lexical_links)
     return DEFAULTS.with_options(**changes)

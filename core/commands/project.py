@@ -7,7 +7,7 @@ import sys
 from ..corpus_io import read_parallel, read_pharaoh, write_conll, write_pharaoh
 from ..pipeline import align, project_corpus
 from ..progress import terminal_progress
-from .options import add_aligner_options, add_projection_options, config_from_args
+from .options import add_aligner_options, add_language_options, add_projection_options, config_from_args
 
 EPILOG = """\
 examples:
@@ -31,6 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--save-alignments", metavar="FILE.pharaoh", help="also write the alignments used")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     add_aligner_options(parser)
+    add_language_options(parser)
     add_projection_options(parser)
     parser.set_defaults(handler=run)
 

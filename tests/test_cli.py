@@ -1,0 +1,110 @@
+"""End-to-end tests of the three commands on a slice of the shared Europarl corpus."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from core.corpus_io import read_conll, read_pharaoh, write_conll, write_text
+from core.evaluate import evaluate
+
+REPO = Path(__file__).resolve().parents[1]
+N_PAIRS = 200
+
+
+def cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, "-m", "core", *args], cwd=REPO, capture_output=True, text=True, timeout=600)
+    if check and result.returncode != 0:
+        raise AssertionError(f"exit {result.returncode}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture(scope="module")
+def slice_files(europarl, tmp_path_factory) -> dict[str, Path]:
+    """The first pairs of the shared corpus: English CoNLL, Spanish gold CoNLL, Spanish text."""
+    folder = tmp_path_factory.mktemp("europarl-slice")
+    english = read_conll(europarl / "en.conll")[:N_PAIRS]
+    spanish = read_conll(europarl / "es.conll")[:N_PAIRS]
+    files = {"source": folder / "en.conll", "gold": folder / "es.conll", "text": folder / "es.txt"}
+    write_conll(files["source"], english)
+    write_conll(files["gold"], spanish)
+    write_text(files["text"], spanish)
+    return files
+
+
+@pytest.fixture(scope="module")
+def alignments(slice_files, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("align") / "en-es.pharaoh"
+    cli("align", "--source", str(slice_files["source"]), "--target", str(slice_files["text"]),
+        "--out", str(out), "--runs", "2", "--target-lang", "es", "--quiet")
+    return out
+
+
+def test_align_writes_one_line_of_valid_links_per_pair(slice_files, alignments):
+    from core.corpus_io import read_parallel
+
+    pairs = read_parallel(slice_files["source"], slice_files["text"])
+    read = read_pharaoh(alignments, pairs)  # checks line count and every index
+    assert len(read) == N_PAIRS
+    assert sum(len(a) for a in read) > 10 * N_PAIRS
+    # "Parliament"/"Parlamento" in pair 2 ("European Parliament" -> "Parlamento Europeo")
+    assert (8, 7) in read[1].links
+
+
+@pytest.mark.parametrize("method", ["heuristic", "matching"])
+def test_project_keeps_target_tokens_and_finds_most_entities(slice_files, alignments, tmp_path, method):
+    out = tmp_path / "projected.conll"
+    cli("project", "--source", str(slice_files["source"]), "--target", str(slice_files["text"]),
+        "--alignments", str(alignments), "--out", str(out), "--method", method, "--target-lang", "es", "--quiet")
+    gold = read_conll(slice_files["gold"])
+    projected = read_conll(out)
+    assert [s.tokens for s in projected] == [s.tokens for s in gold]
+    # 200 pairs are little to learn alignments from; the full corpus scores ~88 (README).
+    assert evaluate(gold, projected).overall.f1 > 0.7
+
+
+def test_project_aligns_by_itself_and_ignores_target_tags(slice_files, tmp_path):
+    out = tmp_path / "projected.conll"
+    result = cli("project", "--source", str(slice_files["source"]), "--target", str(slice_files["gold"]),
+                 "--out", str(out), "--runs", "1", "--solver", "greedy", "--drop-label", "MISC", "--quiet")
+    projected = read_conll(out)
+    assert [s.tokens for s in projected] == [s.tokens for s in read_conll(slice_files["gold"])]
+    assert all(span.label != "MISC" for s in projected for span in s.spans)
+    assert "projected" in result.stderr and str(out) in result.stderr
+
+
+def test_evaluate_prints_seqeval_scores(slice_files, alignments, tmp_path):
+    out = tmp_path / "projected.conll"
+    cli("project", "--source", str(slice_files["source"]), "--target", str(slice_files["text"]),
+        "--alignments", str(alignments), "--out", str(out), "--quiet")
+    result = cli("evaluate", "--gold", str(slice_files["gold"]), "--pred", str(out), "--json")
+    scores = json.loads(result.stdout)
+    expected = evaluate(read_conll(slice_files["gold"]), read_conll(out))
+    assert scores["overall"]["f1"] == pytest.approx(expected.overall.f1)
+    assert set(scores["per_label"]) <= {"PER", "LOC", "ORG", "MISC"}
+    table = cli("evaluate", "--gold", str(slice_files["gold"]), "--pred", str(out), "--ignore-label", "MISC").stdout
+    assert "overall" in table and "MISC" not in table
+
+
+def test_bad_input_is_one_clear_line_without_traceback(slice_files, tmp_path):
+    broken = tmp_path / "broken.conll"
+    broken.write_text("Paris\tB-LOC\nis\tO\tX\n", encoding="utf-8")
+    result = cli("project", "--source", str(broken), "--target", str(slice_files["text"]), "--out", str(tmp_path / "o.conll"), check=False)
+    assert result.returncode == 2
+    assert f"{broken}, line 2: expected 2 columns" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "o.conll").exists()
+
+    short = tmp_path / "short.txt"
+    short.write_text("una frase\n", encoding="utf-8")
+    result = cli("project", "--source", str(slice_files["source"]), "--target", str(short), "--out", str(tmp_path / "o.conll"), check=False)
+    assert result.returncode == 2 and f"{short}: has 1 sentences but" in result.stderr
+
+
+def test_help_teaches_with_examples():
+    assert "python -m core project" in cli("--help").stdout
+    project_help = cli("project", "--help").stdout
+    assert "examples:" in project_help and "--alignments" in project_help and "--target-lang" in project_help
