@@ -25,16 +25,20 @@ class EdgeRule:
     def for_languages(cls, source_lang: str | None, target_lang: str | None) -> "EdgeRule":
         return cls(stop_words(source_lang), stop_words(target_lang))
 
-    def _weak(self, token: str, stops: frozenset[str]) -> bool:
-        return is_punctuation(token) or (token[:1].islower() and token.lower() in stops)
+    @staticmethod
+    def _weak(token: str, stops: frozenset[str], lower_case_only: bool) -> bool:
+        if is_punctuation(token):
+            return True
+        return token.lower() in stops and (token[:1].islower() or not lower_case_only)
 
     def allows(self, source: Sequence[str], target: Sequence[str], entity: Span, candidate: tuple[int, int]) -> bool:
         """True unless the candidate has a weak edge (punctuation, a lower-case function
-        word) where the entity's matching edge is not weak and not the same word."""
+        word) where the entity's matching edge is not weak (punctuation or a function word
+        in any case: "The Hague") and not the same word ("de Palacio")."""
         start, end = candidate
         for source_edge, target_edge in ((source[entity.start], target[start]), (source[entity.end - 1], target[end - 1])):
-            if self._weak(target_edge, self.target_stop_words) and not (
-                self._weak(source_edge, self.source_stop_words) or fold(source_edge) == fold(target_edge)
+            if self._weak(target_edge, self.target_stop_words, lower_case_only=True) and not (
+                self._weak(source_edge, self.source_stop_words, lower_case_only=False) or fold(source_edge) == fold(target_edge)
             ):
                 return False
         return True
