@@ -71,3 +71,13 @@ def language(code: str) -> Language:
 
 def nllb_code(code: str) -> str:
     return language(code).nllb
+
+
+# Scripts written without spaces between words: tokens are joined without spaces for MT.
+NO_SPACE_SCRIPTS = ("Hans", "Hant", "Jpan", "Thai", "Mymr", "Khmr", "Laoo")
+
+
+def detokenize(tokens: tuple[str, ...] | list[str], code: str) -> str:
+    """Tokens back to text for translation: spaces between them, except in scripts like
+    Chinese, Japanese or Thai where words are not separated by spaces."""
+    return ("" if language(code).nllb.split("_")[-1] in NO_SPACE_SCRIPTS else " ").join(tokens)
