@@ -18,7 +18,7 @@ from .datamodel import Alignment, Sentence, SentencePair
 from .easyproject import EASYPROJECT_MODEL, translate_with_markers
 from .errors import LabelBridgeError
 from .languages import detokenize, language
-from .models import Progress
+from .models import Progress, check_available
 from .pipeline import ProjectedPair, ProjectionConfig, project_corpus
 from .translate import TranslationCache, Translator
 from .wordsplit import split_words
@@ -133,6 +133,21 @@ def make_model_aligner(options: ModelPipelineOptions):
     return make_aligner(options.aligner, model=options.encoder, layer=options.layer, device=options.device, batch_size=options.align_batch_size)
 
 
+def check_models(options: ModelPipelineOptions) -> None:
+    """Raise :class:`~core.errors.ModelLoadError` now if a model the options need is missing."""
+    from .ner import is_spacy_pipeline
+
+    needed = [("translation model", options.translator)]
+    taggers = [options.ner] + ([options.candidate_ner] if options.candidates == "ner" and options.candidate_ner else [])
+    needed += [("NER model", name) for name in dict.fromkeys(taggers) if not is_spacy_pipeline(name)]
+    if options.aligner in ("simalign", "awesome"):
+        needed.append(("encoder", options.encoder))
+    if options.back_translate or options.easyproject:
+        needed.append(("marker translation model", options.marker_model))
+    for what, name in needed:
+        check_available(what, name)
+
+
 def run_model_pipeline(
     targets: Sequence[Sentence],
     options: ModelPipelineOptions,
@@ -148,6 +163,7 @@ def run_model_pipeline(
     """
     from .ner import load_tagger, ner_candidates, tag_sentences
 
+    check_models(options)
     if not targets:
         raise LabelBridgeError("there are no target sentences to label")
     empty = [k + 1 for k, t in enumerate(targets) if not len(t)]

@@ -130,3 +130,20 @@ def batches(items: list[T], size: int) -> Iterator[list[T]]:
         raise ValueError("batch size must be at least 1")
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def check_available(what: str, name_or_path: str) -> None:
+    """Fail early, before hours of translation, if a model will not load: a local folder
+    must hold a ``config.json``; a hub name must be cached when the hub is switched off.
+    Reads only the config, never the weights."""
+    path = Path(name_or_path).expanduser()
+    if path.exists():
+        if not (path / "config.json").exists():
+            raise ModelLoadError(missing_model_message(what, name_or_path, "no config.json"))
+        return
+    if name_or_path.startswith(("/", ".", "~")):
+        raise ModelLoadError(missing_model_message(what, name_or_path))
+    if offline():
+        import transformers
+
+        load_pretrained(what, name_or_path, transformers.AutoConfig.from_pretrained)
