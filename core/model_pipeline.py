@@ -77,7 +77,9 @@ class ModelPipelineResult:
     ``projected``: projections onto the original target tokens; with back-translation the
     pair's source is the labelled back-translation instead of the English.
     ``easyproject``: labelled target-language *translations* of the English (not the
-    original text), when asked for.
+    original text), when asked for. ``candidates``: the NER candidates matching used
+    (None for n-grams). ``translated``: sentences the models translated in this run
+    (0 when every translation came from the cache).
     """
 
     options: ModelPipelineOptions
@@ -86,6 +88,8 @@ class ModelPipelineResult:
     projected: tuple[ProjectedPair, ...]
     easyproject: tuple[Sentence, ...] | None = None
     back_translations: tuple[str, ...] | None = None
+    candidates: tuple[tuple[tuple[int, int], ...], ...] | None = None
+    translated: int = 0
 
     def targets(self, method: str) -> list[Sentence]:
         """The original target sentences carrying one method's projected spans (MISC dropped
@@ -182,6 +186,7 @@ def run_model_pipeline(
     to_english = make_translator(options.translator, options.target_lang, options.source_lang, options, cache)
     english_text = to_english.translate([detokenize(t.tokens, options.target_lang) for t in targets], stage("translating to English"))
     english_tokens = [tuple(split_words(text)) or ("∅",) for text in english_text]
+    translated = to_english.generated
 
     tagger = load_tagger(options.ner, options.device, options.ner_batch_size)
     spans = tag_sentences(tagger, english_tokens, progress=stage("tagging English"))
@@ -200,6 +205,7 @@ def run_model_pipeline(
         marker = make_translator(options.marker_model, options.source_lang, options.target_lang, options, cache)
         marked = translate_with_markers(english, marker, None, options.fuzzy_threshold, stage("marker translation"))
         easy, back_texts = marked.sentences, marked.texts
+        translated += marker.generated
     if options.back_translate:
         projection_pairs, alignments = align_back_translations(easy, targets, aligner, stage("aligning back-translations"))
         stage("aligning")
@@ -214,6 +220,8 @@ def run_model_pipeline(
         options, tuple(english_text), tuple(pairs), tuple(projected),
         tuple(easy) if options.easyproject and easy is not None else None,
         tuple(back_texts) if options.back_translate and back_texts is not None else None,
+        tuple(tuple(c) for c in candidates) if candidates is not None else None,
+        translated,
     )
 
 
