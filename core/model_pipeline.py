@@ -173,13 +173,13 @@ def run_model_pipeline(
     empty = [k + 1 for k, t in enumerate(targets) if not len(t)]
     if empty:
         raise LabelBridgeError(f"target sentence {empty[0]} has no tokens")
-    weights = {"translating to English": 3.0, "tagging English": 1.0, "aligning": 2.0, "projecting": 0.5}
+    weights = {"translating to English": 3.0, "tagging English": 1.0}
     if options.candidates == "ner":
         weights["tagging target candidates"] = 1.0
     if options.back_translate or options.easyproject:
         weights["marker translation"] = 3.0
-    if options.back_translate:
-        weights["aligning back-translations"] = 2.0
+    weights["aligning back-translations" if options.back_translate else "aligning"] = 2.0
+    weights["projecting"] = 0.5
     stage = _Stages(weights, progress, status)
     cache = TranslationCache(Path(cache_dir) / "translations.sqlite" if cache_dir is not None else None)
 
@@ -208,7 +208,6 @@ def run_model_pipeline(
         translated += marker.generated
     if options.back_translate:
         projection_pairs, alignments = align_back_translations(easy, targets, aligner, stage("aligning back-translations"))
-        stage("aligning")
     else:
         alignments = aligner.align_corpus([e.tokens for e in english], [t.tokens for t in targets], stage("aligning"))
         projection_pairs = pairs

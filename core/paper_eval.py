@@ -138,6 +138,12 @@ class PaperEvaluation:
         return "\n".join(parts)
 
 
+def predictions(result: ModelPipelineResult, method: str, labels: frozenset[str]) -> list[Sentence]:
+    """One method's projections on the gold tokens, restricted to the scored labels (MISC
+    counts here when the gold set has it, whatever ``drop_misc`` says)."""
+    return keep_labels([p.target_with(method) for p in result.projected], labels)
+
+
 def paper_evaluate(
     gold: Sequence[Sentence],
     options: ModelPipelineOptions,
@@ -146,11 +152,12 @@ def paper_evaluate(
     progress: Progress | None = None,
     status: Status | None = None,
 ) -> PaperEvaluation:
-    """Run the model pipeline on the gold sentences' tokens and score both projections."""
+    """Run the model pipeline on the gold sentences' tokens and score both projections
+    on the labels gold and NER share."""
     if not gold:
         raise CorpusError(None, None, "the gold set has no sentences")
     labels = shared_labels(gold, predicted_labels)
     result = run_model_pipeline([s.with_spans(()) for s in gold], options, cache_dir, progress, status)
     gold_kept = keep_labels(gold, labels)
-    scores = {method: evaluate(gold_kept, keep_labels(result.targets(method), labels)) for method in METHODS}
+    scores = {method: evaluate(gold_kept, predictions(result, method, labels)) for method in METHODS}
     return PaperEvaluation(labels, scores, result, len(gold))

@@ -141,6 +141,9 @@ def tiny_translator(tmp_path_factory, training_text) -> Path:
         pad_token_id=tokenizer.pad_token_id, bos_token_id=0, eos_token_id=2, decoder_start_token_id=2,
     )
     model = M2M100ForConditionalGeneration(config)
+    with torch.no_grad():  # make whole words likely outputs, so translations have several words
+        words = sorted(t for t in tokenizer.get_vocab() if t.startswith("▁") and len(t) > 3 and t[1:].isalpha())[:60]
+        model.get_output_embeddings().weight[tokenizer.convert_tokens_to_ids(words)] *= 8.0
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder

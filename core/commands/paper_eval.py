@@ -52,7 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..corpus_io import write_conll
-    from ..paper_eval import keep_labels, paper_evaluate, read_gold
+    from ..paper_eval import paper_evaluate, predictions, read_gold
 
     gold = read_gold(args.gold, args.split)
     if args.limit:
@@ -65,6 +65,6 @@ def run(args: argparse.Namespace) -> int:
         args.json_out.write_text(json.dumps(evaluation.as_dict(), indent=2) + "\n", encoding="utf-8")
     if args.predictions_out:
         for method in ("heuristic", "matching"):
-            write_conll(f"{args.predictions_out}.{method}.conll", keep_labels(evaluation.result.targets(method), evaluation.labels))
+            write_conll(f"{args.predictions_out}.{method}.conll", predictions(evaluation.result, method, evaluation.labels))
     print(f"scored {evaluation.sentences} sentences", file=sys.stderr)
     return 0
