@@ -165,3 +165,44 @@ def tiny_spacy(tmp_path_factory) -> Path:
     ])
     nlp.to_disk(folder)
     return folder
+
+
+@pytest.fixture(scope="session")
+def sentencepiece_files(tmp_path_factory, training_text) -> tuple[Path, Path]:
+    """A small SentencePiece model and its vocabulary (JSON), as M2M100 and Marian ship them."""
+    import json
+
+    import sentencepiece as spm
+
+    folder = tmp_path_factory.mktemp("spm")
+    (folder / "text.txt").write_text("\n".join(training_text), encoding="utf-8")
+    spm.SentencePieceTrainer.train(
+        input=str(folder / "text.txt"), model_prefix=str(folder / "spm"), vocab_size=400, model_type="unigram",
+        bos_id=0, pad_id=1, eos_id=2, unk_id=3, minloglevel=2,
+    )
+    processor = spm.SentencePieceProcessor(model_file=str(folder / "spm.model"))
+    vocab = {processor.id_to_piece(k): k for k in range(processor.get_piece_size())}
+    vocab = {("<s>" if k == 0 else "<pad>" if k == 1 else "</s>" if k == 2 else "<unk>" if k == 3 else piece): k for piece, k in vocab.items()}
+    vocab[">>spa<<"] = len(vocab)
+    (folder / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
+    return folder / "spm.model", folder / "vocab.json"
+
+
+@pytest.fixture(scope="session")
+def tiny_m2m100(tmp_path_factory, sentencepiece_files) -> Path:
+    """An M2M100 model with M2M100's own tokenizer (ISO codes like ``__es__``)."""
+    import torch
+    from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
+
+    folder = tmp_path_factory.mktemp("tiny-m2m100")
+    spm_file, vocab_file = sentencepiece_files
+    tokenizer = M2M100Tokenizer(vocab_file=str(vocab_file), spm_file=str(spm_file), src_lang="es", tgt_lang="en")
+    torch.manual_seed(3)
+    config = M2M100Config(  # language tokens sit after the vocabulary, as in the real model
+        vocab_size=max(tokenizer.lang_token_to_id.values()) + 1, d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
+        decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=128,
+        pad_token_id=tokenizer.pad_token_id, bos_token_id=0, eos_token_id=2, decoder_start_token_id=2,
+    )
+    M2M100ForConditionalGeneration(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder

@@ -355,3 +355,31 @@ def test_paper_eval_command(tmp_path, models, europarl, capsys):
 
 def spans_of(spans):
     return [(s.start, s.end, s.label) for s in spans]
+
+
+# --- other translation model families -----------------------------------------------------
+
+def test_m2m100_uses_its_own_codes(tmp_path, tiny_m2m100):
+    from core.errors import LabelBridgeError
+    from core.translate import Translator, language_setup
+
+    translator = Translator(str(tiny_m2m100), "spa_Latn", "eng_Latn", device="cpu", max_new_tokens=6)
+    out = translator.translate(["hola a todos", "gracias"])
+    assert len(out) == 2 and translator.generated == 2
+    _, tokenizer = translator.load()
+    assert type(tokenizer).__name__ == "M2M100Tokenizer"
+    assert language_setup(tokenizer, "es", "en") == ("", tokenizer.get_lang_id("en"))
+    assert tokenizer.src_lang == "es"
+    with pytest.raises(LabelBridgeError, match="M2M100 has no code for Bambara"):
+        language_setup(tokenizer, "bam", "en")
+
+
+def test_marian_gets_a_target_token_when_it_has_one(sentencepiece_files):
+    from transformers import MarianTokenizer
+
+    from core.translate import language_setup
+
+    spm_file, vocab_file = sentencepiece_files
+    tokenizer = MarianTokenizer(str(spm_file), str(spm_file), str(vocab_file))
+    assert language_setup(tokenizer, "en", "es") == (">>spa<< ", None)
+    assert language_setup(tokenizer, "en", "de") == ("", None)
