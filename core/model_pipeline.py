@@ -227,3 +227,30 @@ def run_model_pipeline(
 def english_alignments(result: ModelPipelineResult) -> list[Alignment]:
     """The alignments the projections used (English or back-translation to target)."""
     return [p.alignment for p in result.projected]
+
+
+@dataclass(frozen=True)
+class ProjectInputs:
+    """Files a parallel-corpus project can be built from: source CoNLL with entities,
+    target text, and the alignments the model flow computed (Pharaoh)."""
+
+    source: Path
+    target: Path
+    alignments: Path
+
+
+def write_project_inputs(result: ModelPipelineResult, folder: str | Path) -> ProjectInputs:
+    """Write the flow's sentence pairs as the parallel-corpus way in expects them.
+
+    The source is what the projections came from: the tagged English, or the labelled
+    back-translation when back-translation was on. With the alignments given, building
+    the project re-runs no model and reproduces ``result.projected``.
+    """
+    from .corpus_io import write_conll, write_pharaoh, write_text
+
+    folder = Path(folder)
+    inputs = ProjectInputs(folder / "source.conll", folder / "target.txt", folder / "alignments.txt")
+    write_conll(inputs.source, [p.pair.source for p in result.projected])
+    write_text(inputs.target, [p.pair.target for p in result.projected])
+    write_pharaoh(inputs.alignments, [p.alignment for p in result.projected])
+    return inputs

@@ -383,3 +383,30 @@ def test_marian_gets_a_target_token_when_it_has_one(sentencepiece_files):
     tokenizer = MarianTokenizer(str(spm_file), str(spm_file), str(vocab_file))
     assert language_setup(tokenizer, "en", "es") == (">>spa<< ", None)
     assert language_setup(tokenizer, "en", "de") == ("", None)
+
+
+def test_project_inputs_rebuild_the_same_projections(tmp_path, models):
+    """What the app's project creation reads back (read_parallel + read_pharaoh) projects
+    exactly as the model flow did, without running a model again."""
+    from core.corpus_io import read_parallel
+    from core.model_pipeline import run_model_pipeline, write_project_inputs
+    from core.pipeline import project_corpus
+
+    options = tiny_options(models, back_translate=True)
+    result = run_model_pipeline(TARGETS, options, tmp_path / "cache")
+    inputs = write_project_inputs(result, tmp_path / "inputs")
+    pairs = read_parallel(inputs.source, inputs.target)
+    alignments = read_pharaoh(inputs.alignments, pairs)
+    again = project_corpus(pairs, options.projection, alignments)
+    assert [(p.heuristic, p.matching) for p in again] == [(p.heuristic, p.matching) for p in result.projected]
+
+
+def test_embedding_aligners_through_the_projection_config(models):
+    """The core pipeline's ProjectionConfig can name the neural aligners too."""
+    from core.pipeline import ProjectionConfig, project_corpus
+    from core.datamodel import SentencePair
+
+    pairs = [SentencePair(Sentence(SPANISH[3], (Span(1, 3, "ORG"),)), Sentence(SPANISH[3]))]
+    config = ProjectionConfig(aligner="simalign", aligner_options={"model": str(models["encoder"]), "layer": 1, "device": "cpu"})
+    projected = project_corpus(pairs, config)
+    assert [(p.span.start, p.span.end, p.span.label) for p in projected[0].matching] == [(1, 3, "ORG")]
