@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .easyproject import EASYPROJECT_MODEL
 from .model_pipeline import MODEL_ALIGNERS, PAPER_ENCODER, PAPER_NER, PAPER_TRANSLATOR, ModelPipelineOptions
-from .models import DEVICES
+from .models import DEVICES, DTYPES
 from .pipeline import ProjectionConfig
 
 DEFAULT_CACHE = Path(os.environ.get("LABELBRIDGE_CACHE", Path.home() / ".cache" / "labelbridge"))
@@ -46,6 +46,7 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     hardware.add_argument("--device", choices=DEVICES, default="auto", help="auto: CUDA when a GPU is present, else CPU (default)")
     hardware.add_argument("--batch-size", type=int, default=16, help="sentences per translation batch (default 16; 32-64 fit a 24 GB GPU with NLLB-3.3B)")
     hardware.add_argument("--num-beams", type=int, default=1, help="beam size for translation (default 1, greedy: deterministic and fastest)")
+    hardware.add_argument("--dtype", choices=DTYPES, default="auto", help="weights of the translation models: auto = float16 on a GPU, float32 on CPU")
     hardware.add_argument("--max-new-tokens", type=int, default=256, help="longest translation in subword tokens (default 256)")
     hardware.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE,
                           help=f"translations are cached here and never computed twice (default: {DEFAULT_CACHE}, or $LABELBRIDGE_CACHE)")
@@ -70,6 +71,7 @@ def options_from_args(args: argparse.Namespace, target_lang: str, easyproject: b
         translation_batch_size=args.batch_size,
         num_beams=args.num_beams,
         max_new_tokens=args.max_new_tokens,
+        translation_dtype=args.dtype,
         projection=ProjectionConfig(solver=args.solver, max_ngram=args.max_ngram),
     )
 

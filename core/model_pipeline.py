@@ -54,6 +54,7 @@ class ModelPipelineOptions:
     align_batch_size: int = 32
     num_beams: int = 1
     max_new_tokens: int = 256
+    translation_dtype: str = "auto"
     projection: ProjectionConfig = field(default_factory=lambda: ProjectionConfig(solver="greedy"))
 
     def __post_init__(self) -> None:
@@ -128,7 +129,7 @@ class _Stages:
 
 
 def make_translator(model: str, source: str, target: str, options: ModelPipelineOptions, cache: TranslationCache) -> Translator:
-    return Translator(model, source, target, cache, options.device, options.translation_batch_size, options.num_beams, options.max_new_tokens)
+    return Translator(model, source, target, cache, options.device, options.translation_batch_size, options.num_beams, options.max_new_tokens, options.translation_dtype)
 
 
 def make_model_aligner(options: ModelPipelineOptions):

@@ -96,14 +96,30 @@ def _first_line(err: BaseException) -> str:
     return text[0][:200] if text else type(err).__name__
 
 
-def load_model_and_tokenizer(what: str, name_or_path: str, model_class: str, device: str = "cpu") -> tuple[Any, Any]:
-    """A transformers ``Auto*`` model (by class name) and its tokenizer, in eval mode on ``device``."""
+DTYPES = ("auto", "float32", "float16", "bfloat16")
+
+
+def resolve_dtype(dtype: str, device: str) -> str:
+    """``auto`` is float16 on a GPU (half the memory, same translations in practice), float32 on CPU."""
+    if dtype not in DTYPES:
+        raise ModelLoadError(f"unknown dtype {dtype!r}; choose one of {', '.join(DTYPES)}")
+    if dtype == "auto":
+        return "float16" if device.startswith("cuda") else "float32"
+    return dtype
+
+
+def load_model_and_tokenizer(what: str, name_or_path: str, model_class: str, device: str = "cpu", dtype: str = "float32") -> tuple[Any, Any]:
+    """A transformers ``Auto*`` model (by class name) and its tokenizer, in eval mode on
+    ``device`` with weights in ``dtype``."""
+    import torch
     import transformers
 
+    device = resolve_device(device)
     tokenizer = load_pretrained(what, name_or_path, transformers.AutoTokenizer.from_pretrained)
-    model = load_pretrained(what, name_or_path, getattr(transformers, model_class).from_pretrained)
+    torch_dtype = getattr(torch, resolve_dtype(dtype, device))
+    model = load_pretrained(what, name_or_path, getattr(transformers, model_class).from_pretrained, dtype=torch_dtype)
     model.eval()
-    model.to(resolve_device(device))
+    model.to(device)
     return model, tokenizer
 
 

@@ -106,6 +106,7 @@ class Translator:
     batch_size: int = 16
     num_beams: int = 1
     max_new_tokens: int = 256
+    dtype: str = "auto"
     generated: int = 0
     _loaded: tuple[Any, Any] | None = field(default=None, repr=False)
 
@@ -115,7 +116,7 @@ class Translator:
 
     def load(self) -> tuple[Any, Any]:
         if self._loaded is None:
-            self._loaded = load_model_and_tokenizer("translation model", self.model, "AutoModelForSeq2SeqLM", self.device)
+            self._loaded = load_model_and_tokenizer("translation model", self.model, "AutoModelForSeq2SeqLM", self.device, self.dtype)
         return self._loaded
 
     def translate(self, texts: Sequence[str], progress: Progress | None = None) -> list[str]:

@@ -93,6 +93,15 @@ def test_translation_shapes_determinism_and_cache(tmp_path, tiny_translator):
     assert third.translate(texts) == out
 
 
+def test_translation_in_bfloat16(tiny_translator):
+    import torch
+    from core.translate import Translator
+
+    translator = Translator(str(tiny_translator), "spa_Latn", "eng_Latn", device="cpu", dtype="bfloat16", max_new_tokens=6)
+    assert len(translator.translate(["hola", "adiós"])) == 2
+    assert next(translator.load()[0].parameters()).dtype == torch.bfloat16
+
+
 def test_language_codes_reach_the_model(tiny_translator):
     from core.errors import LabelBridgeError
     from core.translate import Translator, language_setup
