@@ -419,3 +419,12 @@ def test_embedding_aligners_through_the_projection_config(models):
     config = ProjectionConfig(aligner="simalign", aligner_options={"model": str(models["encoder"]), "layer": 1, "device": "cpu"})
     projected = project_corpus(pairs, config)
     assert [(p.span.start, p.span.end, p.span.label) for p in projected[0].matching] == [(1, 3, "ORG")]
+
+
+def test_pipeline_with_eflomal_needs_no_encoder(tmp_path, models):
+    from core.model_pipeline import run_model_pipeline
+
+    result = run_model_pipeline(TARGETS, tiny_options(models, aligner="eflomal", encoder="no/such-encoder"), tmp_path)
+    assert [p.pair.target.tokens for p in result.projected] == list(SPANISH)
+    for projected in result.projected:
+        assert all(i < len(projected.pair.source) and j < len(projected.pair.target) for i, j in projected.alignment.links)
