@@ -188,6 +188,7 @@ def run_model_pipeline(
     english_text = to_english.translate([detokenize(t.tokens, options.target_lang) for t in targets], stage("translating to English"))
     english_tokens = [tuple(split_words(text)) or ("∅",) for text in english_text]
     translated = to_english.generated
+    to_english.release()
 
     tagger = load_tagger(options.ner, options.device, options.ner_batch_size)
     spans = tag_sentences(tagger, english_tokens, progress=stage("tagging English"))
@@ -207,6 +208,7 @@ def run_model_pipeline(
         marked = translate_with_markers(english, marker, None, options.fuzzy_threshold, stage("marker translation"))
         easy, back_texts = marked.sentences, marked.texts
         translated += marker.generated
+        marker.release()
     if options.back_translate:
         projection_pairs, alignments = align_back_translations(easy, targets, aligner, stage("aligning back-translations"))
     else:

@@ -119,6 +119,15 @@ class Translator:
             self._loaded = load_model_and_tokenizer("translation model", self.model, "AutoModelForSeq2SeqLM", self.device, self.dtype)
         return self._loaded
 
+    def release(self) -> None:
+        """Drop the loaded model (it is reloaded if needed), freeing GPU memory for the next model."""
+        if self._loaded is not None:
+            self._loaded = None
+            import torch
+
+            if torch.cuda.is_available():
+                torch.cuda.empty_cache()
+
     def translate(self, texts: Sequence[str], progress: Progress | None = None) -> list[str]:
         """Translate ``texts`` in order; cached texts are not translated again."""
         keys = [self.key(text) for text in texts]
