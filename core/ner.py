@@ -165,12 +165,13 @@ def is_spacy_pipeline(name_or_path: str) -> bool:
     path = Path(name_or_path).expanduser()
     if path.is_dir():
         return (path / "config.cfg").exists() and not (path / "config.json").exists()
-    if "/" in name_or_path:
+    if "/" in name_or_path or not name_or_path.isidentifier():
         return False
     import importlib.util
 
-    spec = importlib.util.find_spec(name_or_path.replace("-", "_")) if name_or_path.isidentifier() else None
-    return spec is not None and name_or_path.split("_")[0] in {"en", "de", "es", "fr", "it", "nl", "pt", "xx", "zh", "ja", "ru", "pl", "ca", "da", "el", "fi", "hr", "ko", "lt", "mk", "nb", "ro", "sl", "sv", "uk"}
+    spec = importlib.util.find_spec(name_or_path)
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    return any((Path(location) / "meta.json").exists() for location in locations)
 
 
 def load_tagger(name_or_path: str, device: str = "auto", batch_size: int = 32) -> Tagger:

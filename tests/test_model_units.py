@@ -187,3 +187,33 @@ def test_importing_core_does_not_import_torch():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_model_kinds_are_told_apart(tmp_path):
+    from core.ner import is_spacy_pipeline
+
+    (tmp_path / "spacy").mkdir()
+    (tmp_path / "spacy" / "config.cfg").write_text("[nlp]\n")
+    (tmp_path / "hf").mkdir()
+    (tmp_path / "hf" / "config.json").write_text("{}")
+    assert is_spacy_pipeline(str(tmp_path / "spacy")) and not is_spacy_pipeline(str(tmp_path / "hf"))
+    assert is_spacy_pipeline("spacy:en_core_web_sm")
+    assert not is_spacy_pipeline("FacebookAI/xlm-roberta-large-finetuned-conll03-english")
+    assert not is_spacy_pipeline("json")  # an importable module that is no spaCy package
+
+
+@pytest.mark.parametrize("name, needle", [("pipeline", "--target-text"), ("paper-eval", "MasakhaNER2")])
+def test_command_help_teaches(name, needle, capsys):
+    import argparse
+
+    from core.commands import paper_eval, pipeline
+
+    parser = argparse.ArgumentParser(prog="python -m core")
+    subparsers = parser.add_subparsers()
+    pipeline.register(subparsers)
+    paper_eval.register(subparsers)
+    with pytest.raises(SystemExit) as exit_code:
+        parser.parse_args([name, "--help"])
+    assert exit_code.value.code == 0
+    text = capsys.readouterr().out
+    assert needle in text and "examples:" in text and "--device" in text
