@@ -217,3 +217,15 @@ def test_command_help_teaches(name, needle, capsys):
     assert exit_code.value.code == 0
     text = capsys.readouterr().out
     assert needle in text and "examples:" in text and "--device" in text
+
+
+def test_pipeline_reads_raw_text_and_conll(tmp_path):
+    from core.commands.pipeline import read_targets
+
+    raw = tmp_path / "raw.txt"
+    raw.write_text("El Sr. Barroso visitó Madrid.\n¿Qué opina?\n", encoding="utf-8")
+    assert [s.tokens for s in read_targets(raw, tokenize=True)] == [("El", "Sr", ".", "Barroso", "visitó", "Madrid", "."), ("¿", "Qué", "opina", "?")]
+    assert read_targets(raw, tokenize=False)[0].tokens == ("El", "Sr.", "Barroso", "visitó", "Madrid.")
+    conll = tmp_path / "gold.conll"
+    conll.write_text("Madrid\tB-LOC\nes\tO\n\n", encoding="utf-8")
+    assert read_targets(conll, tokenize=True) == [Sentence(("Madrid", "es"))]  # gold tags are not input
