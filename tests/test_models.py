@@ -383,6 +383,7 @@ def test_m2m100_uses_its_own_codes(tmp_path, tiny_m2m100):
         language_setup(tokenizer, "bam", "en")
 
 
+@pytest.mark.filterwarnings("ignore:Recommended. pip install sacremoses")
 def test_marian_gets_a_target_token_when_it_has_one(sentencepiece_files):
     from transformers import MarianTokenizer
 
