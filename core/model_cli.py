@@ -25,13 +25,14 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     align = parser.add_argument_group("alignment")
     align.add_argument("--aligner", choices=MODEL_ALIGNERS, default="simalign",
                        help="simalign: itermax on subword embeddings (paper); awesome: softmax extraction, threshold 0.001; eflomal: statistical, trained on these pairs (no encoder needed)")
-    align.add_argument("--encoder", default=PAPER_ENCODER, metavar="NAME_OR_PATH", help=f"encoder for simalign/awesome (default: {PAPER_ENCODER})")
+    align.add_argument("--aligner-model", "--encoder", dest="encoder", default=PAPER_ENCODER, metavar="NAME_OR_PATH", help=f"encoder for simalign/awesome (default: {PAPER_ENCODER})")
     align.add_argument("--layer", type=int, default=8, help="encoder layer whose embeddings are aligned (default: 8, as in the paper)")
 
     project = parser.add_argument_group("projection")
     project.add_argument("--candidates", choices=("ngram", "ner"), default="ngram",
                          help="matching candidates: every n-gram of the target (default), or the spans a target-side NER model predicts")
-    project.add_argument("--candidate-ner", metavar="NAME_OR_PATH", help="target-side NER model for --candidates ner (default: --ner)")
+    project.add_argument("--ner-model", "--candidate-ner", dest="candidate_ner", metavar="NAME_OR_PATH",
+                         help="target-side NER model (spaCy or transformers) for --candidates ner; its labels are ignored (default: --ner)")
     project.add_argument("--max-ngram", type=int, help="longest n-gram candidate (default: no cap, as in the paper)")
     project.add_argument("--solver", choices=("greedy", "ilp"), default="greedy", help="matching assignment: greedy (the paper's numbers) or exact ILP")
     project.add_argument("--back-translate", action="store_true",

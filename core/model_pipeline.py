@@ -134,7 +134,7 @@ def make_translator(model: str, source: str, target: str, options: ModelPipeline
 
 def make_model_aligner(options: ModelPipelineOptions):
     if options.aligner == "eflomal":
-        return make_aligner("eflomal")
+        return make_aligner("eflomal", **(options.projection.aligner_options if options.projection.aligner == "eflomal" else {}))
     return make_aligner(options.aligner, model=options.encoder, layer=options.layer, device=options.device, batch_size=options.align_batch_size)
 
 

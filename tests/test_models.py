@@ -305,7 +305,7 @@ def command(module, argv):
 
 
 def model_args(models, cache):
-    return ["--translator", str(models["translator"]), "--ner", str(models["ner"]), "--encoder", str(models["encoder"]),
+    return ["--translator", str(models["translator"]), "--ner", str(models["ner"]), "--aligner-model", str(models["encoder"]),
             "--layer", "2", "--device", "cpu", "--max-new-tokens", "12", "--cache-dir", str(cache)]
 
 
@@ -325,7 +325,7 @@ def test_pipeline_command(tmp_path, models, capsys):
     assert "5 sentences" in capsys.readouterr().err
 
     easy = tmp_path / "easy.conll"
-    argv = ["pipeline", "--target-text", str(text), "--target-lang", "es", "--out", str(easy), "--method", "easyproject",
+    argv = ["pipeline", "--target-text", str(text), "--target-lang", "es", "--out", str(easy), "--method", "easyproject", "--encoder", "unused",
             "--marker-model", str(models["translator"]), *model_args(models, tmp_path / "cache")]
     assert command(pipeline, argv) == 0
     assert "labels a translation" in capsys.readouterr().err

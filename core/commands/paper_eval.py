@@ -18,7 +18,7 @@ examples:
 
   # any CoNLL gold file, first 200 sentences, with local model folders
   python -m core paper-eval --gold test.conll --lang deu_Latn --limit 200 \\
-      --translator ~/models/nllb --ner ~/models/xlmr-conll03 --encoder ~/models/mbert
+      --translator ~/models/nllb --ner ~/models/xlmr-conll03 --aligner-model ~/models/mbert
 
 The gold tags are never shown to the models: the target tokens are translated to English,
 tagged, aligned and projected back, then heuristic and matching projections are scored with

@@ -19,7 +19,7 @@ examples:
   # local model folders, AWESoME-style alignment, heuristic projection, on a GPU
   python -m core pipeline --target-text sw.conll --target-lang swh_Latn \\
       --translator ~/models/nllb-200-distilled-600M --ner ~/models/xlmr-conll03 \\
-      --encoder ~/models/mbert --aligner awesome --method heuristic --device cuda --out sw.conll
+      --aligner-model ~/models/mbert --aligner awesome --method heuristic --device cuda --out sw.conll
 
   # compare with EasyProject (labels a translation of the English, not your sentences)
   python -m core pipeline --target-text de.txt --target-lang deu_Latn --method easyproject --out de.easyproject.conll
