@@ -8,7 +8,9 @@ provide it. Importing this module does not import torch or transformers.
 from __future__ import annotations
 
 import os
+import socket
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
 
@@ -35,6 +37,22 @@ def resolve_device(device: str = "auto") -> str:
     return device
 
 
+@lru_cache(maxsize=1)
+def hub_reachable(timeout: float = 5.0) -> bool:
+    """Whether the model hub (``HF_ENDPOINT``, huggingface.co by default) answers a TCP
+    connection, checked once, so an offline machine fails at once instead of retrying."""
+    from urllib.parse import urlparse
+
+    from huggingface_hub import constants
+
+    url = urlparse(constants.ENDPOINT)
+    try:
+        with socket.create_connection((url.hostname or "huggingface.co", url.port or (443 if url.scheme == "https" else 80)), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
 def offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").lower() in {"1", "true", "yes"} or os.environ.get("TRANSFORMERS_OFFLINE", "").lower() in {"1", "true", "yes"}
 
@@ -47,7 +65,7 @@ def missing_model_message(what: str, name_or_path: str, reason: str = "") -> str
     if path.exists():
         detail = f" ({reason})" if reason else ""
         return f"Cannot load the {what} from the folder {str(path)!r}{detail}; it must hold a model saved with save_pretrained (config.json, weights and tokenizer files)."
-    network = "the hub is switched off (HF_HUB_OFFLINE=1)" if offline() else "the hub could not be reached"
+    network = "the hub is switched off (HF_HUB_OFFLINE=1)" if offline() else "the hub cannot be reached from here"
     return (
         f"Cannot load the {what} {name_or_path!r}: it is not in the local Hugging Face cache and {network}; "
         f"download it on a machine with network access (hf download {name_or_path}) and give its folder as a local path, "
@@ -82,7 +100,7 @@ def load_pretrained(what: str, name_or_path: str, loader: Callable[..., T], **kw
         try:
             return loader(name_or_path, local_files_only=True, **kwargs)
         except OSError:
-            if offline():
+            if offline() or not hub_reachable():
                 raise
         return loader(name_or_path, **kwargs)
     except (OSError, ValueError) as err:
@@ -159,7 +177,7 @@ def check_available(what: str, name_or_path: str) -> None:
         return
     if name_or_path.startswith(("/", ".", "~")):
         raise ModelLoadError(missing_model_message(what, name_or_path))
-    if offline():
+    if offline() or not hub_reachable():
         import transformers
 
         load_pretrained(what, name_or_path, transformers.AutoConfig.from_pretrained)

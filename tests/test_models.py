@@ -429,3 +429,23 @@ def test_pipeline_with_eflomal_needs_no_encoder(tmp_path, models):
     assert [p.pair.target.tokens for p in result.projected] == list(SPANISH)
     for projected in result.projected:
         assert all(i < len(projected.pair.source) and j < len(projected.pair.target) for i, j in projected.alignment.links)
+
+
+def test_unreachable_hub_fails_at_once_without_retries(tmp_path):
+    """Without HF_HUB_OFFLINE, a machine that cannot reach the hub gets the same one
+    sentence quickly, not a series of network retries."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in {"HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"}}
+    env |= {"HF_ENDPOINT": "http://127.0.0.1:9", "HF_HOME": str(tmp_path / "hf")}
+    code = (
+        "from core.translate import Translator\n"
+        "from core.errors import ModelLoadError\n"
+        "try:\n    Translator('facebook/nllb-200-3.3B', 'es', 'en').load()\n"
+        "except ModelLoadError as err:\n    print(err)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1], env=env, capture_output=True, text=True, timeout=120)
+    assert "hub cannot be reached from here" in out.stdout and "HF_HOME" in out.stdout
+    assert "Retrying" not in out.stderr
