@@ -449,3 +449,39 @@ def test_unreachable_hub_fails_at_once_without_retries(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1], env=env, capture_output=True, text=True, timeout=120)
     assert "hub cannot be reached from here" in out.stdout and "HF_HOME" in out.stdout
     assert "Retrying" not in out.stderr
+
+
+def test_back_translate_end_to_end(models):
+    from core.aligners import make_aligner
+    from core.backtranslation import back_translate
+    from core.translate import Translator
+
+    english = [Sentence(("Barroso", "visited", "Madrid"), (Span(0, 1, "PER"), Span(2, 3, "LOC"))), Sentence(("Thanks", "."))]
+    translator = Translator(str(models["translator"]), "eng_Latn", "spa_Latn", device="cpu", max_new_tokens=10)
+    aligner = make_aligner("awesome", model=str(models["encoder"]), layer=2, device="cpu")
+    result = back_translate(english, [Sentence(SPANISH[0]), Sentence(SPANISH[2])], translator, aligner)
+    assert len(result.pairs) == len(result.alignments) == len(result.texts) == 2
+    for pair, alignment in zip(result.pairs, result.alignments):
+        assert len(pair.source) > 0
+        assert all(i < len(pair.source) and j < len(pair.target) for i, j in alignment.links)
+    assert [p.target.tokens for p in result.pairs] == [SPANISH[0], SPANISH[2]]
+
+
+def test_paper_eval_on_a_saved_datasets_folder(tmp_path, models, capsys):
+    from core.commands import paper_eval
+    from tests.test_model_units import _write_saved_dataset
+
+    names = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-DATE", "I-DATE"]
+    rows = [(list(SPANISH[0]), [0, 0, 1, 0, 5, 7, 8, 0]), (list(SPANISH[1]), [0, 3, 4, 0, 0, 0, 0])]
+    _write_saved_dataset(tmp_path / "masakhaner-like", rows, names)
+    report = tmp_path / "scores.json"
+    argv = ["paper-eval", "--gold", str(tmp_path / "masakhaner-like"), "--lang", "hau", "--json-out", str(report), *model_args(models, tmp_path / "cache")]
+    from core.errors import LabelBridgeError
+
+    with pytest.raises(LabelBridgeError, match="no language code hau_Latn"):  # the tiny model knows only eng/spa/deu
+        command(paper_eval, argv)
+    argv[argv.index("hau")] = "es"
+    assert command(paper_eval, argv) == 0
+    scores = json.loads(report.read_text())
+    assert scores["labels"] == ["LOC", "ORG", "PER"] and scores["sentences"] == 2  # DATE mapped to O
+    assert scores["scores"]["matching"]["overall"]["support"] == 3
