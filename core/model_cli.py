@@ -46,6 +46,7 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     hardware = parser.add_argument_group("hardware and caching")
     hardware.add_argument("--device", choices=DEVICES, default="auto", help="auto: CUDA when a GPU is present, else CPU (default)")
     hardware.add_argument("--batch-size", type=int, default=16, help="sentences per translation batch (default 16; 32-64 fit a 24 GB GPU with NLLB-3.3B)")
+    hardware.add_argument("--encoder-batch-size", type=int, default=32, help="sentences per batch for NER and alignment encoders (default 32)")
     hardware.add_argument("--num-beams", type=int, default=1, help="beam size for translation (default 1, greedy: deterministic and fastest)")
     hardware.add_argument("--dtype", choices=DTYPES, default="auto", help="weights of the translation models: auto = float16 on a GPU, float32 on CPU")
     hardware.add_argument("--max-new-tokens", type=int, default=256, help="longest translation in subword tokens (default 256)")
@@ -70,6 +71,8 @@ def options_from_args(args: argparse.Namespace, target_lang: str, easyproject: b
         drop_misc=args.drop_misc,
         device=args.device,
         translation_batch_size=args.batch_size,
+        ner_batch_size=args.encoder_batch_size,
+        align_batch_size=args.encoder_batch_size,
         num_beams=args.num_beams,
         max_new_tokens=args.max_new_tokens,
         translation_dtype=args.dtype,

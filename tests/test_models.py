@@ -306,7 +306,7 @@ def command(module, argv):
 
 def model_args(models, cache):
     return ["--translator", str(models["translator"]), "--ner", str(models["ner"]), "--aligner-model", str(models["encoder"]),
-            "--layer", "2", "--device", "cpu", "--max-new-tokens", "12", "--cache-dir", str(cache)]
+            "--layer", "2", "--device", "cpu", "--max-new-tokens", "12", "--encoder-batch-size", "3", "--cache-dir", str(cache)]
 
 
 def test_pipeline_command(tmp_path, models, capsys):
