@@ -12,6 +12,22 @@ _FACTORIES: dict[str, Callable[..., Aligner]] = {
 }
 
 
+def _simalign(**options: Any) -> Aligner:
+    from .simalign_aligner import SimAlignAligner  # loads torch only when used
+
+    return SimAlignAligner(**options)
+
+
+def _awesome(**options: Any) -> Aligner:
+    from .awesome_aligner import AwesomeAligner
+
+    return AwesomeAligner(**options)
+
+
+_FACTORIES["simalign"] = _simalign
+_FACTORIES["awesome"] = _awesome
+
+
 def register_aligner(name: str, factory: Callable[..., Aligner]) -> None:
     """Make an aligner available by name to the pipeline, the command line and the app."""
     _FACTORIES[name] = factory

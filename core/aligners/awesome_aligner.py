@@ -1,0 +1,63 @@
+"""AWESoME-style alignment (Dou & Neubig 2021) without fine-tuning: softmax extraction.
+
+The dot products of source and target subword embeddings (one encoder layer, 8 by
+default) are normalised by softmax in both directions; a subword pair is aligned when
+both probabilities exceed ``threshold`` (0.001), and words are aligned if any of their
+subwords are. Works over any encoder (mBERT as in the paper, or a fine-tuned
+awesome-align checkpoint) by hub name or local path.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+
+from ..datamodel import Alignment
+from .base import Progress, Tokens
+from .embeddings import SubwordEncoder, SubwordVectors, subword_links_to_words
+
+
+def _softmax(x: np.ndarray, axis: int) -> np.ndarray:
+    shifted = np.exp(x - x.max(axis=axis, keepdims=True))
+    return shifted / shifted.sum(axis=axis, keepdims=True)
+
+
+def softmax_extraction(source: np.ndarray, target: np.ndarray, threshold: float = 1e-3) -> np.ndarray:
+    """0/1 subword alignment matrix: both directional softmax probabilities above ``threshold``."""
+    scores = source.astype(np.float64) @ target.astype(np.float64).T
+    return (_softmax(scores, axis=1) > threshold) & (_softmax(scores, axis=0) > threshold)
+
+
+def align_vectors(source: SubwordVectors, target: SubwordVectors, threshold: float = 1e-3) -> Alignment:
+    if not len(source.vectors) or not len(target.vectors):
+        return Alignment()
+    matrix = softmax_extraction(source.vectors, target.vectors, threshold)
+    return Alignment.from_pairs(subword_links_to_words(matrix, source.words, target.words))
+
+
+@dataclass
+class AwesomeAligner:
+    """Softmax extraction over any encoder: ``model`` is a hub name or local folder."""
+
+    model: str = "bert-base-multilingual-cased"
+    layer: int = 8
+    threshold: float = 1e-3
+    device: str = "auto"
+    batch_size: int = 32
+    name: str = "awesome"
+    _encoder: SubwordEncoder | None = field(default=None, repr=False)
+
+    @property
+    def encoder(self) -> SubwordEncoder:
+        if self._encoder is None:
+            self._encoder = SubwordEncoder(self.model, self.layer, self.device, self.batch_size)
+        return self._encoder
+
+    def align_corpus(self, sources: Sequence[Tokens], targets: Sequence[Tokens], progress: Progress | None = None) -> list[Alignment]:
+        if len(sources) != len(targets):
+            raise ValueError(f"{len(sources)} source but {len(targets)} target sentences")
+        total = 2 * len(sources)
+        source_vectors = self.encoder.embed(sources, (lambda d, t: progress(d, total)) if progress else None, "embedding sources")
+        target_vectors = self.encoder.embed(targets, (lambda d, t: progress(len(sources) + d, total)) if progress else None, "embedding targets")
+        return [align_vectors(s, t, self.threshold) for s, t in zip(source_vectors, target_vectors)]
