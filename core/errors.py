@@ -23,3 +23,7 @@ class CorpusError(LabelBridgeError):
 
 class ModelLoadError(LabelBridgeError):
     """A model could not be loaded; the message says how to provide it."""
+
+
+class UsageError(LabelBridgeError):
+    """Options that do not fit together."""

@@ -8,6 +8,7 @@ from pathlib import Path
 from .easyproject import EASYPROJECT_MODEL
 from .model_pipeline import MODEL_ALIGNERS, PAPER_ENCODER, PAPER_NER, PAPER_TRANSLATOR, ModelPipelineOptions
 from .models import DEVICES, DTYPES
+from .languages import language
 from .pipeline import ProjectionConfig
 
 DEFAULT_CACHE = Path(os.environ.get("LABELBRIDGE_CACHE", Path.home() / ".cache" / "labelbridge"))
@@ -76,7 +77,8 @@ def options_from_args(args: argparse.Namespace, target_lang: str, easyproject: b
         num_beams=args.num_beams,
         max_new_tokens=args.max_new_tokens,
         translation_dtype=args.dtype,
-        projection=ProjectionConfig(solver=args.solver, max_ngram=args.max_ngram),
+        projection=ProjectionConfig(solver=args.solver, max_ngram=args.max_ngram, source_lang="en",
+                                    target_lang=language(args.target_lang).code),
     )
 
 

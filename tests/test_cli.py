@@ -11,6 +11,8 @@ import pytest
 from core.corpus_io import read_conll, read_pharaoh, write_conll, write_text
 from core.evaluate import evaluate
 
+pytest_plugins = ["tests.model_fixtures"]
+
 REPO = Path(__file__).resolve().parents[1]
 N_PAIRS = 200
 
@@ -108,3 +110,26 @@ def test_help_teaches_with_examples():
     assert "python -m core project" in cli("--help").stdout
     project_help = cli("project", "--help").stdout
     assert "examples:" in project_help and "--alignments" in project_help and "--target-lang" in project_help
+
+
+def test_project_with_ner_candidates_lands_only_on_spans_the_model_proposes(slice_files, alignments, tiny_ner, tmp_path):
+    from core.ner import load_tagger, ner_candidates
+
+    out = tmp_path / "projected.conll"
+    cli("project", "--source", str(slice_files["source"]), "--target", str(slice_files["text"]),
+        "--alignments", str(alignments), "--out", str(out), "--candidates", "ner", "--ner-model", str(tiny_ner), "--quiet")
+    projected = read_conll(out)
+    targets = read_conll(slice_files["gold"])
+    proposed = ner_candidates(load_tagger(str(tiny_ner), device="cpu"), [s.tokens for s in targets])
+    assert [s.tokens for s in projected] == [s.tokens for s in targets]
+    assert sum(len(s.spans) for s in projected) > 0
+    for sentence, spans in zip(projected, proposed):
+        assert {(s.start, s.end) for s in sentence.spans} <= set(spans)
+
+
+def test_missing_ner_model_is_one_sentence(slice_files, alignments, tmp_path):
+    result = cli("project", "--source", str(slice_files["source"]), "--target", str(slice_files["text"]),
+                 "--alignments", str(alignments), "--out", str(tmp_path / "o.conll"),
+                 "--candidates", "ner", "--ner-model", str(tmp_path / "no-such-model"), check=False)
+    assert result.returncode == 2
+    assert "no-such-model" in result.stderr and "Traceback" not in result.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..errors import UsageError
 from ..corpus_io import read_parallel, read_pharaoh, write_conll, write_pharaoh
 from ..pipeline import align, project_corpus
 from ..progress import terminal_progress
@@ -37,6 +38,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.candidates == "ner" and not args.ner_model:
+        raise UsageError("--candidates ner needs --ner-model: a spaCy pipeline (package or folder) or a transformers token classifier (hub name or folder)")
     config = config_from_args(args)
     pairs = read_parallel(args.source, args.target)
     if args.alignments:
@@ -46,9 +49,11 @@ def run(args: argparse.Namespace) -> int:
             alignments = align(pairs, config, progress)
     candidates = None
     if args.method == "matching" and args.candidates == "ner":
-        from ..ner_candidates import candidates_for
+        from ..ner import load_tagger, ner_candidates
 
-        candidates = candidates_for(args.ner_model, [p.target for p in pairs])
+        tagger = load_tagger(args.ner_model, device=args.device)
+        with terminal_progress("target NER candidates", not args.quiet) as progress:
+            candidates = ner_candidates(tagger, [p.target.tokens for p in pairs], progress)
     with terminal_progress(f"projecting ({args.method})", not args.quiet) as progress:
         projected = project_corpus(pairs, config, alignments, candidates, progress, methods=(args.method,))
     write_conll(args.out, [p.target_with(args.method, config.dropped_labels) for p in projected])
