@@ -78,7 +78,7 @@ def options_from_args(args: argparse.Namespace, target_lang: str, easyproject: b
         max_new_tokens=args.max_new_tokens,
         translation_dtype=args.dtype,
         projection=ProjectionConfig(solver=args.solver, max_ngram=args.max_ngram, source_lang="en",
-                                    target_lang=language(args.target_lang).code),
+                                    target_lang=language(target_lang).code),
     )
 
 
