@@ -113,7 +113,7 @@ def create_project(
     alignments: str | Path | None = None,
     name: str | None = None,
     primary_method: str = "matching",
-    ner_epochs: int = 10,
+    ner_epochs: int = 30,
     progress: Progress | None = None,
 ) -> Project:
     """Build a project in ``folder`` (which must not hold one yet) and return it.

@@ -12,7 +12,9 @@ Concurrency. Decisions are keyed by ``(sentence, item)``: an *item* is one proje
 span a reviewer added (``"add:<id>"``). Two tabs deciding different spans touch different
 rows and never clobber each other. A decision on the same span uses optimistic concurrency:
 the caller passes the version it saw; if another tab decided in between, :class:`Conflict` is
-raised, nothing is written, and the caller reloads and shows the newer decision.
+raised, nothing is written, and the caller reloads and shows the newer decision. A tab's own
+successive edits of one span (several boundary moves sent before the screen refreshed) do not
+conflict with each other: the check only fails when the latest change came from another session.
 
 Undo reverts the latest batch of events of one session (a tab), provided nothing else changed
 those rows since; the undo itself is logged as events too, so the log is never rewritten.
@@ -416,7 +418,7 @@ class ReviewStore:
         ).fetchone()
         current = _decision(row) if row else None
         version = current.version if current else 0
-        if version != expected_version:
+        if version != expected_version and not self._last_writer_is(db, current, session):
             raise Conflict(f"sentence {sentence_id + 1}: this span was changed in another tab (version {version}, expected {expected_version})")
         now = time.time()
         after = {"action": action, "span": None if span is None else [span.start, span.end, span.label]}
@@ -432,6 +434,15 @@ class ReviewStore:
             (sentence_id, item, action, start, end, label, version + 1, event_id, now),
         )
         return Decision(item, action, span, version + 1, event_id, now)
+
+    @staticmethod
+    def _last_writer_is(db, current: Decision | None, session: str) -> bool:
+        """True when the row's latest change came from ``session`` itself (a tab's own
+        quick successive edits never conflict with each other)."""
+        if current is None:
+            return False
+        row = db.execute("SELECT session FROM events WHERE id = ?", (current.event_id,)).fetchone()
+        return row is not None and row[0] == session
 
     def set_done(
         self,
