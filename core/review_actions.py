@@ -49,7 +49,7 @@ def apply_action(
             span = Span(*action["span"]) if action.get("span") else None
             decision = "add" if kind == "edit_added" else kind
             store.decide(sid, action["item"], decision, span, int(action.get("version", 0)), session)
-            return Outcome(sid, f"{decision} saved", select_item=action["item"])
+            return Outcome(sid, f"{decision} saved")
         if kind == "add":
             decision = store.add_span(sid, Span(*action["span"]), session)
             return Outcome(sid, "added span saved", select_item=decision.item)

@@ -1,0 +1,77 @@
+"""End to end in headless Chromium: review the demo with the keyboard, reload, export."""
+from __future__ import annotations
+
+import pytest
+
+from core.corpus_io import read_conll
+from core.project import open_project
+
+from browser_support import browser, free_port, press, review_frame, start_server, stop_server  # noqa: F401
+from helpers import build_demo_project
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    projects = tmp_path_factory.mktemp("projects")
+    build_demo_project(projects / "demo-es")
+    port = free_port()
+    process = start_server(projects, port, projects / "server.log")
+    yield f"http://127.0.0.1:{port}", projects
+    stop_server(process)
+
+
+def items(frame) -> dict[str, str]:
+    return frame.evaluate("Object.fromEntries([...document.querySelectorAll('g.item')].map(g => [g.dataset.item, g.dataset.action]))")
+
+
+def test_review_with_the_keyboard_reload_and_export(server, browser, tmp_path):
+    base, projects = server
+    store = open_project(projects / "demo-es").store
+    s1_org = next(p for p in store.sentence(1).proposals() if p.span.label == "ORG")
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base}/Review?project=demo-es")
+    frame = review_frame(page)
+    assert frame.evaluate("A.sid") == 0
+    # sentence 1: accept the PER span, reject the LOC span, Enter marks it done
+    press(page, frame, "a", "x")
+    assert items(frame) == {"0:2:PER": "accept", "7:8:LOC": "reject"}
+    press(page, frame, "Enter")
+    assert frame.evaluate("A.sid") == 1
+    # sentence 2: the ORG span lacks "de la Salud": move its end three words right
+    assert frame.evaluate("rows()[sel].item") == s1_org.item
+    press(page, frame, "Shift+ArrowRight", "Shift+ArrowRight", "Shift+ArrowRight")
+    assert frame.evaluate("shownSpan(rows()[sel])") == [s1_org.span.start, s1_org.span.end + 3, "ORG"]
+    press(page, frame, "Enter")
+    # sentence 3: reject, undo, add a span after the ORG span, relabel it LOC, widen it
+    press(page, frame, "x", "u")
+    assert items(frame)["0:2:PER"] == "undecided"
+    press(page, frame, "ArrowDown", "i", "2", "Shift+ArrowRight", "Enter")
+    assert frame.evaluate("A.sid") == 3
+    assert "✓ saved" in frame.inner_text("#status")
+
+    # reload: the app resumes on sentence 4 and the decisions are still there
+    page.reload()
+    frame = review_frame(page)
+    assert frame.evaluate("A.sid") == 3
+    press(page, frame, "p")
+    kept = items(frame)
+    assert kept["0:2:PER"] == "accept" and kept["7:9:ORG"] == "accept"
+    assert [a for k, a in kept.items() if k.startswith("add:")] == ["add"]
+    assert frame.inner_text("#done-flag") == "done"
+
+    # export the reviewed sentences as CoNLL and check every tag
+    page.goto(f"{base}/Export?project=demo-es")
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_text("Download CoNLL (IOB2)").click()
+    path = tmp_path / "export.conll"
+    download.value.save_as(path)
+    blocks = [[line.split("\t")[1] for line in block.splitlines()] for block in path.read_text(encoding="utf-8").strip().split("\n\n")]
+    o = "O"
+    assert blocks[0] == ["B-PER", "I-PER"] + [o] * 9
+    assert blocks[1] == [o, "B-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG", o, o, o, o, o, o, o, "B-LOC", o]
+    assert blocks[2] == ["B-PER", "I-PER", o, o, o, o, o, "B-ORG", "I-ORG", "B-LOC", "I-LOC", o, o]
+    assert len(blocks) == 3
+    assert [s.tokens for s in read_conll(path)] == [store.sentence(i).target_tokens for i in range(3)]
+    page.close()
