@@ -66,11 +66,19 @@ if not ids:
     st.info("No sentence matches the filters. Clear a filter in the sidebar to see more.")
     st.stop()
 
-record = store.sentence(sid)
-is_done, _ = store.state(sid)
-data = payload(
-    record, store.decisions(sid),
-    labels=ordered_labels(labels), ack=ss["ack"], session=ss["session_id"], done=is_done,
+def sentence_payload(sentence_id: int, **extra) -> dict:
+    return payload(store.sentence(sentence_id), store.decisions(sentence_id), done=store.state(sentence_id)[0], **extra)
+
+
+# the neighbours travel along, so next/previous draw at once while Python catches up
+neighbours = {}
+for step, name in ((+1, "next"), (-1, "prev")):
+    other = neighbour(ids, sid, step)
+    if other != sid:
+        neighbours[name] = sentence_payload(other)
+data = sentence_payload(
+    sid,
+    labels=ordered_labels(labels), ack=ss["ack"], session=ss["session_id"], **neighbours,
     position=ids.index(sid), filtered=len(ids), total=total, message=message, conflict=conflict,
     select_item=select_item, show_links=ss["show_links"], matrix=ss["matrix"], primary=project.settings.primary_method,
 )
