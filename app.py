@@ -24,7 +24,7 @@ if project is not None:
     cols = st.columns(4)
     cols[0].metric("Sentences", total)
     cols[1].metric("Done", done)
-    cols[2].metric("Matching candidates", "NER (trained here)" if s.candidates == "ner" else "n-grams")
+    cols[2].metric("Matching candidates", "NER" if s.candidates == "ner" else "n-grams", help="NER: spans of a spaCy model trained in this project on its heuristic projection; n-grams: every span")
     cols[3].metric("Target gold", "yes" if project.has_gold else "no")
     st.progress(done / total if total else 0.0, text=f"{done} of {total} sentences reviewed")
     st.page_link("pages/1_Review.py", label="Review the sentences →", icon="✍️")

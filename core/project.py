@@ -102,6 +102,12 @@ def candidate_lists(pair: SentencePair, alignment: Alignment, candidates: Sequen
     return {e: sorted(c, key=lambda x: (-x[2], x[0], x[1]))[:limit] for e, c in table.items()}
 
 
+def auto_epochs(n_sentences: int) -> int:
+    """NER training epochs: 30 on a small corpus (it has to learn from few examples),
+    fewer as the corpus grows, so training stays within minutes (about 30,000 updates)."""
+    return max(5, min(30, 30_000 // max(n_sentences, 1)))
+
+
 def create_project(
     folder: str | Path,
     source: str | Path,
@@ -113,7 +119,7 @@ def create_project(
     alignments: str | Path | None = None,
     name: str | None = None,
     primary_method: str = "matching",
-    ner_epochs: int = 30,
+    ner_epochs: int | None = None,
     progress: Progress | None = None,
 ) -> Project:
     """Build a project in ``folder`` (which must not hold one yet) and return it.
@@ -121,7 +127,8 @@ def create_project(
     ``source``: CoNLL with entities; ``target``: CoNLL or tokenised text; ``gold``: optional
     target CoNLL with gold entities (same tokens); ``alignments``: optional Pharaoh file
     (else the configured aligner runs); ``candidates``: "ngram" or "ner" (a spaCy model
-    trained here on the heuristic projections). Bad input raises :class:`CorpusError`.
+    trained here on the heuristic projections, ``ner_epochs`` or :func:`auto_epochs`).
+    Bad input raises :class:`CorpusError`.
     """
     report = progress or (lambda fraction, message: None)
     started = time.perf_counter()
@@ -163,10 +170,11 @@ def create_project(
     if candidates == "ner":
         from .ner_training import predict_spans, train_ner
 
-        first = project_corpus(pairs, config, links)
+        first = project_corpus(pairs, config, links, [[] for _ in pairs])  # heuristic only: no candidates yet
         data = [(p.pair.target.tokens, [proj.span for proj in p.heuristic]) for p in first]
         t0 = time.perf_counter()
-        trained = train_ner(data, target_lang, staging / "ner-model", epochs=ner_epochs,
+        epochs = ner_epochs or auto_epochs(len(pairs))
+        trained = train_ner(data, target_lang, staging / "ner-model", epochs=epochs,
                             progress=lambda done, total: report(0.45 + 0.3 * done / total, f"training the NER candidate model (epoch {done} of {total})"))
         candidate_spans = predict_spans(trained.path, [p.target.tokens for p in pairs])
         ner_seconds = time.perf_counter() - t0
