@@ -18,8 +18,6 @@ store = project.store
 ss = st.session_state
 ss.setdefault("session_id", uuid.uuid4().hex)
 ss.setdefault("ack", 0)
-ss.setdefault("show_links", True)
-ss.setdefault("matrix", False)
 sid_key = f"sid:{project.folder.name}"
 
 st.sidebar.markdown("**Filters**")
@@ -45,12 +43,6 @@ if isinstance(value, dict):
         if int(action.get("nonce", 0)) <= ss["ack"]:
             continue
         ss["ack"] = int(action["nonce"])
-        if action.get("type") == "toggle_links":
-            ss["show_links"] = not ss["show_links"]
-            continue
-        if action.get("type") == "toggle_matrix":
-            ss["matrix"] = not ss["matrix"]
-            continue
         outcome = apply_action(store, ss["session_id"], action, ids, project.settings.primary_method)
         sid, message, conflict, select_item = outcome.sentence, outcome.message, outcome.conflict, outcome.select_item
 if ids and sid not in ids:
@@ -80,7 +72,7 @@ data = sentence_payload(
     sid,
     labels=ordered_labels(labels), ack=ss["ack"], session=ss["session_id"], **neighbours,
     position=ids.index(sid), filtered=len(ids), total=total, message=message, conflict=conflict,
-    select_item=select_item, show_links=ss["show_links"], matrix=ss["matrix"], primary=project.settings.primary_method,
+    select_item=select_item, primary=project.settings.primary_method,
 )
 review_view(data)
 if conflict:

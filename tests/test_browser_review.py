@@ -51,6 +51,15 @@ def test_review_with_the_keyboard_reload_and_export(server, browser, tmp_path):
     assert frame.evaluate("A.sid") == 3
     assert "✓ saved" in frame.inner_text("#status")
 
+    # the alignment as a matrix, and the links hidden, and back
+    links = frame.evaluate("document.querySelectorAll('#pair path').length")
+    assert links == len(store.sentence(3).alignment)
+    press(page, frame, "m")
+    assert frame.locator("#matrix td.on").count() == links
+    press(page, frame, "m", "l")
+    assert frame.evaluate("document.querySelectorAll('#pair path').length") == 0
+    press(page, frame, "l")
+
     # reload: the app resumes on sentence 4 and the decisions are still there
     page.reload()
     frame = review_frame(page)
