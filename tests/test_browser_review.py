@@ -84,3 +84,30 @@ def test_review_with_the_keyboard_reload_and_export(server, browser, tmp_path):
     assert len(blocks) == 3
     assert [s.tokens for s in read_conll(path)] == [store.sentence(i).target_tokens for i in range(3)]
     page.close()
+
+
+def goto_sentence(page, frame, sid: int) -> None:
+    while frame.evaluate("A.sid") != sid:
+        press(page, frame, "n" if frame.evaluate("A.sid") < sid else "p")
+
+
+def test_two_tabs_do_not_overwrite_each_other(server, browser):
+    base, projects = server
+    store = open_project(projects / "demo-es").store
+    first, second = store.sentence(4).proposals()[:2]  # the Danube sentence
+    tab_a, tab_b = browser.new_page(), browser.new_page()
+    tab_a.goto(f"{base}/Review?project=demo-es")
+    tab_b.goto(f"{base}/Review?project=demo-es")
+    frame_a, frame_b = review_frame(tab_a), review_frame(tab_b)
+    goto_sentence(tab_a, frame_a, 4)
+    goto_sentence(tab_b, frame_b, 4)
+    press(tab_a, frame_a, "a")  # tab A accepts the first span
+    press(tab_b, frame_b, "x")  # tab B, which saw it undecided, tries to reject it: refused
+    assert "another tab" in frame_b.inner_text("#status")
+    assert frame_b.evaluate(f"A.decisions['{first.item}'].action") == "accept"  # B now shows A's decision
+    assert frame_b.evaluate("rows()[sel].item") == second.item
+    press(tab_b, frame_b, "x")  # a different span: no conflict
+    decisions = store.decisions(4)
+    assert decisions[first.item].action == "accept" and decisions[second.item].action == "reject"
+    tab_a.close()
+    tab_b.close()
