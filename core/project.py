@@ -104,8 +104,8 @@ def candidate_lists(pair: SentencePair, alignment: Alignment, candidates: Sequen
 
 def auto_epochs(n_sentences: int) -> int:
     """NER training epochs: 30 on a small corpus (it has to learn from few examples),
-    fewer as the corpus grows, so training stays within minutes (about 30,000 updates)."""
-    return max(5, min(30, 30_000 // max(n_sentences, 1)))
+    fewer as the corpus grows, so training stays within minutes (about 12,000 updates)."""
+    return max(5, min(30, 12_000 // max(n_sentences, 1)))
 
 
 def create_project(
