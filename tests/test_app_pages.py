@@ -108,3 +108,24 @@ def test_export_page_offers_reviewed_and_all(projects):
     assert "1 sentences" in at.markdown[0].value
     at.radio[0].set_value("all").run()
     assert "36 sentences" in at.markdown[0].value
+
+
+def test_first_start_builds_the_demo_with_ner_candidates(tmp_path, monkeypatch):
+    """What the README's first command does: no project yet, so the demo is built, with a
+    spaCy NER model trained offline on its heuristic projection as matching candidates."""
+    monkeypatch.setenv("LABELBRIDGE_PROJECTS", str(tmp_path))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=300)
+    at.run()
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Sentences"] == "36" and metrics["Matching candidates"] == "NER"
+    project = open_project(tmp_path / "demo-es")
+    assert (project.folder / "ner-model" / "meta.json").exists()
+    assert project.settings.ner_training_seconds > 0
+    from core.ner_training import predict_spans
+    from core.review_stats import method_f1
+
+    predicted = predict_spans(project.folder / "ner-model", [r.target_tokens for r in project.store.sentences()])
+    for record, spans in zip(project.store.sentences(), predicted):
+        assert {(s.start, s.end) for s, _, _ in record.matching} <= set(spans)  # matching chose among NER spans
+    assert method_f1(project.store, list(project.store.sentences()))["matching"].overall.f1 > 0.5
