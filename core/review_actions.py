@@ -67,8 +67,8 @@ def apply_action(
             return Outcome(neighbour(ids, sid, -1))
         if kind == "goto":
             return Outcome(int(action["to"]))
-    except Conflict as err:
-        return Outcome(sid, conflict=str(err))
+    except Conflict as err:  # keep the span selected, so the reviewer sees the newer decision
+        return Outcome(sid, conflict=str(err), select_item=action.get("item"))
     except ValueError as err:
         return Outcome(sid, conflict=f"not saved: {err}")
     return Outcome(sid)

@@ -105,8 +105,8 @@ def test_two_tabs_do_not_overwrite_each_other(server, browser):
     press(tab_b, frame_b, "x")  # tab B, which saw it undecided, tries to reject it: refused
     assert "another tab" in frame_b.inner_text("#status")
     assert frame_b.evaluate(f"A.decisions['{first.item}'].action") == "accept"  # B now shows A's decision
-    assert frame_b.evaluate("rows()[sel].item") == second.item
-    press(tab_b, frame_b, "x")  # a different span: no conflict
+    assert frame_b.evaluate("rows()[sel].item") == first.item  # still selected after the refusal
+    press(tab_b, frame_b, "ArrowDown", "x")  # a different span: no conflict
     decisions = store.decisions(4)
     assert decisions[first.item].action == "accept" and decisions[second.item].action == "reject"
     tab_a.close()
