@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from .corpus_io import read_conll, read_parallel, read_pharaoh
-from .datamodel import Alignment, SentencePair, Span
+from .datamodel import Alignment, SentencePair
 from .errors import CorpusError, LabelBridgeError
 from .matching import score_pairs
 from .candidates import ngram_candidates
@@ -223,7 +223,3 @@ def create_project(
     staging.rename(folder)
     report(1.0, "done")
     return open_project(folder)
-
-
-def entity_text(tokens: Sequence[str], span: Span) -> str:
-    return " ".join(tokens[span.start : span.end])
