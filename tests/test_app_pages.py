@@ -1,0 +1,131 @@
+"""Each page's logic through Streamlit's AppTest, on a copy of the demo project."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.project import open_project
+from core.review_actions import apply_action
+
+from helpers import DEMO, REPO, build_demo_project, copy_project
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return build_demo_project(tmp_path_factory.mktemp("built-app") / "demo-es").folder
+
+
+@pytest.fixture
+def projects(built, tmp_path, monkeypatch):
+    folder = tmp_path / "projects"
+    copy_project(built, folder / "demo-es")
+    monkeypatch.setenv("LABELBRIDGE_PROJECTS", str(folder))
+    return folder
+
+
+def run(page: str) -> AppTest:
+    at = AppTest.from_file(str(REPO / page), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_home_opens_the_demo_and_reports_bad_input(projects, tmp_path):
+    at = run("app.py")
+    assert "demo-es" in at.subheader[0].value
+    assert [m.value for m in at.metric][:2] == ["36", "0"]
+    bad = tmp_path / "bad.conll"
+    bad.write_text("Maria\tB-PER\nLindqvist\tI-PER\textra\n", encoding="utf-8")
+    at.text_input[1].set_value(str(bad))  # source path
+    at.text_input[2].set_value(str(DEMO / "es.conll"))  # target path
+    at.text_input[0].set_value("broken")
+    at.button[-1].click().run()
+    assert not at.exception
+    assert any("bad.conll, line 2" in e.value for e in at.error), [e.value for e in at.error]
+    assert not (projects / "broken").exists()
+
+
+def test_review_page_shows_progress_and_applies_filters(projects):
+    store = open_project(projects / "demo-es").store
+    apply_action(store, "earlier", {"type": "done", "sid": 0}, list(range(36)))
+    store.set_position("default", 1)  # where an earlier session left off
+    at = run("pages/1_Review.py")
+    assert at.session_state["sid:demo-es"] == 1  # resumes where the reviewer was
+    assert "1 of 36 sentences done" in at.get("progress")[0].proto.text
+    at.sidebar.text_input[0].set_value("danubio").run()
+    assert at.session_state["sid:demo-es"] == 4
+    at.sidebar.text_input[0].set_value("no such words").run()
+    assert "No sentence matches" in at.info[0].value
+
+
+def test_review_page_applies_component_actions(projects):
+    at = AppTest.from_file(str(REPO / "pages/1_Review.py"), default_timeout=60)
+    at.run()
+    store = open_project(projects / "demo-es").store
+    record = store.sentence(0)
+    item = record.proposals()[0]
+    # what the frontend sends: a queue of numbered actions
+    at.session_state["review"] = {"actions": [
+        {"nonce": 1, "sid": 0, "type": "reject", "item": item.item, "version": 0},
+        {"nonce": 2, "sid": 0, "type": "done", "seconds": 2.0},
+    ]}
+    at.run()
+    assert not at.exception
+    assert store.decisions(0)[item.item].action == "reject"
+    assert store.state(0)[0] is True
+    assert at.session_state["sid:demo-es"] == 1
+    at.run()  # the same queue again (a resend) is not applied twice
+    assert len([e for e in store.events() if e["kind"] == "reject"]) == 1
+
+
+def test_compare_page_shows_f1_and_differences(projects):
+    at = run("pages/2_Compare.py")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Sentences"] == "36"
+    f1 = at.dataframe[0].value
+    assert list(f1["method"]) == ["heuristic", "matching", "after review"]
+    assert all(50 < v <= 100 for v in f1["F1"])
+
+
+def test_statistics_page_counts_decisions(projects):
+    store = open_project(projects / "demo-es").store
+    for sid in range(3):
+        apply_action(store, "s", {"type": "done", "sid": sid, "seconds": 4.0}, list(range(36)))
+    at = run("pages/3_Statistics.py")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Sentences done"] == "3"
+    assert metrics["Median time per sentence"] == "4.0 s"
+    n_spans = sum(len(store.sentence(i).proposals()) for i in range(3))
+    assert metrics["Span decisions"] == str(n_spans)
+
+
+def test_export_page_offers_reviewed_and_all(projects):
+    store = open_project(projects / "demo-es").store
+    at = run("pages/4_Export.py")
+    assert "Nothing to export yet" in at.info[0].value
+    apply_action(store, "s", {"type": "done", "sid": 0}, list(range(36)))
+    at = run("pages/4_Export.py")
+    assert "1 sentences" in at.markdown[0].value
+    at.radio[0].set_value("all").run()
+    assert "36 sentences" in at.markdown[0].value
+
+
+def test_first_start_builds_the_demo_with_ner_candidates(tmp_path, monkeypatch):
+    """What the README's first command does: no project yet, so the demo is built, with a
+    spaCy NER model trained offline on its heuristic projection as matching candidates."""
+    monkeypatch.setenv("LABELBRIDGE_PROJECTS", str(tmp_path))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=300)
+    at.run()
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Sentences"] == "36" and metrics["Matching candidates"] == "NER"
+    project = open_project(tmp_path / "demo-es")
+    assert (project.folder / "ner-model" / "meta.json").exists()
+    assert project.settings.ner_training_seconds > 0
+    from core.ner_training import predict_spans
+    from core.review_stats import method_f1
+
+    predicted = predict_spans(project.folder / "ner-model", [r.target_tokens for r in project.store.sentences()])
+    for record, spans in zip(project.store.sentences(), predicted):
+        assert {(s.start, s.end) for s, _, _ in record.matching} <= set(spans)  # matching chose among NER spans
+    assert method_f1(project.store, list(project.store.sentences()))["matching"].overall.f1 > 0.5
