@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from core.errors import LabelBridgeError
+from core.aligners.eflomal_aligner import EFLOMAL_COMBINATIONS, EflomalAligner
 from core.pipeline import ProjectionConfig
 from core.project import create_project, is_project
 from ui.common import DEMO_LANGS, progress_bar, build_demo, current_project, list_projects, projects_dir, safe_name, set_project, sidebar_project
@@ -59,10 +60,11 @@ with right:
         up_gold = st.file_uploader("Target gold CoNLL (optional, for F1 on Compare)", key="up-gold")
         path_gold = st.text_input("…or gold path (optional)")
         up_align = st.file_uploader("Word alignments, Pharaoh i-j (optional; else eflomal aligns)", key="up-align")
-        lang = st.text_input("Target language code (for the NER candidate model)", value="es")
+        lang = st.text_input("Target language code, ISO 639-1 (for function words at span edges and the NER candidate model)", value="es")
         candidates = st.radio("Matching candidates", ["ner", "ngram"], format_func=lambda c: {"ner": "NER spans (spaCy trained here on the heuristic projection)", "ngram": "every n-gram"}[c])
-        symmetrization = st.selectbox("eflomal symmetrisation", ["grow-diag-final-and", "intersection", "union", "grow-diag"])
-        runs = st.slider("eflomal runs (links voted)", 1, 7, 3)
+        symmetrization = st.selectbox("eflomal: how runs and directions are combined", EFLOMAL_COMBINATIONS,
+                                      format_func=lambda s: "soft vote, links weighted by agreement (best measured)" if s == "soft" else f"{s}, majority of runs")
+        runs = st.slider("eflomal runs (links voted)", 1, 9, EflomalAligner.n_runs)
         primary = st.radio("Enter accepts the rest of", ["matching", "heuristic"], horizontal=True)
         submitted = st.form_submit_button("Create and run the pipeline")
     if submitted:

@@ -132,6 +132,8 @@ def create_project(
     """
     report = progress or (lambda fraction, message: None)
     started = time.perf_counter()
+    if config.target_lang is None and target_lang != "xx":
+        config = config.with_options(target_lang=target_lang)
     folder = Path(folder)
     if is_project(folder):
         raise ProjectError(f"{folder} already holds a project; open it instead")
