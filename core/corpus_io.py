@@ -18,16 +18,19 @@ from .tags import TagError, detect_scheme, spans_to_iob2, split_tag, tags_to_spa
 PathLike = str | os.PathLike
 
 
-def read_lines(path: PathLike) -> list[str]:
-    """The file's lines without line endings; non-UTF-8 and empty files are errors."""
-    path = Path(path)
+def _read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise CorpusError(path, None, "no such file") from None
     except IsADirectoryError:
         raise CorpusError(path, None, "is a directory, not a file") from None
-    text = _decode(path, data)
+
+
+def read_lines(path: PathLike) -> list[str]:
+    """The file's lines without line endings; non-UTF-8 and empty files are errors."""
+    path = Path(path)
+    text = _decode(path, _read_bytes(path))
     if not text.strip():
         raise CorpusError(path, None, "the file is empty")
     return _split_lines(text)
@@ -219,13 +222,7 @@ def read_pharaoh(path: PathLike, pairs: Sequence[SentencePair] | None = None) ->
     sentence pair with no links.
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CorpusError(path, None, "no such file") from None
-    except IsADirectoryError:
-        raise CorpusError(path, None, "is a directory, not a file") from None
-    lines = _split_lines(_decode(path, data))
+    lines = _split_lines(_decode(path, _read_bytes(path)))
     if pairs is not None and len(lines) != len(pairs):
         raise CorpusError(path, None, f"has {len(lines)} lines but the corpus has {len(pairs)} sentence pairs")
     result = []

@@ -8,14 +8,14 @@ awesome-align checkpoint) by hub name or local path.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
 from ..datamodel import Alignment
 from .base import Progress, Tokens
-from .embeddings import SubwordEncoder, SubwordVectors, subword_links_to_words
+from .embeddings import EncoderAligner, SubwordVectors, subword_links_to_words
 
 
 def _softmax(x: np.ndarray, axis: int) -> np.ndarray:
@@ -37,27 +37,12 @@ def align_vectors(source: SubwordVectors, target: SubwordVectors, threshold: flo
 
 
 @dataclass
-class AwesomeAligner:
+class AwesomeAligner(EncoderAligner):
     """Softmax extraction over any encoder: ``model`` is a hub name or local folder."""
 
-    model: str = "bert-base-multilingual-cased"
-    layer: int = 8
     threshold: float = 1e-3
-    device: str = "auto"
-    batch_size: int = 32
     name: str = "awesome"
-    _encoder: SubwordEncoder | None = field(default=None, repr=False)
-
-    @property
-    def encoder(self) -> SubwordEncoder:
-        if self._encoder is None:
-            self._encoder = SubwordEncoder(self.model, self.layer, self.device, self.batch_size)
-        return self._encoder
 
     def align_corpus(self, sources: Sequence[Tokens], targets: Sequence[Tokens], progress: Progress | None = None) -> list[Alignment]:
-        if len(sources) != len(targets):
-            raise ValueError(f"{len(sources)} source but {len(targets)} target sentences")
-        total = 2 * len(sources)
-        source_vectors = self.encoder.embed(sources, (lambda d, t: progress(d, total)) if progress else None, "embedding sources")
-        target_vectors = self.encoder.embed(targets, (lambda d, t: progress(len(sources) + d, total)) if progress else None, "embedding targets")
+        source_vectors, target_vectors = self.embed_corpus(sources, targets, progress)
         return [align_vectors(s, t, self.threshold) for s, t in zip(source_vectors, target_vectors)]

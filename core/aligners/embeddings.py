@@ -75,3 +75,30 @@ def subword_links_to_words(matrix: np.ndarray, source_words: np.ndarray, target_
     """Words are aligned if any of their subwords are (``matrix[i, j]`` truthy)."""
     rows, cols = np.nonzero(matrix)
     return {(int(source_words[i]), int(target_words[j])) for i, j in zip(rows, cols)}
+
+
+@dataclass
+class EncoderAligner:
+    """What aligners over a subword encoder share: the encoder (a hub name or local
+    folder, loaded on first use) and embedding both sides of a corpus."""
+
+    model: str = "bert-base-multilingual-cased"
+    layer: int = 8
+    device: str = "auto"
+    batch_size: int = 32
+    _encoder: SubwordEncoder | None = field(default=None, repr=False)
+
+    @property
+    def encoder(self) -> SubwordEncoder:
+        if self._encoder is None:
+            self._encoder = SubwordEncoder(self.model, self.layer, self.device, self.batch_size)
+        return self._encoder
+
+    def embed_corpus(self, sources: Sequence[Sequence[str]], targets: Sequence[Sequence[str]], progress=None) -> tuple[list[SubwordVectors], list[SubwordVectors]]:
+        """Subword vectors of every source and target sentence, one progress count for both."""
+        if len(sources) != len(targets):
+            raise ValueError(f"{len(sources)} source but {len(targets)} target sentences")
+        total = 2 * len(sources)
+        source_vectors = self.encoder.embed(sources, (lambda d, t: progress(d, total)) if progress else None, "embedding sources")
+        target_vectors = self.encoder.embed(targets, (lambda d, t: progress(len(sources) + d, total)) if progress else None, "embedding targets")
+        return source_vectors, target_vectors

@@ -8,14 +8,14 @@ own batched embedding extraction, which maps subwords to words with the fast tok
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
 from ..datamodel import Alignment
 from .base import Progress, Tokens
-from .embeddings import SubwordEncoder, SubwordVectors, subword_links_to_words
+from .embeddings import EncoderAligner, SubwordVectors, subword_links_to_words
 
 MATCHING_METHODS = ("itermax", "inter", "fwd", "rev")
 
@@ -79,31 +79,16 @@ def align_vectors(source: SubwordVectors, target: SubwordVectors, method: str = 
 
 
 @dataclass
-class SimAlignAligner:
+class SimAlignAligner(EncoderAligner):
     """SimAlign over any encoder: ``model`` is a hub name or local folder."""
 
-    model: str = "bert-base-multilingual-cased"
-    layer: int = 8
     matching: str = "itermax"
-    device: str = "auto"
-    batch_size: int = 32
     name: str = "simalign"
-    _encoder: SubwordEncoder | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.matching not in MATCHING_METHODS:
             raise ValueError(f"unknown matching method {self.matching!r}; choose one of {', '.join(MATCHING_METHODS)}")
 
-    @property
-    def encoder(self) -> SubwordEncoder:
-        if self._encoder is None:
-            self._encoder = SubwordEncoder(self.model, self.layer, self.device, self.batch_size)
-        return self._encoder
-
     def align_corpus(self, sources: Sequence[Tokens], targets: Sequence[Tokens], progress: Progress | None = None) -> list[Alignment]:
-        if len(sources) != len(targets):
-            raise ValueError(f"{len(sources)} source but {len(targets)} target sentences")
-        total = 2 * len(sources)
-        source_vectors = self.encoder.embed(sources, (lambda d, t: progress(d, total)) if progress else None, "embedding sources")
-        target_vectors = self.encoder.embed(targets, (lambda d, t: progress(len(sources) + d, total)) if progress else None, "embedding targets")
+        source_vectors, target_vectors = self.embed_corpus(sources, targets, progress)
         return [align_vectors(s, t, self.matching) for s, t in zip(source_vectors, target_vectors)]
