@@ -1,6 +1,7 @@
 """Entity-level precision, recall and F1 with seqeval (conlleval-compatible default mode)."""
 from __future__ import annotations
 
+import warnings
 from dataclasses import asdict, dataclass
 from typing import Iterable, Sequence
 
@@ -52,12 +53,14 @@ def evaluate(gold: Sequence[Sentence], predicted: Sequence[Sentence], ignore_lab
             raise CorpusError(None, None, f"sentence {k} has {len(g)} gold tokens but {len(p)} predicted tokens")
         y_true.append(spans_to_iob2(drop_labels(g.spans, ignored), len(g)))
         y_pred.append(spans_to_iob2(drop_labels(p.spans, ignored), len(p)))
-    report = classification_report(y_true, y_pred, output_dict=True, zero_division=0)
+    with warnings.catch_warnings():  # no entity on either side: scores are 0, not a warning
+        warnings.simplefilter("ignore")
+        report = classification_report(y_true, y_pred, output_dict=True, zero_division=0)
     per_label = {
-        label: Scores(values["precision"], values["recall"], values["f1-score"], int(values["support"]))
+        label: Scores(float(values["precision"]), float(values["recall"]), float(values["f1-score"]), int(values["support"]))
         for label, values in report.items()
         if label not in {"micro avg", "macro avg", "weighted avg"}
     }
     micro = report.get("micro avg", {"precision": 0.0, "recall": 0.0, "f1-score": 0.0, "support": 0})
-    overall = Scores(micro["precision"], micro["recall"], micro["f1-score"], int(micro["support"]))
+    overall = Scores(float(micro["precision"]), float(micro["recall"]), float(micro["f1-score"]), int(micro["support"]))
     return Evaluation(overall, per_label)
