@@ -10,7 +10,7 @@ from core.datamodel import Sentence, Span
 from core.errors import ModelLoadError
 from core.project import create_project_from_text, open_project
 
-from helpers import REPO
+from helpers import REPO, build_demo_project, copy_project
 
 pytest_plugins = ["tests.model_fixtures"]
 
@@ -73,3 +73,58 @@ def test_a_missing_model_leaves_no_project(tmp_path, texts, tiny_translator, tin
     with pytest.raises(ModelLoadError, match=str(missing)):
         create_project_from_text(tmp_path / "p" / "broken", texts / "es.txt", options, cache_dir=tmp_path / "cache")
     assert not (tmp_path / "p").exists() or not any((tmp_path / "p").iterdir())
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    return build_demo_project(tmp_path_factory.mktemp("demo") / "demo-es").folder
+
+
+def home(projects, demo, monkeypatch) -> AppTest:
+    """The Home page with the demo open (as after a first start), the model form chosen."""
+    copy_project(demo, projects / "demo-es")
+    monkeypatch.setenv("LABELBRIDGE_PROJECTS", str(projects))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    at.run()
+    at.radio(key="create-way").set_value("models").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def fill(at: AppTest, name: str, target, translator, ner, encoder) -> None:
+    for key, value in (("m-name", name), ("m-target", str(target)), ("m-translator", str(translator)), ("m-ner", str(ner)), ("m-encoder", str(encoder))):
+        at.text_input(key=key).set_value(value)
+    at.number_input(key="m-layer").set_value(2)
+    at.radio(key="m-device").set_value("cpu")
+
+
+def test_home_page_creates_a_project_with_models(tmp_path, monkeypatch, demo, texts, tiny_translator, tiny_ner, tiny_encoder):
+    projects = tmp_path / "projects"
+    at = home(projects, demo, monkeypatch)
+    fill(at, "es models", texts / "es.txt", tiny_translator, tiny_ner, tiny_encoder)
+    at.text_input(key="m-gold").set_value(str(texts / "gold.conll"))
+    at.radio(key="m-candidates").set_value("ngram")
+    at.button[-1].click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    project = open_project(projects / "es-models")
+    assert at.session_state["project"] == "es-models"  # created and opened
+    assert "es-models" in at.subheader[0].value
+    assert [r.target_tokens for r in project.store.sentences()] == SPANISH
+    assert {m.label: m.value for m in at.metric}["Target gold"] == "yes"
+    assert any("English machine-translated from the target" in c.value for c in at.caption), [c.value for c in at.caption]
+
+
+def test_home_page_reports_bad_input(tmp_path, monkeypatch, demo, texts, tiny_translator, tiny_ner, tiny_encoder):
+    projects = tmp_path / "projects"
+    at = home(projects, demo, monkeypatch)
+    fill(at, "broken", texts / "es.txt", tiny_translator, tmp_path / "no-such-ner", tiny_encoder)
+    at.button[-1].click().run()
+    assert not at.exception, at.exception
+    assert len(at.error) == 1 and "no-such-ner" in at.error[0].value, [e.value for e in at.error]
+    assert sorted(p.name for p in projects.iterdir() if p.name != ".cache") == ["demo-es"]  # nothing half-built
+    assert at.session_state["project"] == "demo-es"
+    at.text_input(key="m-ner").set_value(str(tiny_ner))
+    at.text_input(key="m-lang").set_value("klingon")
+    at.button[-1].click().run()
+    assert len(at.error) == 1 and "unknown language 'klingon'" in at.error[0].value, [e.value for e in at.error]
