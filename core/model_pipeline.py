@@ -100,7 +100,7 @@ class ModelPipelineOptions:
             "aligner": self.aligner, "encoder": self.encoder if embedding else None, "layer": self.layer if embedding else None,
             "candidate_ner": (self.candidate_ner or self.ner) if self.candidates == "ner" else None,
             "back_translate": self.back_translate, "marker_model": self.marker_model if marker else None,
-            "device": self.device,
+            "device": self.device, "drop_misc": self.drop_misc,
             "source": "labelled back-translation" if self.back_translate else "machine-translated English",
         }
 

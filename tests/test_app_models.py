@@ -103,7 +103,7 @@ def test_home_page_creates_a_project_with_models(tmp_path, monkeypatch, demo, te
     at = home(projects, demo, monkeypatch)
     fill(at, "es models", texts / "es.txt", tiny_translator, tiny_ner, tiny_encoder)
     at.text_input(key="m-gold").set_value(str(texts / "gold.conll"))
-    at.radio(key="m-candidates").set_value("ngram")
+    at.radio(key="m-candidates").set_value("ner")  # a spaCy model trained in the project
     at.button[-1].click().run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
@@ -113,6 +113,11 @@ def test_home_page_creates_a_project_with_models(tmp_path, monkeypatch, demo, te
     assert [r.target_tokens for r in project.store.sentences()] == SPANISH
     assert {m.label: m.value for m in at.metric}["Target gold"] == "yes"
     assert any("English machine-translated from the target" in c.value for c in at.caption), [c.value for c in at.caption]
+    assert project.settings.candidates == "ner" and (project.folder / "ner-model" / "meta.json").exists()
+    export = AppTest.from_file(str(REPO / "pages/4_Export.py"), default_timeout=60)
+    export.session_state["project"] = "es-models"
+    export.run()
+    assert export.checkbox(key="export-drop-misc").value  # MISC dropped by default, as the command line does
 
 
 def test_home_page_reports_bad_input(tmp_path, monkeypatch, demo, texts, tiny_translator, tiny_ner, tiny_encoder):
