@@ -67,6 +67,14 @@ def test_a_project_from_unlabelled_text(tmp_path, texts, tiny_translator, tiny_n
     assert (tmp_path / "cache" / "translations.sqlite").exists()
 
 
+def test_back_translation_makes_the_source_a_labelled_back_translation(tmp_path, texts, tiny_translator, tiny_ner, tiny_encoder):
+    options = tiny_options(tiny_translator, tiny_ner, tiny_encoder, back_translate=True, marker_model=str(tiny_translator), target_lang="es")
+    project = create_project_from_text(tmp_path / "bt", texts / "es.txt", options, cache_dir=tmp_path / "cache", primary_method="heuristic")
+    assert [r.target_tokens for r in project.store.sentences()] == SPANISH
+    assert project.settings.models["back_translate"] and project.settings.source_note.startswith("Source: a labelled back-translation")
+    assert project.settings.candidates == "ngram" and project.settings.primary_method == "heuristic"
+
+
 def test_a_missing_model_leaves_no_project(tmp_path, texts, tiny_translator, tiny_ner, tiny_encoder):
     missing = tmp_path / "no-such-ner"
     options = tiny_options(tiny_translator, missing, tiny_encoder)
