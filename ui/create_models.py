@@ -35,7 +35,7 @@ def model_form() -> None:
         name = st.text_input("Project name", value="my-project", key="m-name")
         up_target = st.file_uploader("Target text: tokenised, one sentence a line, or CoNLL (tags ignored)", key="m-up-target")
         path_target = st.text_input("…or target path", key="m-target")
-        up_gold = st.file_uploader("Target gold CoNLL (optional, for F1 on Compare)", key="m-up-gold")
+        up_gold = st.file_uploader("Target gold CoNLL (optional, for F1 on Compare; a tagged target file can be its own gold)", key="m-up-gold")
         path_gold = st.text_input("…or gold path (optional)", key="m-gold")
         lang = st.text_input("Target language: NLLB code (spa_Latn, hau_Latn) or the paper's code (es, hau)", value="spa_Latn", key="m-lang")
         translator = st.text_input("Translation model, target to English (hub name or local folder)", value=PAPER_TRANSLATOR, key="m-translator")
