@@ -6,10 +6,8 @@ import os
 from pathlib import Path
 
 from .easyproject import EASYPROJECT_MODEL
-from .model_pipeline import MODEL_ALIGNERS, PAPER_ENCODER, PAPER_NER, PAPER_TRANSLATOR, ModelPipelineOptions
+from .model_pipeline import MODEL_ALIGNERS, PAPER_ENCODER, PAPER_NER, PAPER_TRANSLATOR, ModelPipelineOptions, model_projection
 from .models import DEVICES, DTYPES
-from .languages import language
-from .pipeline import ProjectionConfig
 
 DEFAULT_CACHE = Path(os.environ.get("LABELBRIDGE_CACHE", Path.home() / ".cache" / "labelbridge"))
 
@@ -77,8 +75,7 @@ def options_from_args(args: argparse.Namespace, target_lang: str, easyproject: b
         num_beams=args.num_beams,
         max_new_tokens=args.max_new_tokens,
         translation_dtype=args.dtype,
-        projection=ProjectionConfig(solver=args.solver, max_ngram=args.max_ngram, source_lang="en",
-                                    target_lang=language(target_lang).code),
+        projection=model_projection(target_lang, args.solver, args.max_ngram),
     )
 
 

@@ -16,7 +16,7 @@ from .backtranslation import align_back_translations
 from .candidates import ngram_candidates
 from .datamodel import Alignment, Sentence, SentencePair
 from .easyproject import EASYPROJECT_MODEL, translate_with_markers
-from .errors import LabelBridgeError
+from .errors import CorpusError, LabelBridgeError
 from .languages import detokenize, language
 from .models import Progress, check_available
 from .pipeline import ProjectedPair, ProjectionConfig, project_corpus
@@ -28,6 +28,28 @@ PAPER_NER = "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
 PAPER_ENCODER = "bert-base-multilingual-cased"
 MODEL_ALIGNERS = ("simalign", "awesome", "eflomal")
 Status = Callable[[str], None]
+
+
+def model_projection(target_lang: str, solver: str = "greedy", max_ngram: int | None = None) -> ProjectionConfig:
+    """Projection settings of the model flow: English source, and the target language's
+    own code (``spa_Latn`` -> ``es``) for the function-word rule at span edges."""
+    return ProjectionConfig(solver=solver, max_ngram=max_ngram, source_lang="en", target_lang=language(target_lang).code)
+
+
+def read_targets(path: str | Path, tokenize: bool = False) -> list[Sentence]:
+    """Target sentences to label: CoNLL (tags, if any, are dropped) or one sentence a line,
+    split at spaces, or also at punctuation with ``tokenize``."""
+    from .corpus_io import looks_like_conll, read_lines, read_sentences
+
+    if tokenize and not looks_like_conll(path):
+        sentences = []
+        for number, line in enumerate(read_lines(path), start=1):
+            tokens = split_words(line)
+            if not tokens:
+                raise CorpusError(path, number, "empty line: put one sentence on every line")
+            sentences.append(Sentence(tuple(tokens)))
+        return sentences
+    return [s.with_spans(()) for s in read_sentences(path)]
 
 
 @dataclass(frozen=True)
@@ -68,6 +90,19 @@ class ModelPipelineOptions:
     @property
     def dropped_labels(self) -> frozenset[str]:
         return frozenset({"MISC"}) if self.drop_misc else frozenset()
+
+    def summary(self) -> dict:
+        """The model choices, as a project records them (plain JSON)."""
+        embedding = self.aligner in ("simalign", "awesome")
+        marker = self.back_translate or self.easyproject
+        return {
+            "target_lang": self.target_lang, "translator": self.translator, "ner": self.ner,
+            "aligner": self.aligner, "encoder": self.encoder if embedding else None, "layer": self.layer if embedding else None,
+            "candidate_ner": (self.candidate_ner or self.ner) if self.candidates == "ner" else None,
+            "back_translate": self.back_translate, "marker_model": self.marker_model if marker else None,
+            "device": self.device, "drop_misc": self.drop_misc,
+            "source": "labelled back-translation" if self.back_translate else "machine-translated English",
+        }
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ st.header("Export the cleaned corpus")
 mode = st.radio("Sentences", ["reviewed", "all"], key="export-mode",
                 format_func=lambda m: {"reviewed": f"Reviewed only ({done} done)", "all": f"All {total}, unreviewed ones from a method"}[m])
 fallback = st.selectbox("Method for spans nobody decided", ["matching", "heuristic"], key="export-method", disabled=mode == "reviewed")
-drop_misc = st.checkbox("Drop MISC (map to O)", key="export-drop-misc")
+drop_misc = st.checkbox("Drop MISC (map to O)", key="export-drop-misc",  # on for model-made sources, as the command line does
+                        value=bool((project.settings.models or {}).get("drop_misc")))
 sentences = list(clean_sentences(store, mode, fallback, drop_misc))
 n_spans = sum(len(s.spans) for s in sentences)
 st.write(f"{len(sentences)} sentences, {n_spans} entities.")

@@ -107,3 +107,5 @@ def current_project(build_default: bool = True) -> Project | None:
 def sidebar_project(project: Project) -> None:
     done, total = project.store.progress()
     st.sidebar.markdown(f"**Project:** `{project.name}`  \n{done} of {total} sentences done")
+    if project.settings.source_note:
+        st.sidebar.caption(project.settings.source_note)

@@ -6,10 +6,9 @@ import json
 import sys
 from pathlib import Path
 
-from ..corpus_io import read_sentences, write_conll, write_pharaoh
-from ..datamodel import Sentence
-from ..errors import CorpusError
+from ..corpus_io import write_conll, write_pharaoh
 from ..model_cli import add_model_options, options_from_args, stderr_status
+from ..model_pipeline import read_targets
 
 EPILOG = """\
 examples:
@@ -53,21 +52,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--summary-out", type=Path, metavar="FILE", help="also write counts and options as JSON")
     add_model_options(parser)
     parser.set_defaults(handler=run)
-
-
-def read_targets(path: Path, tokenize: bool) -> list[Sentence]:
-    from ..corpus_io import looks_like_conll, read_lines
-    from ..wordsplit import split_words
-
-    if tokenize and not looks_like_conll(path):
-        sentences = []
-        for number, line in enumerate(read_lines(path), start=1):
-            tokens = split_words(line)
-            if not tokens:
-                raise CorpusError(path, number, "empty line: put one sentence on every line")
-            sentences.append(Sentence(tuple(tokens)))
-        return sentences
-    return [s.with_spans(()) for s in read_sentences(path)]
 
 
 def run(args: argparse.Namespace) -> int:
