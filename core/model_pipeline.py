@@ -246,6 +246,8 @@ def run_model_pipeline(
         marker.release()
     if options.back_translate:
         projection_pairs, alignments = align_back_translations(easy, targets, aligner, stage("aligning back-translations"))
+        # the entities now sit on a back-translation: both sides are target-language text
+        config = replace(config, source_lang=config.target_lang)
     else:
         alignments = aligner.align_corpus([e.tokens for e in english], [t.tokens for t in targets], stage("aligning"))
         projection_pairs = pairs
