@@ -6,14 +6,10 @@ import uuid
 import streamlit as st
 
 from core.review_actions import apply_action, neighbour
-from ui.common import current_project, sidebar_project
+from ui.common import open_page
 from ui.review import ordered_labels, payload, review_view
 
-st.set_page_config(page_title="LabelBridge · Review", layout="wide")
-project = current_project()
-if project is None:
-    st.stop()
-sidebar_project(project)
+project = open_page("Review")
 store = project.store
 ss = st.session_state
 ss.setdefault("session_id", uuid.uuid4().hex)

@@ -5,13 +5,9 @@ import pandas as pd
 import streamlit as st
 
 from core.review_stats import bracketed, method_counts, method_f1
-from ui.common import current_project, sidebar_project
+from ui.common import open_page
 
-st.set_page_config(page_title="LabelBridge · Compare", layout="wide")
-project = current_project()
-if project is None:
-    st.stop()
-sidebar_project(project)
+project = open_page("Compare")
 store = project.store
 records = list(store.sentences())
 counts = method_counts(records)

@@ -8,13 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from core.review_stats import acceptance, decision_table
-from ui.common import current_project, sidebar_project
+from ui.common import open_page
 
-st.set_page_config(page_title="LabelBridge · Statistics", layout="wide")
-project = current_project()
-if project is None:
-    st.stop()
-sidebar_project(project)
+project = open_page("Statistics")
 store = project.store
 done, total = store.progress()
 st.header("Statistics")

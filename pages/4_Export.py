@@ -4,13 +4,9 @@ from __future__ import annotations
 import streamlit as st
 
 from core.export import clean_sentences, to_conll, to_jsonl
-from ui.common import current_project, sidebar_project
+from ui.common import open_page
 
-st.set_page_config(page_title="LabelBridge · Export", layout="wide")
-project = current_project()
-if project is None:
-    st.stop()
-sidebar_project(project)
+project = open_page("Export")
 store = project.store
 done, total = store.progress()
 st.header("Export the cleaned corpus")

@@ -104,6 +104,16 @@ def current_project(build_default: bool = True) -> Project | None:
     return project
 
 
+def open_page(title: str) -> Project:
+    """Start a page: its title, the open project (the script stops if there is none), the sidebar."""
+    st.set_page_config(page_title=f"LabelBridge · {title}", layout="wide")
+    project = current_project()
+    if project is None:
+        st.stop()
+    sidebar_project(project)
+    return project
+
+
 def sidebar_project(project: Project) -> None:
     done, total = project.store.progress()
     st.sidebar.markdown(f"**Project:** `{project.name}`  \n{done} of {total} sentences done")
