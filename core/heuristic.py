@@ -1,8 +1,9 @@
 """Heuristic projection (García-Ferrero et al. 2022, as Politov et al. 2025 re-implemented it).
 
 For each source entity: the target words aligned to it, grouped into runs of adjacent
-words, runs merged across gaps of at most ``merge_distance`` unaligned words, and a run
-kept only if ``len(run) / len(entity) > min_ratio``.
+words, runs merged across gaps of at most ``merge_distance`` words not aligned to the
+entity (a gap word may be aligned elsewhere), and a run kept only if
+``len(run) / len(entity) > min_ratio`` (bridged words count in the run's length).
 
 Overlaps are resolved deliberately (the paper's code let later entities overwrite
 earlier ones): runs are taken in order of the number of links supporting them, then of

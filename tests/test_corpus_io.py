@@ -368,3 +368,20 @@ def test_text_with_a_stray_blank_line_is_still_text(tmp_path):
     path = write(tmp_path / "es.txt", "Hola mundo\n\nAdiós amigos\n")
     assert not looks_like_conll(path)
     assert_names(corpus_error(read_sentences, path), path, 2, "empty line")
+
+
+def test_pharaoh_weights_round_trip(tmp_path):
+    alignment = Alignment.from_pairs([(0, 0), (1, 2), (2, 1)], {(1, 2): 0.4, (2, 1): 0.9})
+    path = tmp_path / "weighted.pharaoh"
+    write_pharaoh(path, [alignment])
+    assert path.read_text() == "0-0 1-2:0.4 2-1:0.9\n"
+    (read,) = read_pharaoh(path)
+    assert read.weight_map() == {(0, 0): 1.0, (1, 2): 0.4, (2, 1): 0.9}
+    write_pharaoh(path, [alignment], weights=False)
+    assert path.read_text() == "0-0 1-2 2-1\n"
+
+
+@pytest.mark.parametrize("item", ["0-1:0", "0-1:1.5", "0-1:x", "0-1:"])
+def test_pharaoh_bad_weight(tmp_path, item):
+    path = write(tmp_path / "bad.pharaoh", f"0-0\n1-1 {item}\n")
+    assert_names(corpus_error(read_pharaoh, path), path, 2, repr(item), "a weight is a number in (0, 1]")
