@@ -15,7 +15,7 @@ from .boundaries import EdgeRule
 from .candidates import ngram_candidates
 from .datamodel import Alignment, Projection, Sentence, SentencePair, Span
 from .heuristic import project_heuristic
-from .matching import project_matching
+from .matching import PairFilter, project_matching
 from .tags import drop_labels
 
 METHODS = ("heuristic", "matching")
@@ -90,6 +90,14 @@ def edge_rule(source_lang: str | None, target_lang: str | None) -> EdgeRule:
     return EdgeRule.for_languages(source_lang, target_lang)
 
 
+def pair_filter(pair: SentencePair, config: ProjectionConfig) -> PairFilter | None:
+    """Which (entity, candidate) pairs matching may consider in this pair: the edge rule."""
+    if not config.edge_rule:
+        return None
+    rule = edge_rule(config.source_lang, config.target_lang)
+    return partial(rule.allows, pair.source.tokens, pair.target.tokens)
+
+
 def project_pair(
     pair: SentencePair,
     alignment: Alignment,
@@ -108,11 +116,7 @@ def project_pair(
     if "matching" in methods:
         if candidates is None:
             candidates = ngram_candidates(pair.target.tokens, config.max_ngram)
-        allowed = None
-        if config.edge_rule:
-            rule = edge_rule(config.source_lang, config.target_lang)
-            allowed = partial(rule.allows, pair.source.tokens, pair.target.tokens)
-        matching = project_matching(entities, candidates, alignment, len(pair.target), config.solver, config.n_proj, config.min_score, allowed)
+        matching = project_matching(entities, candidates, alignment, len(pair.target), config.solver, config.n_proj, config.min_score, pair_filter(pair, config))
     return ProjectedPair(pair, alignment, tuple(heuristic), tuple(matching))
 
 

@@ -21,7 +21,7 @@ from .datamodel import Alignment, Sentence, SentencePair
 from .errors import CorpusError, LabelBridgeError
 from .matching import score_pairs
 from .candidates import ngram_candidates
-from .pipeline import ProjectionConfig, align, project_corpus
+from .pipeline import ProjectionConfig, align, pair_filter, project_corpus
 from .review_store import NewSentence, ReviewStore
 
 Progress = Callable[[float, str], None]
@@ -106,10 +106,11 @@ def _check_gold(gold: list, targets: Sequence[Sentence], gold_path: Path) -> Non
             raise CorpusError(gold_path, None, f"sentence {k} has other tokens than the target file's sentence {k}")
 
 
-def candidate_lists(pair: SentencePair, alignment: Alignment, candidates: Sequence[tuple[int, int]], limit: int = MAX_CANDIDATES) -> dict[int, list[tuple[int, int, float]]]:
-    """The best-scoring candidate spans of each source entity (core matching scores)."""
+def candidate_lists(pair: SentencePair, alignment: Alignment, candidates: Sequence[tuple[int, int]], config: ProjectionConfig, limit: int = MAX_CANDIDATES) -> dict[int, list[tuple[int, int, float]]]:
+    """The best-scoring candidate spans of each source entity, as matching saw them
+    (core matching scores; pairs the edge rule rules out are left out)."""
     table: dict[int, list[tuple[int, int, float]]] = {}
-    for scored in score_pairs(list(pair.source.spans), candidates, alignment, len(pair.target)):
+    for scored in score_pairs(list(pair.source.spans), candidates, alignment, len(pair.target), config.min_score, pair_filter(pair, config)):
         start, end = candidates[scored.candidate]
         table.setdefault(scored.entity, []).append((start, end, scored.score))
     return {e: sorted(c, key=lambda x: (-x[2], x[0], x[1]))[:limit] for e, c in table.items()}
@@ -220,7 +221,7 @@ def create_project(
                 alignment=[(i, j, w) for (i, j), w in sorted(result.alignment.weight_map().items())],
                 heuristic=[(p.span, source_index.get(p.source_span, -1), p.score) for p in result.heuristic],
                 matching=[(p.span, source_index.get(p.source_span, -1), p.score) for p in result.matching],
-                candidates=candidate_lists(pair, result.alignment, cands),
+                candidates=candidate_lists(pair, result.alignment, cands, config),
             ))
         store.add_sentences(rows)
         store.close()
