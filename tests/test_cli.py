@@ -133,3 +133,12 @@ def test_missing_ner_model_is_one_sentence(slice_files, alignments, tmp_path):
                  "--candidates", "ner", "--ner-model", str(tmp_path / "no-such-model"), check=False)
     assert result.returncode == 2
     assert "no-such-model" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("option, value, message", [("--n-proj", "0", "0 is too small"), ("--runs", "x", "'x' is not a whole number"),
+                                                    ("--max-ngram", "-1", "-1 is too small")])
+def test_numeric_options_are_checked(slice_files, tmp_path, option, value, message):
+    result = cli("project", "--source", str(slice_files["source"]), "--target", str(slice_files["text"]),
+                 "--out", str(tmp_path / "o.conll"), option, value, check=False)
+    assert result.returncode == 2 and message in result.stderr
+    assert not (tmp_path / "o.conll").exists()

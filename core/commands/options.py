@@ -9,6 +9,23 @@ from ..pipeline import ProjectionConfig
 DEFAULTS = ProjectionConfig()
 
 
+def _whole_number(minimum: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{value} is too small; give {minimum} or more")
+        return value
+
+    return parse
+
+
+positive_int = _whole_number(1)
+non_negative_int = _whole_number(0)
+
+
 def add_aligner_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("alignment")
     group.add_argument("--aligner", default=DEFAULTS.aligner, choices=aligner_names(),
@@ -19,10 +36,10 @@ def add_aligner_options(parser: argparse.ArgumentParser) -> None:
                        help="use precomputed alignments (one line of i-j links per sentence pair) instead of aligning")
     group.add_argument("--symmetrization", choices=SYMMETRIZATIONS,
                        help="how eflomal's two directions are combined (default: the aligner's)")
-    group.add_argument("--runs", type=int, metavar="N",
+    group.add_argument("--runs", type=positive_int, metavar="N",
                        help="eflomal: independent training runs that vote on each link "
                             f"(default: {DEFAULTS.aligner_options.get('n_runs', 5)}; more runs, steadier links)")
-    group.add_argument("--prefix-length", type=int, metavar="N",
+    group.add_argument("--prefix-length", type=non_negative_int, metavar="N",
                        help="eflomal: cut words to their first N letters before training "
                             "(default: 4; 0 keeps whole words)")
     group.add_argument("--device", default="cpu", help="neural aligners: cpu or cuda (default: %(default)s)")
@@ -56,9 +73,9 @@ def add_projection_options(parser: argparse.ArgumentParser) -> None:
                        help="with --candidates ner: a spaCy pipeline or transformers token classifier")
     group.add_argument("--solver", default=DEFAULTS.solver, choices=("ilp", "greedy"),
                        help="matching: exact integer program or the paper's greedy order (default: %(default)s)")
-    group.add_argument("--max-ngram", type=int, default=DEFAULTS.max_ngram, metavar="N",
+    group.add_argument("--max-ngram", type=positive_int, default=DEFAULTS.max_ngram, metavar="N",
                        help="matching: longest n-gram candidate (default: no cap)")
-    group.add_argument("--n-proj", type=int, default=DEFAULTS.n_proj, metavar="N",
+    group.add_argument("--n-proj", type=positive_int, default=DEFAULTS.n_proj, metavar="N",
                        help="matching: how many target spans one entity may receive (default: %(default)s)")
     group.add_argument("--drop-label", action="append", default=[], metavar="LABEL",
                        help="map this label to O in the output, e.g. MISC (repeatable)")

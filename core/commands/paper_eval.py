@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ..model_cli import add_model_options, options_from_args, stderr_status
+from .options import positive_int
 
 EPILOG = """\
 examples:
@@ -42,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--gold", type=Path, required=True, metavar="PATH", help="gold CoNLL file, or a datasets folder written by save_to_disk (PAN-X, MasakhaNER2)")
     parser.add_argument("--split", default="test", help="split of a DatasetDict folder (default: test)")
     parser.add_argument("--lang", required=True, metavar="CODE", help="the gold set's language: dataset code (es, hau) or NLLB-200 code")
-    parser.add_argument("--limit", type=int, help="score only the first N sentences")
+    parser.add_argument("--limit", type=positive_int, help="score only the first N sentences")
     parser.add_argument("--ner-labels", default="PER,LOC,ORG,MISC", help="labels the English NER model predicts (default: CoNLL-2003's PER,LOC,ORG,MISC)")
     parser.add_argument("--json-out", type=Path, metavar="FILE", help="also write the scores as JSON")
     parser.add_argument("--predictions-out", type=Path, metavar="PREFIX", help="also write PREFIX.heuristic.conll and PREFIX.matching.conll")
