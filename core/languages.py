@@ -69,10 +69,6 @@ def language(code: str) -> Language:
     raise LabelBridgeError(f"unknown language {code!r}; give an NLLB-200 code such as spa_Latn or one of the paper's codes: {', '.join(sorted(_BY_CODE))}")
 
 
-def nllb_code(code: str) -> str:
-    return language(code).nllb
-
-
 # Scripts written without spaces between words: tokens are joined without spaces for MT.
 NO_SPACE_SCRIPTS = ("Hans", "Hant", "Jpan", "Thai", "Mymr", "Khmr", "Laoo")
 

@@ -13,8 +13,7 @@ from typing import Callable, Sequence
 
 from .aligners import make_aligner
 from .backtranslation import align_back_translations
-from .candidates import ngram_candidates
-from .datamodel import Alignment, Sentence, SentencePair
+from .datamodel import Sentence, SentencePair
 from .easyproject import EASYPROJECT_MODEL, translate_with_markers
 from .errors import CorpusError, LabelBridgeError
 from .languages import detokenize, language
@@ -262,11 +261,6 @@ def run_model_pipeline(
         tuple(tuple(c) for c in candidates) if candidates is not None else None,
         translated,
     )
-
-
-def english_alignments(result: ModelPipelineResult) -> list[Alignment]:
-    """The alignments the projections used (English or back-translation to target)."""
-    return [p.alignment for p in result.projected]
 
 
 @dataclass(frozen=True)

@@ -170,9 +170,4 @@ def _model_id(name_or_path: str) -> str:
     return str(path.resolve()) if path.exists() else name_or_path
 
 
-def check_translation_model(name_or_path: str) -> None:
-    """Raise :class:`ModelLoadError` unless the model loads (for early, clear failures)."""
-    Translator(name_or_path, "eng_Latn", "eng_Latn").load()
-
-
 __all__ = ["ModelLoadError", "TranslationCache", "Translator", "language_setup"]
