@@ -1,13 +1,17 @@
 """The ``python -m core`` command line: one subcommand a module in :mod:`core.commands`.
 
 Each command module defines ``register(subparsers)``, which adds its parser and sets
-``handler=run``; ``run(args)`` returns the exit code. Errors a user can act on
-(:class:`core.errors.LabelBridgeError`) are printed as one line, never a traceback.
+``handler=run``; ``run(args)`` returns the exit code. Every error reaches the user as one
+line on stderr and exit code 2, never a traceback: errors a user can act on
+(:class:`core.errors.LabelBridgeError`), bad options, and the plain ``ValueError`` and
+``OSError`` that library code raises for bad choices or unreadable/unwritable files, which
+are all caught here, in one place. ``LABELBRIDGE_DEBUG=1`` shows the traceback instead.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from typing import Sequence
@@ -26,8 +30,15 @@ Typical session:
 Run `python -m core COMMAND --help` for the options of each command."""
 
 
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (the usage is in ``--help``)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="python -m core",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -48,12 +59,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.handler(args) or 0)
-    except LabelBridgeError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except (LabelBridgeError, ValueError, OSError) as err:
+        if os.environ.get("LABELBRIDGE_DEBUG"):
+            raise
+        print(f"error: {_one_line(err)}", file=sys.stderr)
+        return 2
+
+
+def _one_line(err: BaseException) -> str:
+    """The error as one line; an OSError names its file and the reason."""
+    if isinstance(err, OSError) and not isinstance(err, LabelBridgeError):
+        where = f"{err.filename}: " if err.filename else ""
+        text = f"{where}{err.strerror or err}"
+    else:
+        text = str(err) or type(err).__name__
+    return " ".join(text.splitlines())
 
 
 if __name__ == "__main__":  # pragma: no cover

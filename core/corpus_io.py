@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -51,7 +54,13 @@ def _split_lines(text: str) -> list[str]:
 
 def _decode(path: Path, data: bytes) -> str:
     """UTF-8 text (a byte order mark is dropped); bad bytes are an error naming their line."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise CorpusError(path, 1, "the file is UTF-16; save it as UTF-8")
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    nul = body.find(b"\x00")
+    if nul >= 0:
+        line = len(_LINE_BREAK.split(body[:nul].decode("utf-8", errors="replace")))
+        raise CorpusError(path, line, "holds a NUL byte: this is a binary file, not text")
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -59,52 +68,91 @@ def _decode(path: Path, data: bytes) -> str:
         raise CorpusError(path, line, f"not valid UTF-8 (byte 0x{body[err.start]:02x}); save the file as UTF-8") from None
 
 
-def _is_comment(line: str) -> bool:
-    if line.startswith("-DOCSTART-"):
-        return True
-    if not line.startswith("#"):
-        return False
-    columns = line.split("\t") if "\t" in line else line.split()
-    if len(columns) < 2:
-        return True
-    try:
-        split_tag(columns[-1])
-    except TagError:
-        return True
-    return False
-
-
 def _columns(line: str) -> list[str]:
     return line.split("\t") if "\t" in line else line.split()
 
 
-def read_conll(path: PathLike, scheme: str = "auto", require_tags: bool = True) -> list[Sentence]:
-    """Sentences of a CoNLL file (token first column, tag last column).
+# CoNLL-U style "# key = value" lines (# sent_id = 3, # text = ...) are comments anywhere.
+_KEY_VALUE_COMMENT = re.compile(r"#\s+[\w.:-]+\s+=(\s|$)")
 
-    IOB1, IOB2 and BIOES are recognised (``scheme="auto"``) and turned into spans.
-    ``-DOCSTART-`` and comment lines are skipped. With ``require_tags=False`` a
-    one-column file (tokens only) is accepted too.
+
+def _is_comment(line: str, n_columns: int | None, in_sentence: bool) -> bool:
+    """Whether a non-blank line is a comment rather than a token line.
+
+    ``n_columns`` is the column count of the file's token lines (None when unknown);
+    ``in_sentence`` is True after the current sentence's first token line.
+
+    - ``-DOCSTART-`` lines and ``# key = value`` lines are comments anywhere;
+    - in a file with a tag column, a ``#`` line is a token when it has the token lines'
+      column count and ends in a valid tag (``#MeToo<TAB>B-MISC``, ``#<TAB>O``), and a
+      comment otherwise (``# a note``, ``#note``);
+    - in a tokens-only file, a one-column ``#`` line is a token (``#MeToo``), except ``#``
+      alone before a sentence's first token; a line of more columns (``# a note``)
+      cannot be a token there and is a comment.
+    """
+    if line.startswith("-DOCSTART-"):
+        return True
+    if not line.startswith("#"):
+        return False
+    if _KEY_VALUE_COMMENT.match(line):
+        return True
+    columns = _columns(line)
+    if n_columns is None:  # every token line of the file starts with "#"
+        return line.strip() == "#" or line[1:2].isspace()
+    if n_columns > 1:
+        return not (len(columns) == n_columns and _is_tag(columns[-1]))
+    if len(columns) != 1:
+        return True
+    return line.strip() == "#" and not in_sentence
+
+
+def _token_columns(lines: Sequence[str]) -> int | None:
+    """Columns of the first line that is surely a token line (not blank, ``#`` or ``-DOCSTART-``)."""
+    for line in lines:
+        if line.strip() and not line.startswith(("#", "-DOCSTART-")):
+            return len(_columns(line))
+    return None
+
+
+@dataclass(frozen=True)
+class TaggedSentence:
+    """A CoNLL sentence as written: tokens, their tags (empty in a tokens-only file) and
+    the line number of each token."""
+
+    tokens: tuple[str, ...]
+    tags: tuple[str, ...]
+    lines: tuple[int, ...]
+
+
+def read_tagged(path: PathLike, require_tags: bool = True) -> list[TaggedSentence]:
+    """The sentences of a CoNLL file with their tags as written.
+
+    Each tag is checked on its own (``O`` or ``B-``/``I-``/``E-``/``S-`` and a label);
+    the sequence is not: :func:`read_conll` reads it into spans.
     """
     lines = read_lines(path)
-    sentences: list[tuple[list[str], list[str], list[int]]] = []
+    n_columns = _token_columns(lines)
+    sentences: list[TaggedSentence] = []
     tokens: list[str] = []
     tags: list[str] = []
     numbers: list[int] = []
-    n_columns = None
-    for number, raw in enumerate(lines, start=1):
-        line = raw.rstrip("\r\n")
+
+    def close() -> None:
+        if tokens:
+            sentences.append(TaggedSentence(tuple(tokens), tuple(tags), tuple(numbers)))
+            tokens.clear(), tags.clear(), numbers.clear()
+
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
-            if tokens:
-                sentences.append((tokens, tags, numbers))
-                tokens, tags, numbers = [], [], []
+            close()
             continue
-        if _is_comment(line):
+        if _is_comment(line, n_columns, bool(tokens)):
             continue
         columns = _columns(line)
         if n_columns is None:
             n_columns = len(columns)
-            if require_tags and n_columns < 2:
-                raise CorpusError(path, number, "expected a token and a tag separated by a tab, found one column")
+        if require_tags and n_columns < 2:
+            raise CorpusError(path, number, "expected a token and a tag separated by a tab, found one column")
         if len(columns) != n_columns:
             raise CorpusError(path, number, f"expected {n_columns} columns like the first token line, found {len(columns)}: {line!r}")
         tokens.append(columns[0])
@@ -116,22 +164,32 @@ def read_conll(path: PathLike, scheme: str = "auto", require_tags: bool = True) 
             except TagError as err:
                 raise CorpusError(path, number, str(err)) from None
             tags.append(tag)
-    if tokens:
-        sentences.append((tokens, tags, numbers))
+    close()
     if not sentences:
         raise CorpusError(path, None, "no sentences found")
-    if n_columns == 1:
-        return [Sentence(tuple(toks)) for toks, _, _ in sentences]
+    return sentences
+
+
+def read_conll(path: PathLike, scheme: str = "auto", require_tags: bool = True) -> list[Sentence]:
+    """Sentences of a CoNLL file (token first column, tag last column).
+
+    IOB1, IOB2 and BIOES are recognised (``scheme="auto"``) and turned into spans; an
+    ``I-`` that continues no entity in an IOB2 file is an error naming its line.
+    ``-DOCSTART-`` and comment lines are skipped (see :func:`_is_comment`). With
+    ``require_tags=False`` a one-column file (tokens only) is accepted too.
+    """
+    tagged = read_tagged(path, require_tags)
+    if not tagged[0].tags:
+        return [Sentence(s.tokens) for s in tagged]
     if scheme == "auto":
-        all_tags = [tag for _, sentence_tags, _ in sentences for tag in sentence_tags]
-        scheme = detect_scheme(all_tags)
+        scheme = detect_scheme([tag for s in tagged for tag in s.tags])
     result = []
-    for toks, sentence_tags, sentence_numbers in sentences:
+    for sentence in tagged:
         try:
-            spans = tags_to_spans(sentence_tags, scheme)
+            spans = tags_to_spans(sentence.tags, scheme)
         except TagError as err:
-            raise CorpusError(path, sentence_numbers[err.index], str(err)) from None
-        result.append(Sentence(tuple(toks), tuple(spans)))
+            raise CorpusError(path, sentence.lines[err.index], str(err)) from None
+        result.append(Sentence(sentence.tokens, tuple(spans)))
     return result
 
 
@@ -154,7 +212,7 @@ def looks_like_conll(path: PathLike) -> bool:
         return True
     non_blank = [line for line in lines if line.strip()]
     blank = len(lines) - len(non_blank)
-    return blank > 0 and all(len(line.split()) == 1 or _is_tag(line.split()[-1]) or _is_comment(line) for line in non_blank)
+    return blank > 0 and all(len(line.split()) == 1 or _is_tag(line.split()[-1]) or line.startswith(("#", "-DOCSTART-")) for line in non_blank)
 
 
 def _is_tag(text: str) -> bool:
@@ -182,18 +240,61 @@ def read_parallel(source: PathLike, target: PathLike) -> list[SentencePair]:
 
 
 
-def _atomic_write(path: PathLike, text: str) -> None:
-    """Write via a temporary file and rename, so a crash never leaves half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux allows."""
     try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    with _UMASK_LOCK:  # elsewhere: set and restore, under a lock
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
+_UMASK_LOCK = threading.Lock()
+
+
+def write_file(path: PathLike, text: str) -> None:
+    """Write ``text`` (UTF-8, LF line ends) to ``path`` atomically: into a temporary file
+    in the same folder, then renamed over ``path``, so a crash never leaves half a file.
+
+    Every writer of LabelBridge output (CoNLL, Pharaoh, text, JSON reports) goes through
+    here. A new file gets the permissions the umask gives (``-rw-r--r--`` under the usual
+    022); a file that is replaced keeps its own. A folder that does not exist is
+    created. A problem (``path`` is a folder, no permission, disk full) raises
+    :class:`CorpusError` naming ``path``.
+    """
+    path = Path(path)
+    if path.is_symlink():
+        path = path.resolve()
+    if path.is_dir():
+        raise CorpusError(path, None, "is a folder; give a file name to write to")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise CorpusError(path, None, "cannot be written: part of its folder path is a file, not a folder") from None
+    except OSError as err:
+        raise CorpusError(path, None, f"cannot create its folder: {err.strerror or err}") from None
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mode = 0o666 & ~_umask()
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        tmp = None
+    except OSError as err:
+        raise CorpusError(path, None, f"cannot be written: {err.strerror or err}") from None
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def format_conll(sentences: Iterable[Sentence]) -> str:
@@ -206,11 +307,11 @@ def format_conll(sentences: Iterable[Sentence]) -> str:
 
 
 def write_conll(path: PathLike, sentences: Iterable[Sentence]) -> None:
-    _atomic_write(path, format_conll(sentences))
+    write_file(path, format_conll(sentences))
 
 
 def write_text(path: PathLike, sentences: Iterable[Sentence]) -> None:
-    _atomic_write(path, "".join(" ".join(s.tokens) + "\n" for s in sentences))
+    write_file(path, "".join(" ".join(s.tokens) + "\n" for s in sentences))
 
 
 def read_pharaoh(path: PathLike, pairs: Sequence[SentencePair] | None = None) -> list[Alignment]:
@@ -254,4 +355,4 @@ def read_pharaoh(path: PathLike, pairs: Sequence[SentencePair] | None = None) ->
 
 def write_pharaoh(path: PathLike, alignments: Iterable[Alignment], weights: bool = True) -> None:
     """One line of links per pair; ``weights=False`` writes plain Pharaoh for other tools."""
-    _atomic_write(path, "".join(alignment.to_pharaoh(weights) + "\n" for alignment in alignments))
+    write_file(path, "".join(alignment.to_pharaoh(weights) + "\n" for alignment in alignments))

@@ -42,20 +42,48 @@ class Evaluation:
 
 def evaluate(gold: Sequence[Sentence], predicted: Sequence[Sentence], ignore_labels: Iterable[str] = ()) -> Evaluation:
     """Compare predicted spans with gold spans sentence by sentence (same tokens)."""
+    if len(gold) != len(predicted):
+        raise CorpusError(None, None, f"gold has {len(gold)} sentences but the prediction has {len(predicted)}")
+    for k, (g, p) in enumerate(zip(gold, predicted), start=1):
+        if len(g) != len(p):
+            raise CorpusError(None, None, f"sentence {k} has {len(g)} gold tokens but {len(p)} predicted tokens")
+    return evaluate_tags([spans_to_iob2(g.spans, len(g)) for g in gold],
+                         [spans_to_iob2(p.spans, len(p)) for p in predicted], ignore_labels)
+
+
+def evaluate_tags(
+    gold: Sequence[Sequence[str]],
+    predicted: Sequence[Sequence[str]],
+    ignore_labels: Iterable[str] = (),
+    strict: bool = False,
+) -> Evaluation:
+    """Score tag sequences as written, exactly as seqeval does.
+
+    By default seqeval's default (conlleval) mode: an ``I-`` that continues no entity
+    starts one, and IOB1 and BIOES tags are read too. ``strict=True`` is seqeval's strict
+    IOB2 mode; check the tags with :func:`core.tags.check_iob2` first. Tags of an
+    ignored label count as ``O`` on both sides.
+    """
     from seqeval.metrics import classification_report
+    from seqeval.scheme import IOB2
 
     if len(gold) != len(predicted):
         raise CorpusError(None, None, f"gold has {len(gold)} sentences but the prediction has {len(predicted)}")
     ignored = frozenset(ignore_labels)
+
+    def kept(tags: Sequence[str]) -> list[str]:
+        return ["O" if tag != "O" and tag.partition("-")[2] in ignored else tag for tag in tags]
+
     y_true, y_pred = [], []
     for k, (g, p) in enumerate(zip(gold, predicted), start=1):
         if len(g) != len(p):
             raise CorpusError(None, None, f"sentence {k} has {len(g)} gold tokens but {len(p)} predicted tokens")
-        y_true.append(spans_to_iob2(drop_labels(g.spans, ignored), len(g)))
-        y_pred.append(spans_to_iob2(drop_labels(p.spans, ignored), len(p)))
+        y_true.append(kept(g))
+        y_pred.append(kept(p))
+    options = {"mode": "strict", "scheme": IOB2} if strict else {}
     with warnings.catch_warnings():  # no entity on either side: scores are 0, not a warning
         warnings.simplefilter("ignore")
-        report = classification_report(y_true, y_pred, output_dict=True, zero_division=0)
+        report = classification_report(y_true, y_pred, output_dict=True, zero_division=0, **options)
     per_label = {
         label: Scores(float(values["precision"]), float(values["recall"]), float(values["f1-score"]), int(values["support"]))
         for label, values in report.items()

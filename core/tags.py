@@ -81,7 +81,8 @@ def tags_to_spans(tags: Sequence[str], scheme: str = "IOB2") -> list[Span]:
                 spans.append(Span(k, k + 1, label))
                 start = None
         elif not continues:
-            raise TagError(k, f"tag {tag!r} at token {k + 1} does not continue an entity (scheme {scheme})")
+            hint = f"; an entity starts with B-{tag_label}" if scheme == "IOB2" else ""
+            raise TagError(k, f"tag {tag!r} at token {k + 1} does not continue an entity (scheme {scheme}){hint}")
         elif prefix == "E":
             spans.append(Span(start, k + 1, label))
             start = None
@@ -90,6 +91,19 @@ def tags_to_spans(tags: Sequence[str], scheme: str = "IOB2") -> list[Span]:
     if start is not None:
         spans.append(Span(start, len(tags), label))
     return spans
+
+
+def check_iob2(tags: Sequence[str]) -> None:
+    """Raise :class:`TagError` unless ``tags`` are strict IOB2: only ``O``, ``B-`` and
+    ``I-``, every ``I-`` continuing an entity of its label."""
+    previous = ""
+    for k, tag in enumerate(tags):
+        prefix, label = split_tag(tag, k)
+        if prefix in {"E", "S"}:
+            raise TagError(k, f"tag {tag!r} at token {k + 1} is not IOB2 (only O, B- and I-)")
+        if prefix == "I" and previous != label:
+            raise TagError(k, f"tag {tag!r} at token {k + 1} does not continue an entity (scheme IOB2); an entity starts with B-{label}")
+        previous = label if prefix != "O" else ""
 
 
 def spans_to_iob2(spans: Sequence[Span], length: int) -> list[str]:

@@ -9,7 +9,9 @@ from ..datamodel import SentencePair
 from ..pipeline import align, strong_links
 from ..errors import CorpusError
 from ..progress import terminal_progress
-from .options import add_aligner_options, add_language_options, config_from_args
+from .files import check_files
+from .options import add_aligner_options, add_language_options, config_from_args, weight
+from .sanity import language_warnings, warn
 
 EPILOG = """\
 examples:
@@ -30,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--source", required=True, metavar="SRC", help="source sentences: CoNLL or tokenised text")
     parser.add_argument("--target", required=True, metavar="TGT", help="target sentences: CoNLL or tokenised text")
     parser.add_argument("--out", required=True, metavar="FILE.pharaoh", help="where to write the links")
-    parser.add_argument("--plain", type=float, nargs="?", const=0.5, metavar="MIN_WEIGHT",
+    parser.add_argument("--plain", type=weight, nargs="?", const=0.5, metavar="MIN_WEIGHT",
                         help="write plain Pharaoh links (no weights) for other tools, keeping links of weight "
                              ">= MIN_WEIGHT (default 0.5: links most eflomal runs agree on)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -40,10 +42,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_files(args, inputs=("source", "target", "alignments"), outputs=("out",))
     sources, targets = read_sentences(args.source), read_sentences(args.target)
     if len(sources) != len(targets):
         raise CorpusError(args.target, None, f"has {len(targets)} sentences but {args.source} has {len(sources)}")
     pairs = [SentencePair(s, t) for s, t in zip(sources, targets)]
+    warn(language_warnings(pairs, args.source, args.target, args.source_lang, args.target_lang))
     with terminal_progress(f"aligning ({args.aligner})", not args.quiet) as progress:
         alignments = align(pairs, config_from_args(args), progress)
     if args.plain:

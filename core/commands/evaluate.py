@@ -4,9 +4,10 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..corpus_io import read_conll
+from ..corpus_io import TaggedSentence, read_tagged
 from ..errors import CorpusError
-from ..evaluate import evaluate
+from ..evaluate import evaluate_tags
+from ..tags import TagError, check_iob2
 
 EPILOG = """\
 examples:
@@ -14,7 +15,10 @@ examples:
   python -m core evaluate --gold es.gold.conll --pred es.projected.conll --ignore-label MISC --json
 
 Both files must have the same sentences and tokens. Scores are micro-averaged over
-entities (exact span and label match), as conlleval computes them."""
+entities (exact span and label match), exactly as seqeval's default mode (conlleval)
+computes them: an I- tag that continues no entity starts one, and IOB1 and BIOES tags
+are read too. --strict accepts only IOB2 (O, B-, I-; every I- continuing an entity) and
+scores in seqeval's strict IOB2 mode."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,17 +30,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--pred", required=True, metavar="PRED.conll")
     parser.add_argument("--ignore-label", action="append", default=[], metavar="LABEL",
                         help="treat this label as O on both sides, e.g. MISC (repeatable)")
+    parser.add_argument("--strict", action="store_true",
+                        help="refuse tags that are not strict IOB2 (naming file and line) and score in seqeval's strict mode")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.set_defaults(handler=run)
 
 
+def _check_strict(path: str, sentences: list[TaggedSentence]) -> None:
+    for sentence in sentences:
+        try:
+            check_iob2(sentence.tags)
+        except TagError as err:
+            raise CorpusError(path, sentence.lines[err.index], f"{err} (--strict)") from None
+
+
 def run(args: argparse.Namespace) -> int:
-    gold, pred = read_conll(args.gold), read_conll(args.pred)
+    gold, pred = read_tagged(args.gold), read_tagged(args.pred)
     if len(gold) != len(pred):
         raise CorpusError(args.pred, None, f"has {len(pred)} sentences but {args.gold} has {len(gold)}")
     for k, (g, p) in enumerate(zip(gold, pred), start=1):
         if g.tokens != p.tokens:
-            raise CorpusError(args.pred, None, f"sentence {k} has other tokens than in {args.gold}: {' '.join(p.tokens[:8])!r}...")
-    result = evaluate(gold, pred, args.ignore_label)
+            line = next((n for n, a, b in zip(p.lines, p.tokens, g.tokens) if a != b), p.lines[min(len(p), len(g)) - 1])
+            raise CorpusError(args.pred, line, f"sentence {k} has other tokens than in {args.gold} "
+                              f"({len(p.tokens)} tokens here, {len(g.tokens)} there)")
+    if args.strict:
+        _check_strict(args.gold, gold)
+        _check_strict(args.pred, pred)
+    result = evaluate_tags([s.tags for s in gold], [s.tags for s in pred], args.ignore_label, strict=args.strict)
     print(json.dumps(result.as_dict(), indent=2) if args.json else result.table())
     return 0

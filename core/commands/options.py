@@ -26,6 +26,31 @@ positive_int = _whole_number(1)
 non_negative_int = _whole_number(0)
 
 
+def weight(text: str) -> float:
+    """A link weight threshold: a number in (0, 1]."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"{text} is not in (0, 1]; give a share of runs such as 0.5")
+    return value
+
+
+PROJECTION_METHODS = ("heuristic", "matching")
+
+
+def projection_method(text: str) -> str:
+    """``heuristic`` or ``matching``; ``easyproject`` is pointed to the ``pipeline`` command."""
+    if text == "easyproject":
+        raise argparse.ArgumentTypeError(
+            "easyproject labels a machine translation of the English, not your target sentences, so only the "
+            "pipeline command runs it: python -m core pipeline --target-text FILE --target-lang CODE --method easyproject --out FILE")
+    if text not in PROJECTION_METHODS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a method; choose heuristic or matching")
+    return text
+
+
 def add_aligner_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("alignment")
     group.add_argument("--aligner", default=DEFAULTS.aligner, choices=aligner_names(),
@@ -64,9 +89,10 @@ def aligner_options(args: argparse.Namespace) -> dict:
 
 def add_projection_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("projection")
-    group.add_argument("--method", default="matching", choices=("heuristic", "matching"),
+    group.add_argument("--method", default="matching", type=projection_method, metavar="{heuristic,matching}",
                        help="heuristic: aligned words grouped into spans; matching: candidate spans "
-                            "assigned to entities by score (default: %(default)s)")
+                            "assigned to entities by score (default: %(default)s). EasyProject runs in the "
+                            "pipeline command (--method easyproject)")
     group.add_argument("--candidates", default=DEFAULTS.candidates, choices=("ngram", "ner"),
                        help="matching: every n-gram of the target, or the spans a target NER model proposes")
     group.add_argument("--ner-model", metavar="NAME_OR_PATH",

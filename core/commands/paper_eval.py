@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ..model_cli import add_model_options, options_from_args, stderr_status
+from .files import check_files
 from .options import positive_int
 
 EPILOG = """\
@@ -52,9 +53,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..corpus_io import write_conll
+    from ..corpus_io import write_conll, write_file
     from ..paper_eval import paper_evaluate, predictions, read_gold
 
+    prefixed = [("--predictions-out", Path(f"{args.predictions_out}.{method}.conll"))
+                for method in ("heuristic", "matching")] if args.predictions_out else []
+    check_files(args, inputs=("gold",), outputs=("json_out",), extra_outputs=prefixed)
     gold = read_gold(args.gold, args.split)
     if args.limit:
         gold = gold[: args.limit]
@@ -63,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     evaluation = paper_evaluate(gold, options, args.cache_dir, labels, status=stderr_status)
     print(evaluation.report())
     if args.json_out:
-        args.json_out.write_text(json.dumps(evaluation.as_dict(), indent=2) + "\n", encoding="utf-8")
+        write_file(args.json_out, json.dumps(evaluation.as_dict(), indent=2) + "\n")
     if args.predictions_out:
         for method in ("heuristic", "matching"):
             write_conll(f"{args.predictions_out}.{method}.conll", predictions(evaluation.result, method, evaluation.labels))

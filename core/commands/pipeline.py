@@ -6,9 +6,10 @@ import json
 import sys
 from pathlib import Path
 
-from ..corpus_io import write_conll, write_pharaoh
+from ..corpus_io import write_conll, write_file, write_pharaoh
 from ..model_cli import add_model_options, options_from_args, stderr_status
 from ..model_pipeline import read_targets
+from .files import check_files
 
 EPILOG = """\
 examples:
@@ -57,6 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..model_pipeline import run_model_pipeline
 
+    check_files(args, inputs=("target_text",), outputs=("out", "english_out", "alignments_out", "summary_out"))
     targets = read_targets(args.target_text, args.tokenize)
     options = options_from_args(args, args.target_lang, easyproject=args.method == "easyproject")
     result = run_model_pipeline(targets, options, args.cache_dir, status=stderr_status)
@@ -73,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
             "english_entities": sum(len(p.source.spans) for p in result.pairs),
             "options": {k: str(v) for k, v in vars(args).items() if k != "handler"},
         }
-        args.summary_out.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_file(args.summary_out, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     note = " (labels a translation of the English, not the original sentences)" if args.method == "easyproject" else ""
     print(f"{len(labelled)} sentences, {entities} entities ({args.method}){note} -> {args.out}", file=sys.stderr)
     return 0

@@ -8,7 +8,9 @@ from ..errors import UsageError
 from ..corpus_io import read_parallel, read_pharaoh, write_conll, write_pharaoh
 from ..pipeline import align, project_corpus
 from ..progress import terminal_progress
+from .files import check_files
 from .options import add_aligner_options, add_language_options, add_projection_options, config_from_args
+from .sanity import entity_warnings, language_warnings, warn
 
 EPILOG = """\
 examples:
@@ -18,7 +20,8 @@ examples:
 
 SRC is CoNLL (token first column, IOB1/IOB2/BIOES tag last). TGT is CoNLL (its tags, if
 any, are ignored) or tokenised text, one sentence a line; sentence k of TGT translates
-sentence k of SRC. OUT has exactly TGT's sentences and tokens, one IOB2 tag each."""
+sentence k of SRC. OUT has exactly TGT's sentences and tokens, one IOB2 tag each; it may
+not be one of the input files. EasyProject is a method of the pipeline command."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -40,11 +43,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.candidates == "ner" and not args.ner_model:
         raise UsageError("--candidates ner needs --ner-model: a spaCy pipeline (package or folder) or a transformers token classifier (hub name or folder)")
+    check_files(args, inputs=("source", "target", "alignments", "ner_model"), outputs=("out", "save_alignments"))
     config = config_from_args(args)
     pairs = read_parallel(args.source, args.target)
     if args.alignments:
         alignments = read_pharaoh(args.alignments, pairs)
-    else:
+    warn(entity_warnings(pairs, args.source, args.target) + language_warnings(pairs, args.source, args.target, args.source_lang, args.target_lang))
+    if not args.alignments:
         with terminal_progress(f"aligning ({config.aligner})", not args.quiet) as progress:
             alignments = align(pairs, config, progress)
     candidates = None
