@@ -28,6 +28,10 @@ def _read_bytes(path: Path) -> bytes:
         raise CorpusError(path, None, "no such file") from None
     except IsADirectoryError:
         raise CorpusError(path, None, "is a directory, not a file") from None
+    except PermissionError:
+        raise CorpusError(path, None, "cannot be read: permission denied") from None
+    except OSError as err:
+        raise CorpusError(path, None, f"cannot be read: {err.strerror or err}") from None
 
 
 def read_lines(path: PathLike) -> list[str]:

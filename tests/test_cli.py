@@ -142,3 +142,48 @@ def test_numeric_options_are_checked(slice_files, tmp_path, option, value, messa
                  "--out", str(tmp_path / "o.conll"), option, value, check=False)
     assert result.returncode == 2 and message in result.stderr
     assert not (tmp_path / "o.conll").exists()
+
+
+def test_evaluate_scores_orphan_inside_tags_like_seqeval(europarl, tmp_path):
+    """A prediction whose entities often start with I- (as some taggers write them) is
+    scored exactly as seqeval's default mode scores it; --strict refuses it by line."""
+    from seqeval.metrics import f1_score
+
+    gold_tags, pred_lines, pred_tags = [], [], []
+    for k, block in enumerate((europarl / "es.conll").read_text(encoding="utf-8").strip().split("\n\n")):
+        rows = [line.split("\t") for line in block.splitlines()]
+        gold_tags.append([tag for _, tag in rows])
+        tags = [tag.replace("B-", "I-") if k % 2 == 0 else tag for _, tag in rows]  # orphan I- in every other sentence
+        if k % 5 == 0:
+            tags = ["O"] + tags[:-1]  # and some shifted spans, so the score is not perfect
+        pred_tags.append(tags)
+        pred_lines.append("".join(f"{token}\t{tag}\n" for (token, _), tag in zip(rows, tags)))
+    pred = tmp_path / "orphans.conll"
+    pred.write_text("\n".join(pred_lines), encoding="utf-8")
+    scores = json.loads(cli("evaluate", "--gold", str(europarl / "es.conll"), "--pred", str(pred), "--json").stdout)
+    expected = f1_score(gold_tags, pred_tags)
+    assert 0.5 < expected < 0.95
+    assert scores["overall"]["f1"] == pytest.approx(expected)
+    strict = cli("evaluate", "--gold", str(europarl / "es.conll"), "--pred", str(pred), "--strict", check=False)
+    assert strict.returncode == 2 and f"{pred}, line " in strict.stderr and "does not continue an entity" in strict.stderr
+    assert "Traceback" not in strict.stderr
+
+
+def test_output_files_get_normal_permissions(tmp_path):
+    demo = REPO / "data" / "demo"
+    out, links = tmp_path / "es.conll", tmp_path / "links.pharaoh"
+    result = subprocess.run([sys.executable, "-m", "core", "project", "--source", str(demo / "en.conll"), "--target", str(demo / "es.conll"),
+                             "--alignments", str(demo / "en-es.pharaoh"), "--out", str(out), "--save-alignments", str(links), "--quiet"],
+                            cwd=REPO, capture_output=True, text=True, timeout=300, umask=0o022)
+    assert result.returncode == 0, result.stderr
+    assert oct(out.stat().st_mode & 0o777) == oct(0o644) and oct(links.stat().st_mode & 0o777) == oct(0o644)
+
+
+def test_swapped_files_are_warned_about_before_aligning(tmp_path):
+    """English given as the target of Spanish entities, with --target-lang es: a warning
+    on stderr before the alignment's progress bar."""
+    demo = REPO / "data" / "demo"
+    result = cli("project", "--source", str(demo / "es.conll"), "--target", str(demo / "en.conll"), "--out", str(tmp_path / "o.conll"),
+                 "--runs", "1", "--target-lang", "es")
+    warning = result.stderr.index("warning: --target-lang es:")
+    assert "swapped" in result.stderr and warning < result.stderr.index("aligning")

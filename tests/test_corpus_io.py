@@ -2,6 +2,8 @@
 that name the file, the line and what is wrong."""
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from core.corpus_io import (
     read_sentences,
     read_text,
     write_conll,
+    write_file,
     write_pharaoh,
     write_text,
 )
@@ -385,3 +388,96 @@ def test_pharaoh_weights_round_trip(tmp_path):
 def test_pharaoh_bad_weight(tmp_path, item):
     path = write(tmp_path / "bad.pharaoh", f"0-0\n1-1 {item}\n")
     assert_names(corpus_error(read_pharaoh, path), path, 2, repr(item), "a weight is a number in (0, 1]")
+
+
+# Tokens that start with "#" ----------------------------------------------------------
+
+
+def test_hashtag_tokens_in_a_tokens_only_file_are_tokens(tmp_path):
+    """#MeToo at the start of a sentence and inside it is a token; "# a note" cannot be a
+    one-column token and "#" alone before a sentence is the bare comment form."""
+    path = write(tmp_path / "tweets.conll", "# sent_id = 1\n#MeToo\nmarcha\n#8M\n\n#\n# a note\n#hoy\n#\nsí\n")
+    sentences = read_conll(path, require_tags=False)
+    assert [s.tokens for s in sentences] == [("#MeToo", "marcha", "#8M"), ("#hoy", "#", "sí")]
+    assert read_sentences(path) == sentences
+
+
+def test_hashtag_tokens_with_tags_are_tokens(tmp_path):
+    text = "# text = #MeToo en Madrid\n#MeToo\tB-MISC\nen\tO\nMadrid\tB-LOC\n\n#note\n# another note\nSí\tO\n"
+    sentences = read_conll(write(tmp_path / "tagged.conll", text))
+    assert sentences == [Sentence(("#MeToo", "en", "Madrid"), (Span(0, 1, "MISC"), Span(2, 3, "LOC"))), Sentence(("Sí",))]
+
+
+def test_hashtag_token_in_space_separated_conll(tmp_path):
+    path = write(tmp_path / "spaces.conll", "-DOCSTART- -X- O\n\n#MeToo NNP B-MISC\nsí RB O\n")
+    assert read_conll(path) == [Sentence(("#MeToo", "sí"), (Span(0, 1, "MISC"),))]
+
+
+def test_hashtag_target_keeps_its_tokens_in_read_parallel(tmp_path):
+    source = write(tmp_path / "en.conll", "#MeToo\tB-MISC\nmarches\tO\n\nYes\tO\n")
+    target = write(tmp_path / "es.conll", "#MeToo\nmarcha\n\nSí\n")
+    pairs = read_parallel(source, target)
+    assert [p.target.tokens for p in pairs] == [("#MeToo", "marcha"), ("Sí",)]
+
+
+# Files that are not UTF-8 text ----------------------------------------------------------
+
+
+def test_binary_file_names_the_line_of_its_nul_byte(tmp_path):
+    path = tmp_path / "data.conll"
+    path.write_bytes(b"Paris\tB-LOC\n\n\x00\x01\x02")
+    for reader in (read_conll, read_text, read_sentences, read_pharaoh):
+        assert_names(corpus_error(reader, path), path, 3, "binary file")
+
+
+def test_utf16_file_is_named_as_such(tmp_path):
+    path = tmp_path / "utf16.conll"
+    path.write_bytes("Paris\tB-LOC\n".encode("utf-16"))
+    assert_names(corpus_error(read_conll, path), path, 1, "UTF-16", "UTF-8")
+
+
+# Writing ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def umask():
+    """Set the umask for one test and restore it afterwards."""
+    saved = os.umask(0o022)
+    yield lambda mask: os.umask(mask)
+    os.umask(saved)
+
+
+@pytest.mark.parametrize("mask, mode", [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_written_files_get_the_permissions_of_the_umask(tmp_path, umask, mask, mode):
+    umask(mask)
+    sentence = Sentence(("Paris",), (Span(0, 1, "LOC"),))
+    write_conll(tmp_path / "a.conll", [sentence])
+    write_pharaoh(tmp_path / "a.pharaoh", [Alignment.from_pairs([(0, 0)])])
+    write_text(tmp_path / "a.txt", [sentence])
+    write_file(tmp_path / "report.json", "{}\n")
+    for name in ("a.conll", "a.pharaoh", "a.txt", "report.json"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == mode, name
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.conll", "a.pharaoh", "a.txt", "report.json"]
+
+
+def test_a_replaced_file_keeps_its_permissions(tmp_path, umask):
+    path = tmp_path / "shared.conll"
+    path.write_text("old\n")
+    path.chmod(0o640)
+    write_file(path, "new\n")
+    assert path.read_text() == "new\n" and stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+def test_writing_creates_missing_folders_and_refuses_a_folder(tmp_path):
+    write_file(tmp_path / "new" / "deeper" / "out.conll", "x\n")
+    assert (tmp_path / "new" / "deeper" / "out.conll").read_text() == "x\n"
+    assert_names(corpus_error(write_file, tmp_path / "new", "x\n"), tmp_path / "new", None, "is a folder")
+    blocker = write(tmp_path / "file", "")
+    assert_names(corpus_error(write_file, blocker / "out.conll", "x\n"), blocker / "out.conll", None, "is a file, not a folder")
+
+
+def test_writing_through_a_link_writes_the_file_it_points_to(tmp_path):
+    real = write(tmp_path / "real.conll", "old\n")
+    (tmp_path / "link.conll").symlink_to(real)
+    write_file(tmp_path / "link.conll", "new\n")
+    assert (tmp_path / "link.conll").is_symlink() and real.read_text() == "new\n"

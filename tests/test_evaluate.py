@@ -77,3 +77,41 @@ def test_mismatched_inputs():
     short = [PREDICTED[0], Sentence(TOKENS_2[:3])]
     with pytest.raises(CorpusError, match="sentence 2 has 4 gold tokens but 3 predicted tokens"):
         evaluate(GOLD, short)
+
+
+# Tags as written: orphan I- scored as seqeval's default mode does ------------------------
+
+ORPHANS_GOLD = [["B-PER", "I-PER", "O", "B-LOC"], ["B-ORG", "I-ORG", "I-ORG", "O"], ["O", "B-MISC", "I-MISC", "O"]]
+ORPHANS_PRED = [["I-PER", "I-PER", "O", "I-LOC"], ["B-ORG", "I-LOC", "I-ORG", "O"], ["O", "O", "I-MISC", "O"]]
+
+
+@pytest.mark.parametrize("ignore", [(), ("MISC",)])
+def test_orphan_inside_tags_are_scored_as_seqeval_does(ignore):
+    from seqeval.metrics import f1_score, precision_score, recall_score
+
+    from core.evaluate import evaluate_tags
+
+    def kept(rows):
+        return [["O" if tag.endswith(tuple(f"-{label}" for label in ignore)) else tag for tag in row] for row in rows]
+
+    result = evaluate_tags(ORPHANS_GOLD, ORPHANS_PRED, ignore)
+    truth, pred = kept(ORPHANS_GOLD), kept(ORPHANS_PRED)
+    assert result.overall.f1 == pytest.approx(f1_score(truth, pred))
+    assert result.overall.precision == pytest.approx(precision_score(truth, pred))
+    assert result.overall.recall == pytest.approx(recall_score(truth, pred))
+    # By hand: "I-PER I-PER" and the first "I-LOC" start entities that match the gold; the
+    # ORG is cut in three (ORG, a spurious LOC, ORG), so ORG scores 0 and LOC precision 1/2.
+    assert result.per_label["PER"].f1 == 1.0
+    assert (result.per_label["LOC"].precision, result.per_label["LOC"].recall) == (0.5, 1.0)
+    assert result.per_label["ORG"].precision == 0.0
+
+
+def test_strict_mode_is_seqevals_strict_iob2_mode():
+    from seqeval.metrics import f1_score
+    from seqeval.scheme import IOB2
+
+    from core.evaluate import evaluate_tags
+
+    gold = [["B-PER", "I-PER", "O"], ["B-LOC", "O", "O"]]
+    pred = [["B-PER", "I-PER", "O"], ["B-LOC", "B-LOC", "O"]]
+    assert evaluate_tags(gold, pred, strict=True).overall.f1 == pytest.approx(f1_score(gold, pred, mode="strict", scheme=IOB2))

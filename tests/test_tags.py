@@ -153,3 +153,24 @@ def test_any_spans_survive_each_scheme(case):
     assert tags_to_spans(iob2, "IOB2") == spans
     assert tags_to_spans(to_bioes(spans, length), "BIOES") == spans
     assert tags_to_spans(to_iob1(spans, length), "IOB1") == spans
+
+
+def test_check_iob2_accepts_strict_iob2_only():
+    from core.tags import check_iob2
+
+    check_iob2(["B-PER", "I-PER", "O", "B-LOC", "B-LOC", "I-LOC"])
+    for tags, index, words in [
+        (["O", "I-LOC"], 1, "does not continue an entity"),
+        (["B-PER", "I-LOC"], 1, "does not continue an entity"),
+        (["B-PER", "O", "I-PER"], 2, "does not continue an entity"),
+        (["S-PER"], 0, "is not IOB2"),
+        (["B-PER", "E-PER"], 1, "is not IOB2"),
+    ]:
+        with pytest.raises(TagError, match=words) as info:
+            check_iob2(tags)
+        assert info.value.index == index
+
+
+def test_a_stray_inside_tag_says_how_an_entity_starts():
+    with pytest.raises(TagError, match="an entity starts with B-LOC"):
+        tags_to_spans(["O", "I-LOC"], "IOB2")

@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         raise CorpusError(args.pred, None, f"has {len(pred)} sentences but {args.gold} has {len(gold)}")
     for k, (g, p) in enumerate(zip(gold, pred), start=1):
         if g.tokens != p.tokens:
-            line = next((n for n, a, b in zip(p.lines, p.tokens, g.tokens) if a != b), p.lines[min(len(p), len(g)) - 1])
+            line = next((n for n, a, b in zip(p.lines, p.tokens, g.tokens) if a != b), p.lines[min(len(p.tokens), len(g.tokens)) - 1])
             raise CorpusError(args.pred, line, f"sentence {k} has other tokens than in {args.gold} "
                               f"({len(p.tokens)} tokens here, {len(g.tokens)} there)")
     if args.strict:
