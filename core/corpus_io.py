@@ -266,16 +266,23 @@ def write_file(path: PathLike, text: str) -> None:
     in the same folder, then renamed over ``path``, so a crash never leaves half a file.
 
     Every writer of LabelBridge output (CoNLL, Pharaoh, text, JSON reports) goes through
-    here. A new file gets the permissions the umask gives (``-rw-r--r--`` under the usual
+    here. A device or pipe (``/dev/stdout``) is written directly. A new file gets the permissions the umask gives (``-rw-r--r--`` under the usual
     022); a file that is replaced keeps its own. A folder that does not exist is
     created. A problem (``path`` is a folder, no permission, disk full) raises
     :class:`CorpusError` naming ``path``.
     """
     path = Path(path)
-    if path.is_symlink():
-        path = path.resolve()
     if path.is_dir():
         raise CorpusError(path, None, "is a folder; give a file name to write to")
+    if path.exists() and not path.is_file():  # /dev/stdout, /dev/null, a named pipe: no rename
+        try:
+            with open(path, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        except OSError as err:
+            raise CorpusError(path, None, f"cannot be written: {err.strerror or err}") from None
+        return
+    if path.is_symlink():
+        path = path.resolve()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):

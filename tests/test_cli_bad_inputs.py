@@ -83,6 +83,8 @@ CASES = [
     Case("out-under-a-file", replace(project(), "--out", "en.conll/x.conll"), ("en.conll/x.conll", "is a file, not a folder")),
     Case("out-in-a-new-folder", replace(project(), "--out", "new/folder/out.conll"), ("new/folder/out.conll",), "ok",
          ("new/folder/out.conll",)),
+    Case("out-on-a-full-disk", replace(project(), "--out", "/dev/full"), ("/dev/full", "cannot be written", "No space left")),
+    Case("out-to-dev-null-stays-a-device", replace(project(), "--out", "/dev/null"), ("/dev/null",), "ok"),
     Case("align-out-is-target", ["align", "--source", "en.conll", "--target", "es.txt", "--out", "es.txt"],
          ("--out es.txt", "same file as --target")),
     Case("pipeline-out-is-input", ["pipeline", "--target-text", "es.txt", "--target-lang", "es", "--out", "es.txt"],
@@ -120,6 +122,8 @@ CASES = [
     Case("prefix-length-float", project("--prefix-length", "3.5"), ("--prefix-length", "'3.5' is not a whole number")),
     Case("aligner-unknown", project("--aligner", "giza"), ("--aligner", "'giza'")),
     Case("ner-candidates-without-model", project("--candidates", "ner"), ("--candidates ner needs --ner-model",)),
+    Case("symmetrization-soft-is-accepted", ["align", "--source", "en.conll", "--target", "es.txt", "--out", "a.pharaoh", "--quiet",
+                                             "--runs", "1", "--symmetrization", "soft"], ("a.pharaoh",), "ok", ("a.pharaoh",)),
     Case("align-plain-weight", ["align", "--source", "en.conll", "--target", "es.txt", "--out", "a.pharaoh", "--plain", "2"],
          ("--plain", "2 is not in (0, 1]")),
     Case("pipeline-batch-size", ["pipeline", "--target-text", "es.txt", "--target-lang", "es", "--out", "o.conll", "--batch-size", "0"],
@@ -198,6 +202,23 @@ def test_bad_input(case: Case, workdir: Path, capsys):
     before = snapshot(workdir)
     code, stderr = run_main(case.argv, capsys)
     check_outcome(case, code, stderr, before, snapshot(workdir))
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode) and stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+def test_a_plain_value_error_from_library_code_is_one_line(workdir: Path, capsys, monkeypatch):
+    """Library code raises plain ValueError for a bad choice (an aligner's option, a
+    solver's name); the command line prints it as one line, in one place (core.cli)."""
+    from core import aligners
+
+    def strict_aligner(**options):
+        raise ValueError(f"unknown option {sorted(options)[0]!r} for this aligner")
+
+    monkeypatch.setitem(aligners._FACTORIES, "strict", strict_aligner)  # a plug-in aligner, removed afterwards
+    before = snapshot(workdir)
+    argv = ["project", "--source", "en.conll", "--target", "es.txt", "--out", "out.conll", "--aligner", "strict", "--quiet"]
+    code, stderr = run_main(argv, capsys)
+    assert code == 2 and stderr == "error: unknown option 'device' for this aligner\n"
+    assert snapshot(workdir) == before
 
 
 def test_there_are_enough_cases():

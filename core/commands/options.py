@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..aligners import SYMMETRIZATIONS, aligner_names
+from ..aligners import aligner_names
+from ..aligners.eflomal_aligner import EFLOMAL_COMBINATIONS
 from ..pipeline import ProjectionConfig
 
 DEFAULTS = ProjectionConfig()
@@ -59,7 +60,7 @@ def add_aligner_options(parser: argparse.ArgumentParser) -> None:
                        help="encoder for neural aligners: a hub name or a local folder")
     group.add_argument("--alignments", metavar="FILE.pharaoh",
                        help="use precomputed alignments (one line of i-j links per sentence pair) instead of aligning")
-    group.add_argument("--symmetrization", choices=SYMMETRIZATIONS,
+    group.add_argument("--symmetrization", choices=EFLOMAL_COMBINATIONS,
                        help="how eflomal's two directions are combined (default: the aligner's)")
     group.add_argument("--runs", type=positive_int, metavar="N",
                        help="eflomal: independent training runs that vote on each link "
