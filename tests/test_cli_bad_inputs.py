@@ -128,6 +128,10 @@ CASES = [
          ("--plain", "2 is not in (0, 1]")),
     Case("pipeline-batch-size", ["pipeline", "--target-text", "es.txt", "--target-lang", "es", "--out", "o.conll", "--batch-size", "0"],
          ("--batch-size", "0 is too small")),
+    Case("pipeline-cache-dir-is-a-file", ["pipeline", "--target-text", "es.txt", "--target-lang", "es", "--out", "o.conll",
+                                          "--cache-dir", "es.conll"], ("--cache-dir es.conll", "is a file")),
+    Case("target-lang-unknown", project("--target-lang", "klingon"), ("warning: --target-lang klingon", "no function-word list"),
+         "warning", ("out.conll",)),
     Case("paper-eval-limit", ["paper-eval", "--gold", "es.conll", "--lang", "es", "--limit", "x"], ("--limit", "'x' is not a whole number")),
     # -- evaluate
     Case("evaluate-other-tokens", ["evaluate", "--gold", "gold_two.conll", "--pred", "pred_other_tokens.conll"],

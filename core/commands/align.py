@@ -11,7 +11,7 @@ from ..errors import CorpusError
 from ..progress import terminal_progress
 from .files import check_files
 from .options import add_aligner_options, add_language_options, config_from_args, weight
-from .sanity import language_warnings, warn
+from .sanity import language_code_warnings, language_warnings, warn
 
 EPILOG = """\
 examples:
@@ -43,6 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     check_files(args, inputs=("source", "target", "alignments"), outputs=("out",))
+    warn(language_code_warnings(args.target_lang))
     sources, targets = read_sentences(args.source), read_sentences(args.target)
     if len(sources) != len(targets):
         raise CorpusError(args.target, None, f"has {len(targets)} sentences but {args.source} has {len(sources)}")

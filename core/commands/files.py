@@ -60,3 +60,13 @@ def check_files(args: argparse.Namespace, inputs: Sequence[str] = (), outputs: S
             if same_file(path, other):
                 raise UsageError(f"{flag} {path} is the same file as {other_flag}; give each output its own file")
         check_output(flag, path)
+
+
+def check_folder(flag: str, path: Path | None) -> None:
+    """``path`` is a folder or can become one (it is created when first used)."""
+    if path is None:
+        return
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{flag} {path}: is a file; give a folder")
+    check_output(flag, path / "x")

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..model_cli import add_model_options, options_from_args, stderr_status
-from .files import check_files
+from .files import check_files, check_folder
 from .options import positive_int
 
 EPILOG = """\
@@ -59,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
     prefixed = [("--predictions-out", Path(f"{args.predictions_out}.{method}.conll"))
                 for method in ("heuristic", "matching")] if args.predictions_out else []
     check_files(args, inputs=("gold",), outputs=("json_out",), extra_outputs=prefixed)
+    check_folder("--cache-dir", args.cache_dir)
     gold = read_gold(args.gold, args.split)
     if args.limit:
         gold = gold[: args.limit]

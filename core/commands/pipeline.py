@@ -9,7 +9,7 @@ from pathlib import Path
 from ..corpus_io import write_conll, write_file, write_pharaoh
 from ..model_cli import add_model_options, options_from_args, stderr_status
 from ..model_pipeline import read_targets
-from .files import check_files
+from .files import check_files, check_folder
 
 EPILOG = """\
 examples:
@@ -59,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
     from ..model_pipeline import run_model_pipeline
 
     check_files(args, inputs=("target_text",), outputs=("out", "english_out", "alignments_out", "summary_out"))
+    check_folder("--cache-dir", args.cache_dir)
     targets = read_targets(args.target_text, args.tokenize)
     options = options_from_args(args, args.target_lang, easyproject=args.method == "easyproject")
     result = run_model_pipeline(targets, options, args.cache_dir, status=stderr_status)

@@ -10,7 +10,7 @@ from ..pipeline import align, project_corpus
 from ..progress import terminal_progress
 from .files import check_files
 from .options import add_aligner_options, add_language_options, add_projection_options, config_from_args
-from .sanity import entity_warnings, language_warnings, warn
+from .sanity import entity_warnings, language_code_warnings, language_warnings, warn
 
 EPILOG = """\
 examples:
@@ -45,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--candidates ner needs --ner-model: a spaCy pipeline (package or folder) or a transformers token classifier (hub name or folder)")
     check_files(args, inputs=("source", "target", "alignments", "ner_model"), outputs=("out", "save_alignments"))
     config = config_from_args(args)
+    warn(language_code_warnings(args.target_lang))
     pairs = read_parallel(args.source, args.target)
     if args.alignments:
         alignments = read_pharaoh(args.alignments, pairs)

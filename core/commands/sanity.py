@@ -35,6 +35,14 @@ def language_warnings(pairs: Sequence[SentencePair], source: str, target: str,
     return []
 
 
+def language_code_warnings(target_lang: str | None) -> list[str]:
+    """A warning when ``--target-lang`` names no language spaCy has function words for."""
+    if target_lang and not stop_words(target_lang):
+        return [f"--target-lang {target_lang}: spaCy has no function-word list for this code, so only punctuation "
+                "is kept off span edges (give an ISO 639-1 code such as es)"]
+    return []
+
+
 def entity_warnings(pairs: Sequence[SentencePair], source: str, target: str) -> list[str]:
     """A warning when the source has no entities (nothing to project), stronger when the
     target has some (the files look swapped)."""
