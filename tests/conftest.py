@@ -53,3 +53,15 @@ def streamlit_deprecations_warn():
         yield
     finally:
         logger.removeHandler(handler)
+
+
+# corpora with gold entities on both sides: (source, target, how many pairs to read)
+GOLD_CORPORA = {"demo-es": ("demo", "es.conll"), "demo-de": ("demo", "de.conll"), "europarl": ("europarl", "es.conll")}
+
+
+def gold_corpus(name: str) -> tuple[Path, Path]:
+    """English and target CoNLL of a corpus with gold on both sides: the bundled demo
+    (always here) or the shared Europarl corpus (skipped when absent)."""
+    where, target = GOLD_CORPORA[name]
+    folder = DEMO if where == "demo" else europarl_path()
+    return folder / "en.conll", folder / target
