@@ -142,4 +142,5 @@ def test_first_start_builds_the_demo_with_ner_candidates(tmp_path, monkeypatch):
     predicted = predict_spans(project.folder / "ner-model", [r.target_tokens for r in project.store.sentences()])
     for record, spans in zip(project.store.sentences(), predicted):
         assert {(s.start, s.end) for s, _, _ in record.matching} <= set(spans)  # matching chose among NER spans
+        assert set(record.candidates) == set(range(len(record.source_spans)))  # every entity can be fixed with `c`
     assert method_f1(project.store, list(project.store.sentences()))["matching"].overall.f1 > 0.5
