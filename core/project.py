@@ -203,24 +203,12 @@ def claim_name(folder: Path):
     process dies), so of two builds of the same name one gets :class:`ProjectError` at
     once; under the lock a staging folder left by an interrupted build is cleared.
     """
-    import fcntl
-
     folder.parent.mkdir(parents=True, exist_ok=True)
     lock_path = folder.with_name(f".{folder.name}.lock")
     busy = ProjectError(f"a project called {folder.name!r} is being created right now (in another tab or window); "
                         "open it when it is ready or choose another name")
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = _lock(lock_path, busy)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise busy from None
-        try:  # the lock file may have been removed and made anew by a build that just finished
-            same = os.stat(lock_path).st_ino == os.fstat(fd).st_ino
-        except FileNotFoundError:
-            same = False
-        if not same:
-            raise busy
         try:
             check_free(folder)
             staging = folder.with_name(f".{folder.name}.building")
@@ -235,6 +223,26 @@ def claim_name(folder: Path):
             lock_path.unlink(missing_ok=True)  # while still locked: a waiter sees another inode
     finally:
         os.close(fd)
+
+
+def _lock(lock_path: Path, busy: ProjectError, attempts: int = 3) -> int:
+    """An open descriptor of ``lock_path`` holding an exclusive ``flock``, or ``busy`` raised."""
+    import fcntl
+
+    for _ in range(attempts):
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise busy from None
+        try:  # a build that just finished removes the file: then this lock guards nothing
+            if os.stat(lock_path).st_ino == os.fstat(fd).st_ino:
+                return fd
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    raise busy
 
 
 def stage_inputs(files: dict[str, Path], staging: Path) -> dict[str, str]:
