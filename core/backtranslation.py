@@ -1,4 +1,4 @@
-"""Back-translation refinement (Politov et al. 2025, DESIGN §5).
+"""Back-translation refinement (Politov et al. 2025; docs/method.md, section 5).
 
 The tagged English sentence is translated back into the target language with entity
 markers (EasyProject), the labelled spans are recovered by fuzzy matching, and the

@@ -130,11 +130,12 @@ def project_matching(
     n_proj: int = 1,
     min_score: float = 0.0,
     allowed: PairFilter | None = None,
+    scored: Sequence[ScoredPair] | None = None,
 ) -> list[Projection]:
-    """Project source entities onto chosen target candidates."""
+    """Project source entities onto chosen target candidates (``scored``: the pairs, if already scored)."""
     if solver not in SOLVERS:
         raise ValueError(f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}")
-    pairs = score_pairs(entities, candidates, alignment, n_target, min_score, allowed)
+    pairs = scored if scored is not None else score_pairs(entities, candidates, alignment, n_target, min_score, allowed)
     solve = solve_ilp if solver == "ilp" else solve_greedy
     projections = []
     for pair in solve(pairs, candidates, n_proj):
@@ -143,6 +144,14 @@ def project_matching(
         links = tuple(sorted((i, j) for i, j in alignment.links if entity.covers(i) and start <= j < end))
         projections.append(Projection(Span(start, end, entity.label, pair.score), entity, "matching", links, pair.score))
     return sorted(projections, key=lambda p: p.span.start)
+
+
+def top_candidates(pairs: Sequence[ScoredPair], candidates: Sequence[tuple[int, int]], limit: int = 6) -> dict[int, tuple[tuple[int, int, float], ...]]:
+    """Each entity's ``limit`` best-scoring candidates, ``(start, end, score)``, best first."""
+    table: dict[int, list[tuple[int, int, float]]] = {}
+    for p in pairs:
+        table.setdefault(p.entity, []).append((*candidates[p.candidate], p.score))
+    return {e: tuple(sorted(c, key=lambda x: (-x[2], x[0], x[1]))[:limit]) for e, c in table.items()}
 
 
 def objective(pairs: Sequence[ScoredPair]) -> float:

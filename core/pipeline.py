@@ -15,7 +15,7 @@ from .boundaries import EdgeRule
 from .candidates import ngram_candidates
 from .datamodel import Alignment, Projection, Sentence, SentencePair, Span
 from .heuristic import project_heuristic
-from .matching import PairFilter, project_matching
+from .matching import PairFilter, project_matching, score_pairs, top_candidates
 from .tags import drop_labels
 
 METHODS = ("heuristic", "matching")
@@ -55,6 +55,7 @@ class ProjectedPair:
     alignment: Alignment
     heuristic: tuple[Projection, ...]
     matching: tuple[Projection, ...]
+    candidates: dict = field(default_factory=dict)  # entity -> its best-scoring (start, end, score), threshold ignored
 
     def projections(self, method: str) -> tuple[Projection, ...]:
         return self.heuristic if method == "heuristic" else self.matching
@@ -110,14 +111,18 @@ def project_pair(
     entities: list[Span] = list(pair.source.spans)
     heuristic: list[Projection] = []
     matching: list[Projection] = []
+    best: dict = {}
     if "heuristic" in methods:
         strong = strong_links(alignment, config.heuristic_min_weight)
         heuristic = project_heuristic(entities, strong, config.merge_distance, config.min_ratio)
     if "matching" in methods:
         if candidates is None:
             candidates = ngram_candidates(pair.target.tokens, config.max_ngram)
-        matching = project_matching(entities, candidates, alignment, len(pair.target), config.solver, config.n_proj, config.min_score, pair_filter(pair, config))
-    return ProjectedPair(pair, alignment, tuple(heuristic), tuple(matching))
+        scored = score_pairs(entities, candidates, alignment, len(pair.target), 0.0, pair_filter(pair, config))
+        matching = project_matching(entities, candidates, alignment, len(pair.target), config.solver, config.n_proj, config.min_score,
+                                    scored=[p for p in scored if p.score > config.min_score])
+        best = top_candidates(scored, candidates)
+    return ProjectedPair(pair, alignment, tuple(heuristic), tuple(matching), best)
 
 
 def project_corpus(

@@ -46,9 +46,10 @@ def method_counts(records: Sequence[SentenceRecord]) -> MethodCounts:
     return MethodCounts(len(records), sum(r.disagree for r in records), both, h_only, m_only)
 
 
-def method_f1(store: ReviewStore, records: Sequence[SentenceRecord]) -> dict[str, Evaluation]:
-    """Each method against target gold (sentences with gold only), and the reviewed result
-    (done sentences' cleaned spans, the matching projection elsewhere)."""
+def method_f1(store: ReviewStore, records: Sequence[SentenceRecord], primary: str = "matching") -> dict[str, Evaluation]:
+    """Each method against target gold (sentences with gold only) and, once anything has been
+    reviewed, the reviewed result: done sentences' cleaned spans, elsewhere the decisions
+    made so far plus the project's ``primary`` method for the undecided spans."""
     with_gold = [r for r in records if r.gold_spans is not None]
     if not with_gold:
         return {}
@@ -59,9 +60,11 @@ def method_f1(store: ReviewStore, records: Sequence[SentenceRecord]) -> dict[str
         result[method] = evaluate(gold, predicted)
     done = store.done_ids()
     decisions = store.all_decisions()
+    if not done and not any(d.action != "undecided" for items in decisions.values() for d in items.values()):
+        return result  # nothing reviewed yet: "after review" would only repeat a method
     reviewed = []
     for r in with_gold:
-        kept = final_spans(r.proposals(), decisions.get(r.id, {}), None if r.id in done else "matching")
+        kept = final_spans(r.proposals(), decisions.get(r.id, {}), None if r.id in done else primary)
         reviewed.append(Sentence(r.target_tokens, tuple(Span(s.start, s.end, s.label) for s, *_ in kept)))
     result["after review"] = evaluate(gold, reviewed)
     return result
@@ -95,3 +98,24 @@ def acceptance(rows: Sequence[dict], by: str) -> list[dict]:
         result.append({by: key, **{k: counts[k] for k in ("accept", "fix", "reject", "add")},
                        "acceptance rate": round(counts["accept"] / judged, 3) if judged else None})
     return result
+
+
+def acceptance_rate(rows: Sequence[dict]) -> float | None:
+    """The share of judged spans (accepted, fixed or rejected) accepted as projected."""
+    judged = [r["decision"] for r in rows if r["decision"] in ("accept", "fix", "reject")]
+    return judged.count("accept") / len(judged) if judged else None
+
+
+def median(values: Sequence[float]) -> float | None:
+    """The median (the mean of the two middle values for an even count); None when empty."""
+    ordered = sorted(values)
+    n = len(ordered)
+    if n == 0:
+        return None
+    middle = n // 2
+    return ordered[middle] if n % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def seconds_per_sentence(times: Sequence[tuple[int, float, float]]) -> list[float]:
+    """The recorded review times of done sentences (``store.done_times()``), unknown ones left out."""
+    return [seconds for _, _, seconds in times if seconds and seconds > 0]

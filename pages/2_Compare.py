@@ -21,7 +21,7 @@ cols[2].metric("Spans both propose", counts.both)
 cols[3].metric("Heuristic only", counts.heuristic_only)
 cols[4].metric("Matching only", counts.matching_only)
 
-scores = method_f1(store, records)
+scores = method_f1(store, records, project.settings.primary_method)
 if scores:
     st.subheader("F1 against target gold")
     table = pd.DataFrame([

@@ -1,7 +1,7 @@
 """Tiny random-weight models built on the fly, saved to disk and loaded by path.
 
 No weights can be downloaded in tests, so each fixture trains a small tokenizer on the
-shared Europarl text, builds a model with hidden size 32 and random (seeded) weights,
+bundled demo text (``data/demo/``), builds a model with hidden size 32 and random (seeded) weights,
 and saves it with ``save_pretrained``; the code under test loads it like any local model.
 Session-scoped: built once per test run (a few seconds in all).
 """
@@ -15,14 +15,17 @@ LANG_CODES = ["eng_Latn", "spa_Latn", "deu_Latn"]
 NER_LABELS = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"]
 
 
+DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
+
+
 @pytest.fixture(scope="session")
-def training_text(europarl: Path) -> list[str]:
-    """Sentences of both sides of the shared corpus, as plain text."""
+def training_text() -> list[str]:
+    """The sentences of the bundled demo (English, Spanish, German), as plain text."""
     from core.corpus_io import read_conll
 
     lines = []
-    for name in ("en.conll", "es.conll"):
-        lines += [" ".join(s.tokens) for s in read_conll(europarl / name)]
+    for name in ("en.conll", "es.conll", "de.conll"):
+        lines += [" ".join(s.tokens) for s in read_conll(DEMO / name)]
     return lines
 
 

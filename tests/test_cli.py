@@ -1,4 +1,4 @@
-"""End-to-end tests of the three commands on a slice of the shared Europarl corpus."""
+"""End-to-end tests of the three commands on the bundled demo corpus (data/demo/)."""
 from __future__ import annotations
 
 import json
@@ -14,7 +14,8 @@ from core.evaluate import evaluate
 pytest_plugins = ["tests.model_fixtures"]
 
 REPO = Path(__file__).resolve().parents[1]
-N_PAIRS = 200
+DEMO = REPO / "data" / "demo"
+N_PAIRS = 36
 
 
 def cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -25,11 +26,11 @@ def cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def slice_files(europarl, tmp_path_factory) -> dict[str, Path]:
-    """The first pairs of the shared corpus: English CoNLL, Spanish gold CoNLL, Spanish text."""
-    folder = tmp_path_factory.mktemp("europarl-slice")
-    english = read_conll(europarl / "en.conll")[:N_PAIRS]
-    spanish = read_conll(europarl / "es.conll")[:N_PAIRS]
+def slice_files(tmp_path_factory) -> dict[str, Path]:
+    """The demo corpus: English CoNLL, Spanish gold CoNLL, Spanish text."""
+    folder = tmp_path_factory.mktemp("demo-corpus")
+    english = read_conll(DEMO / "en.conll")
+    spanish = read_conll(DEMO / "es.conll")
     files = {"source": folder / "en.conll", "gold": folder / "es.conll", "text": folder / "es.txt"}
     write_conll(files["source"], english)
     write_conll(files["gold"], spanish)
@@ -51,9 +52,10 @@ def test_align_writes_one_line_of_valid_links_per_pair(slice_files, alignments):
     pairs = read_parallel(slice_files["source"], slice_files["text"])
     read = read_pharaoh(alignments, pairs)  # checks line count and every index
     assert len(read) == N_PAIRS
-    assert sum(len(a) for a in read) > 10 * N_PAIRS
-    # "Parliament"/"Parlamento" in pair 2 ("European Parliament" -> "Parlamento Europeo")
-    assert (8, 7) in read[1].links
+    assert sum(len(a) for a in read) > 5 * N_PAIRS
+    # eflomal has no seed, so no statistical link is certain; the lexical anchors are:
+    # "Maria Lindqvist" is spelled alike on both sides of the first pair
+    assert {(0, 0), (1, 1)} <= read[0].links
 
 
 @pytest.mark.parametrize("method", ["heuristic", "matching"])
@@ -64,7 +66,7 @@ def test_project_keeps_target_tokens_and_finds_most_entities(slice_files, alignm
     gold = read_conll(slice_files["gold"])
     projected = read_conll(out)
     assert [s.tokens for s in projected] == [s.tokens for s in gold]
-    # 200 pairs are little to learn alignments from; the full corpus scores ~88 (README).
+    # 36 pairs are little to learn alignments from (about 0.9 measured); Europarl scores ~88 (README).
     assert evaluate(gold, projected).overall.f1 > 0.7
 
 

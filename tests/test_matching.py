@@ -1,4 +1,4 @@
-"""Projection as matching (DESIGN.md §4): n-gram candidates, the score 2n/(|e|+|t|),
+"""Projection as matching (docs/method.md, "Matching"): n-gram candidates, the score 2n/(|e|+|t|),
 and the greedy and exact (ILP) assignments."""
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from core.candidates import ngram_candidates, trim_candidates
 from core.corpus_io import read_parallel
 from core.datamodel import Alignment, Span
 from core.matching import ScoredPair, objective, project_matching, score_pairs, solve_greedy, solve_ilp
+
+from conftest import gold_corpus
 
 EPS = 1e-9
 
@@ -258,16 +260,17 @@ def test_ilp_never_worse_than_greedy_on_aligned_instances(case):
         assert objective(ilp) == pytest.approx(brute_force(pairs, candidates, n_proj), abs=EPS)
 
 
-# the shared corpus with an oracle alignment --------------------------------------------------
+# gold corpora with an oracle alignment ------------------------------------------------------
 
 
-def test_oracle_alignment_reproduces_gold_target_spans(europarl):
+@pytest.mark.parametrize("corpus", ["demo-es", "demo-de", "europarl"])
+def test_oracle_alignment_reproduces_gold_target_spans(corpus):
     """Link every word of the k-th source entity to every word of the k-th target entity
     (pairs among the first 100 whose entity labels line up in order). For entity s with
     gold target t, candidate c gets n = |s|*|c & t|, score 2|s||c & t|/(|s|+|c|): highest,
     uniquely, at c = t. The gold spans are disjoint, so both solvers give every entity its
     own gold span."""
-    pairs = read_parallel(europarl / "en.conll", europarl / "es.conll")[:100]
+    pairs = read_parallel(*gold_corpus(corpus))[:100]
     checked = 0
     for pair in pairs:
         source, target = pair.source.spans, pair.target.spans

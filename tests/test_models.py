@@ -16,6 +16,8 @@ from core.corpus_io import read_conll, read_pharaoh, write_conll, write_text
 from core.datamodel import Sentence, Span
 from core.errors import ModelLoadError
 
+from helpers import DEMO
+
 pytest_plugins = ["tests.model_fixtures"]
 
 SPANISH = [
@@ -173,14 +175,14 @@ def test_spacy_pipeline_by_folder(tiny_spacy):
 # --- aligners ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("encoder", ["tiny_encoder", "tiny_xlmr_encoder"])
-def test_simalign_equals_the_simalign_package(request, encoder, europarl):
+def test_simalign_equals_the_simalign_package(request, encoder):
     """Our batched SimAlign gives simalign 0.4's own itermax links (transformers 5)."""
     simalign = pytest.importorskip("simalign")
     from core.aligners import make_aligner
 
     path = str(request.getfixturevalue(encoder))
-    en = [s.tokens for s in read_conll(europarl / "en.conll")[10:22]]
-    es = [s.tokens for s in read_conll(europarl / "es.conll")[10:22]]
+    en = [s.tokens for s in read_conll(DEMO / "en.conll")[10:22]]
+    es = [s.tokens for s in read_conll(DEMO / "es.conll")[10:22]]
     ours = make_aligner("simalign", model=path, layer=2, device="cpu", batch_size=5).align_corpus(en, es)
     reference = simalign.SentenceAligner(model=path, token_type="bpe", matching_methods="i", device="cpu", layer=2)
     for k, alignment in enumerate(ours):
@@ -341,11 +343,11 @@ def test_pipeline_command_missing_model(tmp_path, models):
         command(pipeline, argv)
 
 
-def test_paper_eval_command(tmp_path, models, europarl, capsys):
+def test_paper_eval_command(tmp_path, models, capsys):
     from core.commands import paper_eval
 
     gold = tmp_path / "gold.conll"
-    write_conll(gold, read_conll(europarl / "es.conll")[:6])
+    write_conll(gold, read_conll(DEMO / "es.conll")[:6])
     report = tmp_path / "scores.json"
     argv = ["paper-eval", "--gold", str(gold), "--lang", "es", "--json-out", str(report), "--predictions-out", str(tmp_path / "pred"),
             *model_args(models, tmp_path / "cache")]
