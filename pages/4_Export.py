@@ -10,7 +10,7 @@ from core.export import clean_sentences, to_conll, to_jsonl
 from core.formats import EXPORTS, export_bytes
 from ui.common import open_page
 
-MIME = {".json": "application/json", ".jsonl": "application/jsonl", ".spacy": "application/octet-stream", "": "application/zip"}
+MIME = {"json": "application/json", "jsonl": "application/x-ndjson", "spacy": "application/octet-stream"}
 
 project = open_page("Export")
 store = project.store
@@ -42,5 +42,6 @@ for fmt in EXPORTS.values():
     file_name = f"{base}{fmt.suffix}" if not fmt.folder else f"{base}.zip"
     title = f"Download {fmt.title}" + (" as .zip" if fmt.folder else "")
     button.download_button(title, partial(export_bytes, fmt.name, plain, base), file_name=file_name,
-                           mime=MIME.get(fmt.suffix, "application/octet-stream"), key=f"dl-{fmt.name}", width="stretch")
+                           mime="application/zip" if fmt.folder else MIME[fmt.suffix.rsplit(".", 1)[-1]], key=f"dl-{fmt.name}", width="stretch",
+                           on_click="ignore")  # a rerun would drop the deferred file before the browser fetches it
     where.caption(fmt.loads)

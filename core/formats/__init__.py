@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 from ..corpus_io import read_conll, write_conll
 from ..datamodel import Sentence
 from .common import Imported
-from .hf_datasets import write_hf_dataset, write_hf_jsonl
+from .hf_datasets import read_hf_jsonl, write_hf_dataset, write_hf_jsonl
 from .label_studio import read_label_studio, write_label_studio
 from .prodigy import read_prodigy, write_prodigy
 from .spacy_docbin import read_docbin, write_docbin
@@ -45,9 +45,9 @@ EXPORTS: dict[str, ExportFormat] = {f.name: f for f in (
     ExportFormat("conll", "CoNLL (IOB2)", ".conll", "any CoNLL reader: token, tab, IOB2 tag; a blank line after each sentence", write_conll),
     ExportFormat("spacy", "spaCy DocBin", ".spacy", "spaCy: `python -m spacy train config.cfg --paths.train FILE.spacy --paths.dev DEV.spacy`", write_docbin),
     ExportFormat("hf", "Hugging Face dataset", "", "Hugging Face: `datasets.load_from_disk(FOLDER)`; ner_tags are ClassLabel IOB2 tags", write_hf_dataset, folder=True),
-    ExportFormat("hf-jsonl", "Hugging Face JSONL", ".jsonl", 'Hugging Face: `datasets.load_dataset("json", data_files=FILE)`; ner_tags as IOB2 strings', write_hf_jsonl),
+    ExportFormat("hf-jsonl", "Hugging Face JSONL", ".hf.jsonl", 'Hugging Face: `datasets.load_dataset("json", data_files=FILE)`; ner_tags as IOB2 strings', write_hf_jsonl),
     ExportFormat("label-studio", "Label Studio JSON", ".json", "Label Studio: import into a project with the Named Entity Recognition template", write_label_studio),
-    ExportFormat("prodigy", "Prodigy JSONL", ".jsonl", "Prodigy: `prodigy db-in DATASET FILE.jsonl`, or as the source of `ner.manual`", write_prodigy),
+    ExportFormat("prodigy", "Prodigy JSONL", ".prodigy.jsonl", "Prodigy: `prodigy db-in DATASET FILE.jsonl`, or as the source of `ner.manual`", write_prodigy),
 )}
 
 Reader = Callable[..., Imported]
@@ -60,15 +60,18 @@ def _imported(read: Callable[[Path], list[Sentence]]) -> Reader:
 IMPORTS: dict[str, Reader] = {
     "conll": _imported(read_conll),
     "spacy": _imported(read_docbin),
+    "hf-jsonl": read_hf_jsonl,
     "label-studio": read_label_studio,
     "prodigy": read_prodigy,
 }
 
 
 def guess_input_format(path: str | os.PathLike) -> str:
-    """The import format a file's name suggests: ``.json`` Label Studio, ``.jsonl`` Prodigy,
-    ``.spacy`` (or a folder) spaCy, anything else CoNLL."""
+    """The import format a file's name suggests: ``.json`` Label Studio, ``.hf.jsonl``
+    Hugging Face, other ``.jsonl`` Prodigy, ``.spacy`` (or a folder) spaCy, anything else CoNLL."""
     path = Path(path)
+    if path.name.endswith(".hf.jsonl"):
+        return "hf-jsonl"
     if path.suffix == ".json":
         return "label-studio"
     if path.suffix == ".jsonl":
@@ -101,5 +104,5 @@ def export_bytes(name: str, sentences: Iterable[Sentence], stem: str = "export")
 
 
 __all__ = ["EXPORTS", "IMPORTS", "ExportFormat", "Imported", "export", "export_bytes", "guess_input_format",
-           "read_docbin", "read_label_studio", "read_prodigy", "write_docbin", "write_hf_dataset",
+           "read_docbin", "read_hf_jsonl", "read_label_studio", "read_prodigy", "write_docbin", "write_hf_dataset",
            "write_hf_jsonl", "write_label_studio", "write_prodigy"]
