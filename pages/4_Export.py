@@ -35,13 +35,15 @@ st.caption("JSONL: one sentence a line with its tokens, spans (which method prop
 
 st.subheader("For training and annotation tools")
 plain = [s.sentence() for s in sentences]  # plain data: the files are built only when a button is pressed
+deferred = "callable" in (st.download_button.__doc__ or "")  # older Streamlit: build the files now
 for fmt in EXPORTS.values():
     if fmt.name == "conll":
         continue
     button, where = st.columns([1, 2], vertical_alignment="center")
     file_name = f"{base}{fmt.suffix}" if not fmt.folder else f"{base}.zip"
     title = f"Download {fmt.title}" + (" as .zip" if fmt.folder else "")
-    button.download_button(title, partial(export_bytes, fmt.name, plain, base), file_name=file_name,
+    data = partial(export_bytes, fmt.name, plain, base)
+    button.download_button(title, data if deferred else data(), file_name=file_name,
                            mime="application/zip" if fmt.folder else MIME[fmt.suffix.rsplit(".", 1)[-1]], key=f"dl-{fmt.name}", width="stretch",
                            on_click="ignore")  # a rerun would drop the deferred file before the browser fetches it
     where.caption(fmt.loads)
