@@ -267,6 +267,8 @@ def raw(start, end, labels, text=None) -> dict:
 LS_BAD = [
     ("not json", "[{\"data\": {\"text\": \"x\"}},\n  oops]", r"tasks\.json, line 2: not valid JSON"),
     ("not a list", '"hello"', "expected a JSON list of Label Studio tasks"),
+    ("no tasks", "[]", r"tasks\.json: holds no tasks"),
+    ("not UTF-8", None, r"tasks\.json: not valid UTF-8"),
     ("no text", [{"data": {}}], "task 1: has no data.text string"),
     ("inside a word", [ls_task("Vive en Madrid.", raw(9, 13, ["LOC"]))], r"task 1 \(id 7\): result 1: characters 9-13 \('adri'\) do not start and end on token boundaries \(the tokens there: 'Madrid'\)"),
     ("wrong offsets", [ls_task("Vive en Madrid.", raw(7, 13, ["LOC"], "Madrid"))], r"characters 7-13 are ' Madri' but the result's text is 'Madrid'; the offsets are wrong"),
@@ -282,7 +284,10 @@ LS_BAD = [
 @pytest.mark.parametrize("content, message", [case[1:] for case in LS_BAD], ids=[case[0] for case in LS_BAD])
 def test_label_studio_bad_input_names_the_file_and_task(tmp_path, content, message):
     path = tmp_path / "tasks.json"
-    path.write_text(content if isinstance(content, str) else json.dumps(content, ensure_ascii=False), encoding="utf-8")
+    if content is None:
+        path.write_bytes('[{"data": {"text": "Málaga"}}]'.encode("latin-1"))
+    else:
+        path.write_text(content if isinstance(content, str) else json.dumps(content, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(CorpusError, match=message) as err:
         read_label_studio(path, labels=["PER", "LOC", "ORG", "MISC"])
     assert str(err.value).startswith(str(path))
@@ -314,6 +319,10 @@ PRODIGY_BAD = [
     ("answer", changed(answer="maybe"), r"record 2: has answer 'maybe'; expected accept, reject or ignore"),
     ("unknown label", changed(span0={"label": "PERSON"}), r"record 2: span 1: unknown label 'PERSON'"),
     ("no text", {"tokens": [], "answer": "accept"}, r"record 2: has no text string"),
+    ("a word in no token", changed(tokens=[{k: v for k, v in t.items() if k != "id"} for i, t in enumerate(good_prodigy()["tokens"]) if i != 1],
+                                   spans=[]),
+     r"record 2: characters 3-10 \(' Muñoz '\) lie in no token"),
+    ("text after the last token", changed(tokens=good_prodigy()["tokens"][:-1]), r"characters 43-44 \('\.'\) lie in no token"),
 ]
 
 
@@ -386,6 +395,16 @@ def test_convert_command_errors_are_one_line_and_write_nothing(tmp_path, capsys)
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "bad.jsonl, line 2: record 2: span 1:" in err and "Traceback" not in err
     assert not out.exists() and not (tmp_path / "x.spacy").exists()
+    (tmp_path / "folder").mkdir()
+    assert main(["convert", "--input", str(DEMO / "es.conll"), "--format", "prodigy", "--out", str(tmp_path / "folder")]) == 2
+    assert "folder: is a folder; --format prodigy writes a file" in capsys.readouterr().err
+    assert main(["convert", "--input", str(DEMO / "es.conll"), "--format", "prodigy", "--out", str(out), "--labels", ","]) == 2
+    assert "--labels needs at least one label" in capsys.readouterr().err
+    assert main(["convert", "--input", str(DEMO / "es.conll"), "--format", "prodigy", "--out", str(out), "--shard-size", "5"]) == 2
+    assert "--shard-size applies to --format spacy only" in capsys.readouterr().err
+    assert main(["convert", "--input", str(DEMO / "es.conll"), "--from", "spacy", "--format", "conll", "--out", str(out)]) == 2
+    assert "es.conll: is not a spaCy DocBin (.spacy) file" in capsys.readouterr().err
+    assert not out.exists()
     tasks = tmp_path / "tasks.json"
     tasks.write_text(json.dumps(label_studio_export(), ensure_ascii=False), encoding="utf-8")
     assert main(["convert", "--input", str(tasks), "--format", "conll", "--out", str(out), "--lang", "es"]) == 0

@@ -5,7 +5,9 @@ import argparse
 import sys
 from collections import Counter
 
-from ..errors import CorpusError
+from pathlib import Path
+
+from ..errors import CorpusError, UsageError
 from ..formats import EXPORTS, IMPORTS, guess_input_format
 from ..formats.common import label_problem
 from .options import positive_int
@@ -47,7 +49,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     source_format = args.source_format or guess_input_format(args.input)
-    allowed = frozenset(x.strip() for x in args.labels.split(",") if x.strip()) if args.labels else None
+    allowed = frozenset(x.strip() for x in args.labels.split(",") if x.strip()) if args.labels is not None else None
+    if allowed is not None and not allowed:
+        raise UsageError("--labels needs at least one label, e.g. --labels PER,LOC,ORG,MISC")
+    if args.shard_size and args.format != "spacy":
+        raise UsageError("--shard-size applies to --format spacy only")
+    target = EXPORTS[args.format]
+    if not target.folder and Path(args.out).is_dir():
+        raise CorpusError(args.out, None, f"is a folder; --format {args.format} writes a file")
     imported = IMPORTS[source_format](args.input, lang=args.lang, labels=allowed)
     sentences = imported.sentences
     for k, sentence in enumerate(sentences, start=1):  # CoNLL and spaCy inputs are checked here
@@ -55,13 +64,15 @@ def run(args: argparse.Namespace) -> int:
             problem = label_problem(span.label, allowed)
             if problem:
                 raise CorpusError(args.input, None, f"sentence {k}: {problem}")
-    target = EXPORTS[args.format]
-    if args.shard_size and args.format == "spacy":
-        from ..formats.spacy_docbin import write_docbin
+    try:
+        if args.shard_size and args.format == "spacy":
+            from ..formats.spacy_docbin import write_docbin
 
-        write_docbin(args.out, sentences, shard_size=args.shard_size)
-    else:
-        target.write(args.out, sentences)
+            write_docbin(args.out, sentences, shard_size=args.shard_size)
+        else:
+            target.write(args.out, sentences)
+    except OSError as err:
+        raise CorpusError(args.out, None, f"cannot be written: {err.strerror or err}") from None
     labels = Counter(span.label for sentence in sentences for span in sentence.spans)
     counts = ", ".join(f"{label} {n}" for label, n in sorted(labels.items())) or "none"
     print(f"wrote {len(sentences)} sentences with {sum(labels.values())} entities ({counts}) to {args.out} ({target.title})")

@@ -141,8 +141,10 @@ def read_label_studio(path: str | os.PathLike, lang: str = "xx", labels: Iterabl
         raise CorpusError(path, err.lineno, f"not valid JSON ({err.msg}, column {err.colno})") from None
     if isinstance(tasks, dict):
         tasks = [tasks]
-    if not isinstance(tasks, list) or not tasks:
+    if not isinstance(tasks, list):
         raise CorpusError(path, None, "expected a JSON list of Label Studio tasks")
+    if not tasks:
+        raise CorpusError(path, None, "holds no tasks")
     sentences, unannotated = [], []
     for k, task in enumerate(tasks, start=1):
         try:

@@ -74,9 +74,13 @@ def _tokens(task: dict, lang: str) -> tuple[str, tuple[str, ...], list[tuple[int
         if not (position <= start < end <= len(text)) or text[start:end] != word:
             raise RecordError(f"token {k} ({short(word)}) is not at characters {start}-{end} of the text"
                               f" (found {short(text[start:end])})")
+        if text[position:start].strip():
+            raise RecordError(f"characters {position}-{start} ({short(text[position:start])}) lie in no token")
         tokens.append(word)
         offsets.append((start, end))
         position = end
+    if text[position:].strip():
+        raise RecordError(f"characters {position}-{len(text)} ({short(text[position:])}) lie in no token")
     return text, tuple(tokens), offsets
 
 
