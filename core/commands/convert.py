@@ -4,12 +4,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
-
 from pathlib import Path
 
 from ..errors import CorpusError, UsageError
 from ..formats import EXPORTS, IMPORTS, guess_input_format
-from ..formats.common import label_problem
 from .options import positive_int
 
 EPILOG = """\
@@ -59,11 +57,6 @@ def run(args: argparse.Namespace) -> int:
         raise CorpusError(args.out, None, f"is a folder; --format {args.format} writes a file")
     imported = IMPORTS[source_format](args.input, lang=args.lang, labels=allowed)
     sentences = imported.sentences
-    for k, sentence in enumerate(sentences, start=1):  # CoNLL and spaCy inputs are checked here
-        for span in sentence.spans:
-            problem = label_problem(span.label, allowed)
-            if problem:
-                raise CorpusError(args.input, None, f"sentence {k}: {problem}")
     try:
         if args.shard_size and args.format == "spacy":
             from ..formats.spacy_docbin import write_docbin

@@ -13,13 +13,14 @@ import io
 import os
 import tempfile
 import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 from ..corpus_io import read_conll, write_conll
 from ..datamodel import Sentence
-from .common import Imported
+from ..errors import CorpusError
+from .common import Imported, label_problem
 from .hf_datasets import read_hf_jsonl, write_hf_dataset, write_hf_jsonl
 from .label_studio import read_label_studio, write_label_studio
 from .prodigy import read_prodigy, write_prodigy
@@ -54,7 +55,19 @@ Reader = Callable[..., Imported]
 
 
 def _imported(read: Callable[[Path], list[Sentence]]) -> Reader:
-    return lambda path, lang="xx", labels=None: Imported(tuple(read(path)))
+    """A reader of token-level files in the annotation tools' reader shape (``lang`` unused)."""
+
+    def reader(path: str | os.PathLike, lang: str = "xx", labels: Iterable[str] | None = None) -> Imported:
+        sentences = read(Path(path))
+        allowed = frozenset(labels) if labels is not None else None
+        for k, sentence in enumerate(sentences, start=1):
+            for span in sentence.spans:
+                problem = label_problem(span.label, allowed)
+                if problem:
+                    raise CorpusError(path, None, f"sentence {k}: {problem}")
+        return Imported(tuple(sentences))
+
+    return reader
 
 
 IMPORTS: dict[str, Reader] = {

@@ -12,9 +12,10 @@ import contextlib
 import functools
 import os
 import tempfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterator, Sequence
+from typing import IO
 
 from ..datamodel import Sentence, Span
 

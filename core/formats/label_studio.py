@@ -20,12 +20,24 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..datamodel import Sentence, Span
 from ..errors import CorpusError
-from .common import Imported, RecordError, add_span, atomic_text, char_span_to_tokens, join_tokens, label_problem, locate_tokens, short, tokenize
+from .common import (
+    Imported,
+    RecordError,
+    add_span,
+    atomic_text,
+    char_span_to_tokens,
+    join_tokens,
+    label_problem,
+    locate_tokens,
+    short,
+    tokenize,
+)
 
 
 def to_task(task_id: int, sentence: Sentence) -> dict[str, Any]:

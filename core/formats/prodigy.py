@@ -16,13 +16,23 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..datamodel import Sentence, Span
 from ..errors import CorpusError
-from .common import (Imported, RecordError, add_span, atomic_text, char_span_to_tokens, join_tokens,
-                     label_problem, short, tokenize)
+from .common import (
+    Imported,
+    RecordError,
+    add_span,
+    atomic_text,
+    char_span_to_tokens,
+    join_tokens,
+    label_problem,
+    short,
+    tokenize,
+)
 
 KEPT_ANSWERS = ("accept", None)
 SKIPPED_ANSWERS = ("reject", "ignore")

@@ -17,13 +17,12 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from ..datamodel import Sentence, Span
 from ..errors import CorpusError
 from .common import publish
-
 
 ATTRS = ("ORTH", "ENT_IOB", "ENT_TYPE")  # what NER training reads; a quarter of the default's memory
 
