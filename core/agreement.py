@@ -139,6 +139,14 @@ def with_annotator(reviews: Iterable[SentenceReviews], name: str, spans: Mapping
     return out
 
 
+def _distinct(names: Sequence[str]) -> list[str]:
+    names = list(names)
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise AgreementError(f"annotator {repeated[0]!r} is listed twice")
+    return names
+
+
 def annotators_of(reviews: Iterable[SentenceReviews]) -> list[str]:
     """Every annotator in the reviews, in order of first appearance."""
     return list(dict.fromkeys(name for sentence in reviews for name in sentence.spans))
@@ -240,7 +248,7 @@ def fleiss_kappa(reviews: Iterable[SentenceReviews], group: Sequence[str] | None
     """Fleiss' kappa of the token labels of ``group`` (default: every annotator), on the
     sentences all of them reviewed; ``None`` when undefined or fewer than two annotators."""
     reviews = list(reviews)
-    group = list(group) if group is not None else annotators_of(reviews)
+    group = _distinct(group) if group is not None else annotators_of(reviews)
     if len(group) < 2:
         return None
     rows, _ = _token_table(reviews, group)
@@ -271,7 +279,7 @@ def agreement_table(
     partial span F1 overall and per label, and Cohen's kappa; then Fleiss' kappa over
     ``fleiss_group`` (default: ``annotators``; e.g. the reviewers without the methods)."""
     reviews = list(reviews)
-    names = list(annotators) if annotators is not None else annotators_of(reviews)
+    names = _distinct(annotators) if annotators is not None else annotators_of(reviews)
     rows: list[AgreementRow] = []
     for first, second in combinations(names, 2):
         sentences = sum(first in s.spans and second in s.spans for s in reviews)
@@ -282,7 +290,7 @@ def agreement_table(
                 rows.append(AgreementRow(first, second, label, f"f1_{match}", counts.f1, sentences, counts.first + counts.second))
         tokens, _ = _token_table(reviews, [first, second])
         rows.append(AgreementRow(first, second, ALL_LABELS, "cohen_kappa", _cohen(tokens), sentences, len(tokens)))
-    group = list(fleiss_group) if fleiss_group is not None else names
+    group = _distinct(fleiss_group) if fleiss_group is not None else names
     if len(group) >= 2:
         tokens, sentences = _token_table(reviews, group)
         rows.append(AgreementRow("+".join(group), "", ALL_LABELS, "fleiss_kappa", _fleiss(tokens), sentences, len(tokens)))

@@ -18,6 +18,7 @@ the overlap sentences are spread through it rather than left for the end.
 from __future__ import annotations
 
 import math
+import numbers
 import random
 from dataclasses import dataclass
 from typing import Iterable, Sequence
@@ -92,11 +93,13 @@ def _balanced_runs(items: list[int], parts: int) -> list[list[int]]:
 
 
 def _check_ids(sentence_ids: Iterable[int]) -> list[int]:
-    ids = list(sentence_ids)
+    ids = []
     seen: set[int] = set()
-    for sentence_id in ids:
-        if isinstance(sentence_id, bool) or not isinstance(sentence_id, int):
+    for sentence_id in sentence_ids:
+        if isinstance(sentence_id, bool) or not isinstance(sentence_id, numbers.Integral):
             raise AssignmentError(f"sentence ids must be integers, got {sentence_id!r}")
+        sentence_id = int(sentence_id)
+        ids.append(sentence_id)
         if sentence_id in seen:
             raise AssignmentError(f"sentence id {sentence_id} is listed twice")
         seen.add(sentence_id)

@@ -102,6 +102,14 @@ def test_more_reviewers_than_sentences_and_no_sentences():
     assert empty == Assignment({"a": (), "b": ()}, ())
 
 
+def test_numpy_ids_become_plain_integers():
+    import numpy as np
+
+    assignment = assign(np.arange(4), ["a", "b"], overlap=0)
+    assert assignment.queues == {"a": (0, 1), "b": (2, 3)}
+    assert all(type(i) is int for queue in assignment.queues.values() for i in queue)
+
+
 def test_one_reviewer_gets_everything_in_order():
     assert assign([9, 3, 5], ["solo"], overlap=0.3, seed=0).queues == {"solo": (9, 3, 5)}
 
