@@ -30,6 +30,7 @@ reviewed. A kappa is ``None`` when undefined (chance agreement is 1: one label o
 """
 from __future__ import annotations
 
+import numbers
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -61,10 +62,13 @@ class SentenceReviews:
     spans: Mapping[str, tuple[Span, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if isinstance(self.length, bool) or not isinstance(self.length, int) or self.length < 0:
+        if isinstance(self.length, bool) or not isinstance(self.length, numbers.Integral) or self.length < 0:
             raise AgreementError(f"sentence {self.sentence_id}: its length must be a whole number of tokens, got {self.length!r}")
+        object.__setattr__(self, "length", int(self.length))
         table = {}
         for annotator, spans in self.spans.items():
+            if isinstance(spans, Span) or not all(isinstance(span, Span) for span in spans):
+                raise AgreementError(f"sentence {self.sentence_id}: {annotator}'s spans must be a list of spans")
             ordered = tuple(sorted(spans, key=lambda s: (s.start, s.end, s.label)))
             for span in ordered:
                 if span.end > self.length:

@@ -239,6 +239,8 @@ def test_any_pair_agrees_with_sklearn_and_partial_is_at_least_exact(sentences):
     [
         (lambda: SentenceReviews(5, 3, {"ana": (Span(2, 4, P),)}), r"sentence 5: ana's span \[2, 4\) PER runs past its 3 tokens"),
         (lambda: SentenceReviews(5, 6, {"ana": (Span(0, 3, P), Span(2, 4, L))}), r"sentence 5: ana's spans \[0, 3\) and \[2, 4\) overlap"),
+        (lambda: SentenceReviews(5, 3, {"ana": [(0, 1, "PER")]}), "ana's spans must be a list of spans"),
+        (lambda: SentenceReviews(5, 3, {"ana": Span(0, 1, P)}), "ana's spans must be a list of spans"),
         (lambda: SentenceReviews(5, -1, {}), "whole number of tokens"),
         (lambda: SentenceReviews(5, 2.5, {}), "whole number of tokens"),
         (lambda: span_agreement(PLANTED, "ana", "ben", "fuzzy"), "unknown span match 'fuzzy'"),
