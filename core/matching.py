@@ -140,6 +140,17 @@ def _count_ngram_spans(candidates: NgramCandidates, linked: np.ndarray, cap: int
     return int(np.where(following < len(linked), longest - nearest, 0).clip(min=0).sum())
 
 
+def _undominated(starts: np.ndarray, ends: np.ndarray, linked: np.ndarray, start_ok: np.ndarray, end_ok: np.ndarray) -> np.ndarray:
+    """Which spans start at the last allowed start up to their first linked word and end at
+    the first allowed end from their last linked word (each span holds a linked word)."""
+    positions = np.arange(len(start_ok))
+    last_start = np.maximum.accumulate(np.where(start_ok, positions, -1))
+    first_end = np.minimum.accumulate(np.where(end_ok, positions, len(end_ok))[::-1])[::-1]
+    first_linked = linked[np.searchsorted(linked, starts)]
+    last_linked = linked[np.searchsorted(linked, ends) - 1]
+    return (last_start[first_linked] == starts) & (first_end[last_linked] == ends - 1)
+
+
 def score_pairs(
     entities: Sequence[Span],
     candidates: Sequence[tuple[int, int]],
@@ -149,6 +160,7 @@ def score_pairs(
     allowed: PairFilter | None = None,
     length_cap: LengthCap | None = DEFAULT_CAP,
     max_pairs: int | None = None,
+    undominated: bool = False,
 ) -> list[ScoredPair]:
     """All pairs with a score above ``min_score`` (and above zero) that ``allowed``
     (e.g. :class:`core.boundaries.PairEdges`) does not rule out, entity by entity, each
@@ -157,8 +169,16 @@ def score_pairs(
     Candidates longer than ``length_cap`` allows for the entity are left out (``None``:
     no cap). For :class:`~core.candidates.NgramCandidates` only the n-grams that hold a
     word linked to the entity are visited, so the work follows the links, not the n²
-    n-grams. More than ``max_pairs`` pairs raises :class:`BudgetExceeded` before they are
-    built.
+    n-grams. More than ``max_pairs`` visited pairs raises :class:`BudgetExceeded` before
+    they are built.
+
+    ``undominated`` (n-grams only) also leaves out each n-gram that an allowed n-gram
+    inside it beats: when its first word is not linked to the entity and a later word up
+    to the first linked one may start a candidate, dropping the words before that one keeps
+    ``n`` and raises the score, and likewise at the end. Whatever such a span excludes, the
+    shorter one excludes too, so no optimum needs it and greedy, which meets the shorter
+    one first, never takes it: both solvers choose as they would from all pairs (the
+    review screen, which lists candidates, asks for all of them).
     """
     pairs: list[ScoredPair] = []
     if not len(candidates) or not entities:
@@ -193,6 +213,10 @@ def score_pairs(
         if masks is not None:
             start_ok, end_ok = masks.edges(entity)
             keep &= start_ok[starts] & end_ok[ends - 1]
+        if undominated and ngrams is not None:
+            if masks is None:
+                start_ok = end_ok = np.ones(n_target, dtype=bool)
+            keep &= _undominated(starts, ends, linked, start_ok, end_ok)
         if ngrams is None:
             total += int(keep.sum())
             if max_pairs is not None and total > max_pairs:
@@ -495,7 +519,7 @@ def project_matching(
     if solver not in SOLVERS:
         raise ValueError(f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}")
     max_pairs = budget.max_pairs if budget is not None else None
-    pairs = score_pairs(entities, candidates, alignment, n_target, min_score, allowed, length_cap, max_pairs)
+    pairs = score_pairs(entities, candidates, alignment, n_target, min_score, allowed, length_cap, max_pairs, undominated=True)
     return matching_projections(entities, candidates, alignment, solve(pairs, candidates, solver, n_proj, budget))
 
 

@@ -179,7 +179,7 @@ def project_pair(
         budget = config.budget()
         try:
             pairs = score_pairs(entities, candidates, alignment, len(pair.target), config.min_score,
-                                pair_filter(pair, config), config.length_cap(), budget.max_pairs)
+                                pair_filter(pair, config), config.length_cap(), budget.max_pairs, undominated=True)
         except BudgetExceeded as exc:
             notes.append(f"{which}: matching skipped ({exc}); the heuristic's spans are used instead")
             matching = heuristic if "heuristic" in methods else heuristic_projections()

@@ -210,6 +210,40 @@ def test_score_pairs_visits_only_linked_ngrams_and_misses_none(case):
 
 
 @settings(max_examples=200, deadline=None)
+@given(sentence_instances(), st.integers(1, 2))
+def test_leaving_out_dominated_ngrams_changes_no_solution(case, n_proj):
+    """Undominated pairs are a subset; greedy picks exactly the same pairs from them, and the
+    optimum has the same value (ILP and one MILP)."""
+    source, target, entities, alignment, cap, min_score = case
+    edges = EdgeRule(frozenset({"the", "of"}), frozenset({"de", "la", "el"})).for_pair(source, target)
+    candidates = ngram_candidates(target)
+    for allowed in (edges, None):
+        every = score_pairs(entities, candidates, alignment, len(target), min_score, allowed, cap)
+        kept = score_pairs(entities, candidates, alignment, len(target), min_score, allowed, cap, undominated=True)
+        assert set(kept) <= set(every)
+        assert solve_greedy(kept, candidates, n_proj) == solve_greedy(every, candidates, n_proj)
+        best = objective(solve_milp(every, candidates, n_proj))
+        assert objective(solve_milp(kept, candidates, n_proj)) == pytest.approx(best, abs=1e-9)
+        assert objective(solve_ilp(kept, candidates, n_proj)) == pytest.approx(best, abs=1e-9)
+
+
+def test_dominated_ngrams_by_hand():
+    """Entity linked to target 1 and 3 of "a X b Y c": undominated are [1,2), [3,4) and
+    [1,4) (both edges linked); [0,2), [1,3), [0,5) ... hold an unlinked edge word. When the
+    word is a weak "x", which may neither start nor end a candidate, [0,3) stands in for
+    [1,2) and [0,4) for [1,4)."""
+    target = ["a", "X", "b", "Y", "c"]
+    candidates = ngram_candidates(target)
+    alignment = align((0, 1), (0, 3))
+    kept = score_pairs([Span(0, 1, "PER")], candidates, alignment, 5, undominated=True)
+    assert sorted(candidates[p.candidate] for p in kept) == [(1, 2), (1, 4), (3, 4)]
+    rule = EdgeRule(frozenset(), frozenset({"x"}))
+    edges = rule.for_pair(["N"], ["a", "x", "b", "Y", "c"])
+    kept = score_pairs([Span(0, 1, "PER")], candidates, alignment, 5, allowed=edges, undominated=True)
+    assert sorted(candidates[p.candidate] for p in kept) == [(0, 3), (0, 4), (3, 4)]
+
+
+@settings(max_examples=200, deadline=None)
 @given(sentence_instances())
 def test_edge_masks_agree_with_the_rule(case):
     source, target, entities, *_ = case
