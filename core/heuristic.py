@@ -31,9 +31,18 @@ def group_runs(indices: Sequence[int], merge_distance: int = 1) -> list[tuple[in
     return runs
 
 
-def entity_runs(entity: Span, alignment: Alignment, merge_distance: int = 1, min_ratio: float = 0.8) -> list[Projection]:
-    """The runs one source entity lands on, before overlaps are resolved."""
-    links = [(i, j) for i, j in alignment.links if entity.covers(i)]
+def entity_runs(
+    entity: Span,
+    alignment: Alignment,
+    merge_distance: int = 1,
+    min_ratio: float = 0.8,
+    by_source: dict[int, list[int]] | None = None,
+) -> list[Projection]:
+    """The runs one source entity lands on, before overlaps are resolved. ``by_source``
+    is ``alignment.source_to_target()``, when the caller has it already."""
+    if by_source is None:
+        by_source = alignment.source_to_target()
+    links = [(i, j) for i in range(entity.start, entity.end) for j in by_source.get(i, ())]
     projections = []
     for start, end in group_runs([j for _, j in links], merge_distance):
         if (end - start) / len(entity) > min_ratio:
@@ -51,8 +60,9 @@ def project_heuristic(
 ) -> list[Projection]:
     """Project source entities onto the target; the result never overlaps itself."""
     proposals = []
+    by_source = alignment.source_to_target()
     for order, entity in enumerate(entities):
-        for projection in entity_runs(entity, alignment, merge_distance, min_ratio):
+        for projection in entity_runs(entity, alignment, merge_distance, min_ratio, by_source):
             proposals.append((-len(projection.links), -len(projection.span), order, projection))
     chosen: list[Projection] = []
     for *_, projection in sorted(proposals, key=lambda item: item[:3] + (item[3].span.start,)):

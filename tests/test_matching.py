@@ -8,10 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.candidates import ngram_candidates, trim_candidates
+from core.boundaries import EdgeRule
+from core.candidates import NgramCandidates, ngram_candidates, trim_candidates
 from core.corpus_io import read_parallel
 from core.datamodel import Alignment, Span
-from core.matching import ScoredPair, objective, project_matching, score_pairs, solve_greedy, solve_ilp
+from core.matching import (
+    Budget, BudgetExceeded, LengthCap, ScoredPair, conflict_groups, objective, project_matching, score_pairs,
+    solve_greedy, solve_ilp, solve_milp, solve_positions,
+)
 
 from conftest import gold_corpus
 
@@ -50,6 +54,45 @@ def test_ngram_candidates_length_cap():
     assert capped == [(0, 1), (0, 2), (1, 2), (1, 3), (2, 3), (2, 4), (3, 4), (3, 5), (4, 5)]
     assert all(end - start <= 2 for start, end in capped)
     assert ngram_candidates(tokens, max_length=5) == ngram_candidates(tokens)
+
+
+def listed_ngrams(tokens, max_length=None, breaks=frozenset({"!", "?"})):
+    """The n-grams as a list, built the plain way (the definition NgramCandidates must meet)."""
+    spans = []
+    for start in range(len(tokens)):
+        for end in range(start + 1, len(tokens) + 1):
+            if tokens[end - 1] in breaks or (max_length is not None and end - start > max_length):
+                break
+            spans.append((start, end))
+    return spans
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "!", "?", "."]), max_size=12), st.one_of(st.none(), st.integers(0, 5)))
+def test_ngram_candidates_are_the_listed_ngrams_lazily(tokens, max_length):
+    lazy = ngram_candidates(tokens, max_length)
+    listed = listed_ngrams(tokens, max_length)
+    assert isinstance(lazy, NgramCandidates)
+    assert list(lazy) == listed and lazy == listed and len(lazy) == len(listed)
+    assert [lazy[k] for k in range(len(listed))] == listed
+    assert [lazy[-k] for k in range(1, len(listed) + 1)] == [listed[-k] for k in range(1, len(listed) + 1)]
+    assert lazy[1:4] == listed[1:4]
+    for k, span in enumerate(listed):
+        assert span in lazy and lazy.index(span) == k
+    for start in range(len(tokens) + 1):
+        for end in range(start, len(tokens) + 2):
+            assert ((start, end) in lazy) == ((start, end) in listed)
+    with pytest.raises(IndexError):
+        lazy[len(listed)]
+
+
+def test_ngram_candidates_of_a_long_sentence_are_not_listed():
+    """2,000 tokens have 2,001,000 n-grams; the sequence keeps three arrays of 2,000 numbers."""
+    spans = ngram_candidates(["w"] * 2000)
+    assert len(spans) == 2000 * 2001 // 2
+    assert spans[0] == (0, 1) and spans[-1] == (1999, 2000) and spans[1999] == (0, 2000)
+    assert spans.index((1000, 1500)) == sum(2000 - s for s in range(1000)) + 499
+    assert spans.offsets.nbytes + spans.counts.nbytes < 40_000
 
 
 def test_trim_candidates_drops_stop_word_edges():
@@ -93,6 +136,125 @@ def test_links_past_the_target_are_ignored():
     pairs = score_pairs([Span(0, 1, "PER")], [(0, 1)], align((0, 0), (0, 5)), 1)
     assert [(p.candidate, p.score) for p in pairs] == [(0, pytest.approx(1.0))]
     assert score_pairs([Span(0, 1, "PER")], [], align((0, 0)), 1) == []
+
+
+def test_length_cap_leaves_out_long_candidates():
+    """A one-word entity linked to target words 0 and 9 of 10: [0,10) has n=2, score
+    2*2/(1+10) = 0.36; the default cap (3*1 + 5 = 8 words) leaves it out, no cap keeps it."""
+    candidates = ngram_candidates([f"w{k}" for k in range(10)])
+    alignment = align((0, 0), (0, 9))
+    capped = {candidates[p.candidate] for p in score_pairs([Span(0, 1, "PER")], candidates, alignment, 10)}
+    uncapped = {candidates[p.candidate]: p.score for p in score_pairs([Span(0, 1, "PER")], candidates, alignment, 10, length_cap=None)}
+    assert (0, 10) not in capped and uncapped[(0, 10)] == pytest.approx(4 / 11)
+    assert capped == {span for span in uncapped if span[1] - span[0] <= 8}
+    # Only spans holding a linked word are scored: 8 + 8 of the 55 n-grams.
+    assert len(capped) == 16
+    tight = score_pairs([Span(0, 1, "PER")], candidates, alignment, 10, length_cap=LengthCap(1, 0))
+    assert {candidates[p.candidate] for p in tight} == {(0, 1), (9, 10)}
+
+
+def test_scoring_budget():
+    candidates = ngram_candidates(["a", "b", "c"])
+    alignment = align((0, 0), (0, 1), (0, 2))
+    assert len(score_pairs([Span(0, 1, "PER")], candidates, alignment, 3, max_pairs=6)) == 6
+    with pytest.raises(BudgetExceeded, match="more than 5 ") as raised:
+        score_pairs([Span(0, 1, "PER")], candidates, alignment, 3, max_pairs=5)
+    assert raised.value.stage == "scoring"
+    with pytest.raises(BudgetExceeded):  # a candidate list is counted after scoring
+        score_pairs([Span(0, 1, "PER")], list(candidates), alignment, 3, max_pairs=5)
+
+
+VOCABULARY = ["Estados", "Unidos", "de", "la", "De", "El", ",", ".", "!", "Paris", "paris", "the", "of", "UE"]
+
+
+@st.composite
+def sentence_instances(draw):
+    """Random source and target words (names, function words, punctuation, breaks),
+    entities, weighted links and a score threshold."""
+    source = draw(st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=7))
+    target = draw(st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=9))
+    cuts = sorted(draw(st.sets(st.integers(0, len(source)), min_size=2, max_size=5)))
+    entities = [Span(a, b, "X") for a, b in zip(cuts, cuts[1:]) if draw(st.booleans())] or [Span(cuts[0], cuts[1], "X")]
+    links = draw(st.sets(st.tuples(st.integers(0, len(source) - 1), st.integers(0, len(target) + 1)), max_size=20))
+    weights = {link: draw(st.sampled_from([0.1, 0.3, 0.5, 1.0])) for link in links}
+    cap = draw(st.one_of(st.none(), st.builds(LengthCap, st.integers(0, 3), st.integers(0, 3))))
+    return source, target, entities, Alignment.from_pairs(links, weights), cap, draw(st.sampled_from([0.0, 0.5]))
+
+
+def reference_pairs(entities, candidates, alignment, n_target, min_score, allowed, cap):
+    """score_pairs by its definition: every candidate within the cap, n summed link by link."""
+    pairs = []
+    for e, entity in enumerate(entities):
+        for c, (start, end) in enumerate(candidates):
+            if cap is not None and end - start > cap(len(entity)):
+                continue
+            n = sum(alignment.weight((i, j)) for i, j in alignment.links if entity.covers(i) and start <= j < end)
+            score = 2 * n / (len(entity) + end - start)
+            if n > 0 and score > min_score and (allowed is None or allowed(entity, (start, end))):
+                pairs.append((e, c, score))
+    return pairs
+
+
+@settings(max_examples=200, deadline=None)
+@given(sentence_instances())
+def test_score_pairs_visits_only_linked_ngrams_and_misses_none(case):
+    """Scoring n-grams near the links, with the edge rule as masks, gives exactly the pairs of
+    the definition over every candidate (the edge rule asked pair by pair)."""
+    source, target, entities, alignment, cap, min_score = case
+    rule = EdgeRule(frozenset({"the", "of"}), frozenset({"de", "la", "el"}))
+    edges = rule.for_pair(source, target)
+    candidates = ngram_candidates(target)
+    expected = reference_pairs(entities, list(candidates), alignment, len(target), min_score, lambda e, c: rule.allows(source, target, e, c), cap)
+    for cands, allowed in ((candidates, edges), (list(candidates), edges), (candidates, lambda e, c: rule.allows(source, target, e, c))):
+        got = score_pairs(entities, cands, alignment, len(target), min_score, allowed, cap)
+        assert [(p.entity, p.candidate) for p in got] == [(e, c) for e, c, _ in expected]
+        assert [p.score for p in got] == pytest.approx([score for *_, score in expected], abs=1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(sentence_instances(), st.integers(1, 2))
+def test_leaving_out_dominated_ngrams_changes_no_solution(case, n_proj):
+    """Undominated pairs are a subset; greedy picks exactly the same pairs from them, and the
+    optimum has the same value (ILP and one MILP)."""
+    source, target, entities, alignment, cap, min_score = case
+    edges = EdgeRule(frozenset({"the", "of"}), frozenset({"de", "la", "el"})).for_pair(source, target)
+    candidates = ngram_candidates(target)
+    for allowed in (edges, None):
+        every = score_pairs(entities, candidates, alignment, len(target), min_score, allowed, cap)
+        kept = score_pairs(entities, candidates, alignment, len(target), min_score, allowed, cap, undominated=True)
+        assert set(kept) <= set(every)
+        assert solve_greedy(kept, candidates, n_proj) == solve_greedy(every, candidates, n_proj)
+        best = objective(solve_milp(every, candidates, n_proj))
+        assert objective(solve_milp(kept, candidates, n_proj)) == pytest.approx(best, abs=1e-9)
+        assert objective(solve_ilp(kept, candidates, n_proj)) == pytest.approx(best, abs=1e-9)
+
+
+def test_dominated_ngrams_by_hand():
+    """Entity linked to target 1 and 3 of "a X b Y c": undominated are [1,2), [3,4) and
+    [1,4) (both edges linked); [0,2), [1,3), [0,5) ... hold an unlinked edge word. When the
+    word is a weak "x", which may neither start nor end a candidate, [0,3) stands in for
+    [1,2) and [0,4) for [1,4)."""
+    target = ["a", "X", "b", "Y", "c"]
+    candidates = ngram_candidates(target)
+    alignment = align((0, 1), (0, 3))
+    kept = score_pairs([Span(0, 1, "PER")], candidates, alignment, 5, undominated=True)
+    assert sorted(candidates[p.candidate] for p in kept) == [(1, 2), (1, 4), (3, 4)]
+    rule = EdgeRule(frozenset(), frozenset({"x"}))
+    edges = rule.for_pair(["N"], ["a", "x", "b", "Y", "c"])
+    kept = score_pairs([Span(0, 1, "PER")], candidates, alignment, 5, allowed=edges, undominated=True)
+    assert sorted(candidates[p.candidate] for p in kept) == [(0, 3), (0, 4), (3, 4)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(sentence_instances())
+def test_edge_masks_agree_with_the_rule(case):
+    source, target, entities, *_ = case
+    rule = EdgeRule(frozenset({"the", "of"}), frozenset({"de", "la", "el"}))
+    edges = rule.for_pair(source, target)
+    for entity in entities:
+        starts, ends = edges.edges(entity)
+        for start, end in listed_ngrams(target, breaks=()):
+            assert bool(starts[start] and ends[end - 1]) == rule.allows(source, target, entity, (start, end)) == edges(entity, (start, end))
 
 
 # greedy ------------------------------------------------------------------------------------
@@ -258,6 +420,77 @@ def test_ilp_never_worse_than_greedy_on_aligned_instances(case):
     ilp = check_ilp_against_greedy(pairs, candidates, n_proj)
     if len(pairs) <= 12:
         assert objective(ilp) == pytest.approx(brute_force(pairs, candidates, n_proj), abs=EPS)
+
+
+@settings(max_examples=150, deadline=None)
+@given(scored_instances(max_pairs=30))
+def test_ilp_objective_equals_one_milp_over_everything(case):
+    """The ILP (upper-bound shortcut, conflict groups, dynamic programming or MILP per group)
+    reaches the objective of one integer program over all pairs, and so does each exact
+    path forced on its own."""
+    pairs, candidates, n_proj = case
+    full = objective(solve_milp(pairs, candidates, n_proj))
+    for chosen in (solve_ilp(pairs, candidates, n_proj), solve_ilp(pairs, candidates, n_proj, dp_limit=0),
+                   solve_positions(pairs, candidates, n_proj)):
+        assert feasible(chosen, candidates, n_proj) and all(p in pairs for p in chosen)
+        assert objective(chosen) == pytest.approx(full, abs=1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(aligned_instances())
+def test_ilp_objective_equals_one_milp_on_aligned_instances(case):
+    pairs, candidates, n_proj = case
+    full = objective(solve_milp(pairs, candidates, n_proj))
+    assert objective(solve_ilp(pairs, candidates, n_proj)) == pytest.approx(full, abs=1e-9)
+    assert objective(solve_ilp(pairs, candidates, n_proj, dp_limit=0)) == pytest.approx(full, abs=1e-9)
+
+
+@settings(max_examples=150, deadline=None)
+@given(scored_instances(max_pairs=20))
+def test_conflict_groups_split_the_entities_into_independent_connected_groups(case):
+    pairs, candidates, _ = case
+    groups = conflict_groups(pairs, candidates)
+    entities = sorted({p.entity for p in pairs})
+    assert sorted(e for group in groups for e in group) == entities
+    spans = {e: [candidates[p.candidate] for p in pairs if p.entity == e] for e in entities}
+
+    def touch(a, b):
+        return any(s < v and t < u for s, u in spans[a] for t, v in spans[b])
+
+    for g, group in enumerate(groups):
+        for other in groups[g + 1:]:
+            assert not any(touch(a, b) for a in group for b in other)
+        reached, frontier = {group[0]}, [group[0]]
+        while frontier:
+            a = frontier.pop()
+            for b in group:
+                if b not in reached and touch(a, b):
+                    reached.add(b)
+                    frontier.append(b)
+        assert reached == set(group)
+
+
+def test_ilp_prefers_the_shorter_of_equal_candidates_and_keeps_mentions_in_order():
+    """One entity, [0,1) and [0,2) both score 2/3 (links 0-0 and 0-1 at weights 1 and 0.5):
+    the shorter is taken. Two mentions of one name, each linked to both of its target
+    occurrences, take them in order."""
+    chosen = solve_ilp([ScoredPair(0, 0, 2 / 3), ScoredPair(0, 1, 2 / 3)], [(0, 2), (0, 1)])
+    assert chosen == [ScoredPair(0, 1, 2 / 3)]
+    candidates = ngram_candidates(["UE", "y", "UE"])
+    entities = [Span(0, 1, "ORG"), Span(2, 3, "ORG")]
+    alignment = align((0, 0), (0, 2), (2, 0), (2, 2))
+    result = project_matching(entities, candidates, alignment, 3)
+    assert [(p.source_span.start, p.span.start) for p in result] == [(0, 0), (2, 2)]
+
+
+def test_ilp_budget():
+    """The greedy trap's conflict group, forced to the MILP solver with room for one pair."""
+    entities, candidates, alignment = make_greedy_trap()
+    pairs = score_pairs(entities, candidates, alignment, 2)
+    with pytest.raises(BudgetExceeded, match="more than 1 for the ILP") as raised:
+        solve_ilp(pairs, candidates, budget=Budget(max_ilp_pairs=1), dp_limit=0)
+    assert raised.value.stage == "ilp"
+    assert objective(solve_ilp(pairs, candidates, budget=Budget(max_ilp_pairs=1))) == pytest.approx(5 / 3)
 
 
 # gold corpora with an oracle alignment ------------------------------------------------------
