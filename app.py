@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.common import DEMO_LANGS, progress_bar, build_demo, current_project, list_projects, set_project, sidebar_project
+from ui.common import (
+    DEMO_LANGS,
+    build_demo,
+    current_project,
+    list_projects,
+    progress_bar,
+    set_project,
+    sidebar_project,
+)
 from ui.create_models import model_form
 from ui.create_parallel import parallel_form
 

@@ -23,12 +23,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.corpus_io import read_parallel  # noqa: E402
-from core.diagnosis import classify, format_summary  # noqa: E402
-from core.evaluate import evaluate  # noqa: E402
-from core.candidates import ngram_candidates  # noqa: E402
-from core.matching import objective, score_pairs, solve_greedy, solve_ilp  # noqa: E402
-from core.pipeline import ProjectionConfig, align, edge_rule, project_corpus, with_lexical_links  # noqa: E402
+from core.corpus.diagnosis import classify, format_summary  # noqa: E402
+from core.corpus.evaluate import evaluate  # noqa: E402
+from core.corpus.io import read_parallel  # noqa: E402
+from core.projection.candidates import ngram_candidates  # noqa: E402
+from core.projection.matching import objective, score_pairs, solve_greedy, solve_ilp  # noqa: E402
+from core.projection.pipeline import (  # noqa: E402
+    ProjectionConfig,
+    align,
+    edge_rule,
+    project_corpus,
+    with_lexical_links,
+)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "europarl-en-es"
 LABELS = ("PER", "LOC", "ORG", "MISC")

@@ -31,13 +31,25 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.candidates import ngram_candidates  # noqa: E402
-from core.corpus_io import read_parallel, read_pharaoh, write_pharaoh  # noqa: E402
+from core.corpus.io import read_parallel, read_pharaoh, write_pharaoh  # noqa: E402
 from core.datamodel import Alignment, Sentence, SentencePair, Span  # noqa: E402
-from core.matching import (  # noqa: E402
-    conflict_groups, matching_projections, objective, score_pairs, solve_greedy, solve_ilp, solve_milp,
+from core.projection.candidates import ngram_candidates  # noqa: E402
+from core.projection.matching import (  # noqa: E402
+    conflict_groups,
+    matching_projections,
+    objective,
+    score_pairs,
+    solve_greedy,
+    solve_ilp,
+    solve_milp,
 )
-from core.pipeline import ProjectionConfig, align, pair_filter, project_corpus, project_pair  # noqa: E402
+from core.projection.pipeline import (  # noqa: E402
+    ProjectionConfig,
+    align,
+    pair_filter,
+    project_corpus,
+    project_pair,
+)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "europarl-en-es"
 CONFIG = ProjectionConfig(source_lang="en", target_lang="es")
@@ -173,7 +185,8 @@ def long_child(args: argparse.Namespace) -> None:
     pairs, alignments = load(args.alignments)
     pair, alignment = long_pair(pairs, alignments, args.child, args.dense)
     import scipy.optimize  # noqa: F401
-    from core.project import candidate_lists
+
+    from core.review.project import candidate_lists
 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     config = CONFIG.with_options(solver=args.solver, max_sentence_tokens=None)

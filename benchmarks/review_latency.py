@@ -21,8 +21,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from core.project import create_project, open_project  # noqa: E402
-from core.review_store import NewSentence  # noqa: E402
+from core.review.project import create_project, open_project  # noqa: E402
+from core.review.store import NewSentence  # noqa: E402
 
 EUROPARL = REPO.parent / "shared" / "data" / "europarl-en-es"
 
@@ -77,9 +77,14 @@ def apptest_timings(projects: Path, repeats: int = 20) -> None:
 
 
 def browser_timings(projects: Path, presses: int = 30) -> None:
+    from browser_support import (
+        CHROMIUM_ARGS,
+        free_port,
+        review_frame,
+        start_server,
+        stop_server,
+    )
     from playwright.sync_api import sync_playwright
-
-    from browser_support import CHROMIUM_ARGS, free_port, review_frame, start_server, stop_server
 
     port = free_port()
     process = start_server(projects, port, projects / "server.log")

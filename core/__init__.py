@@ -7,11 +7,24 @@ path; model-backed parts (translation, NER, neural aligners) load torch only whe
 >>> projected = project_corpus(pairs, ProjectionConfig(target_lang="es"))  # doctest: +SKIP
 >>> projected[0].target_with("matching").spans                       # doctest: +SKIP
 """
-from .corpus_io import read_conll, read_parallel, read_pharaoh, read_sentences, write_conll, write_pharaoh
-from .datamodel import Alignment, Projection, Sentence, SentencePair, Span
-from .errors import CorpusError, LabelBridgeError, ModelLoadError
-from .evaluate import evaluate
-from .pipeline import ProjectedPair, ProjectionConfig, align, project_corpus, project_pair
+from core.corpus.evaluate import evaluate
+from core.corpus.io import (
+    read_conll,
+    read_parallel,
+    read_pharaoh,
+    read_sentences,
+    write_conll,
+    write_pharaoh,
+)
+from core.datamodel import Alignment, Projection, Sentence, SentencePair, Span
+from core.errors import CorpusError, LabelBridgeError, ModelLoadError
+from core.projection.pipeline import (
+    ProjectedPair,
+    ProjectionConfig,
+    align,
+    project_corpus,
+    project_pair,
+)
 
 __all__ = [
     "Alignment", "CorpusError", "LabelBridgeError", "ModelLoadError", "ProjectedPair", "Projection",

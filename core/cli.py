@@ -16,8 +16,8 @@ import pkgutil
 import sys
 from typing import Sequence
 
-from . import commands
-from .errors import LabelBridgeError
+from core import commands
+from core.errors import LabelBridgeError
 
 DESCRIPTION = """\
 LabelBridge projects named-entity annotations from a source language (usually English)

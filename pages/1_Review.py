@@ -5,7 +5,7 @@ import uuid
 
 import streamlit as st
 
-from core.review_actions import apply_action, neighbour
+from core.review.actions import apply_action, neighbour
 from ui.common import open_page
 from ui.review import ordered_labels, payload, review_view
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.review_stats import bracketed, method_counts, method_f1
+from core.review.stats import bracketed, method_counts, method_f1
 from ui.common import open_page
 
 project = open_page("Compare")

@@ -7,7 +7,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core.review_stats import acceptance, acceptance_rate, decision_table, median, seconds_per_sentence
+from core.review.stats import (
+    acceptance,
+    acceptance_rate,
+    decision_table,
+    median,
+    seconds_per_sentence,
+)
 from ui.common import open_page
 
 project = open_page("Statistics")

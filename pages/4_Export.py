@@ -6,8 +6,8 @@ from functools import partial
 
 import streamlit as st
 
-from core.export import clean_sentences, to_conll, to_jsonl
 from core.formats import EXPORTS, export_bytes
+from core.review.export import clean_sentences, to_conll, to_jsonl
 from ui.common import open_page
 
 MIME = {"json": "application/json", "jsonl": "application/x-ndjson", "spacy": "application/octet-stream"}

@@ -10,7 +10,7 @@ DEMO = REPO / "data" / "demo"
 
 def build_demo_project(folder: Path, lang: str = "es", candidates: str = "ngram"):
     """The bundled demo with its shipped alignments (n-gram candidates unless asked: fast)."""
-    from core.project import create_project
+    from core.review.project import create_project
 
     return create_project(folder, DEMO / "en.conll", DEMO / f"{lang}.conll", gold=DEMO / f"{lang}.conll",
                           candidates=candidates, target_lang=lang, alignments=DEMO / f"en-{lang}.pharaoh", name=folder.name)

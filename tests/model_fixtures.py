@@ -21,7 +21,7 @@ DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 @pytest.fixture(scope="session")
 def training_text() -> list[str]:
     """The sentences of the bundled demo (English, Spanish, German), as plain text."""
-    from core.corpus_io import read_conll
+    from core.corpus.io import read_conll
 
     lines = []
     for name in ("en.conll", "es.conll", "de.conll"):
@@ -30,7 +30,15 @@ def training_text() -> list[str]:
 
 
 def _wordpiece_tokenizer(text: list[str]):
-    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
+    from tokenizers import (
+        Tokenizer,
+        decoders,
+        models,
+        normalizers,
+        pre_tokenizers,
+        processors,
+        trainers,
+    )
     from transformers import PreTrainedTokenizerFast
 
     tokenizer = Tokenizer(models.WordPiece(unk_token="[UNK]"))
@@ -76,7 +84,14 @@ def tiny_encoder(tmp_path_factory, training_text) -> Path:
 def tiny_xlmr_encoder(tmp_path_factory, training_text) -> Path:
     """A 2-layer XLM-R-style encoder with a Unigram (sentencepiece-like) vocabulary."""
     import torch
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+    from tokenizers import (
+        Tokenizer,
+        decoders,
+        models,
+        pre_tokenizers,
+        processors,
+        trainers,
+    )
     from transformers import PreTrainedTokenizerFast, XLMRobertaConfig, XLMRobertaModel
 
     folder = tmp_path_factory.mktemp("tiny-xlmr")
@@ -195,7 +210,11 @@ def sentencepiece_files(tmp_path_factory, training_text) -> tuple[Path, Path]:
 def tiny_m2m100(tmp_path_factory, sentencepiece_files) -> Path:
     """An M2M100 model with M2M100's own tokenizer (ISO codes like ``__es__``)."""
     import torch
-    from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
+    from transformers import (
+        M2M100Config,
+        M2M100ForConditionalGeneration,
+        M2M100Tokenizer,
+    )
 
     folder = tmp_path_factory.mktemp("tiny-m2m100")
     spm_file, vocab_file = sentencepiece_files

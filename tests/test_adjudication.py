@@ -7,11 +7,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import core.adjudication
-from core.adjudication import Disagreement, Resolution, disagreements, majority_spans, resolve, resolve_all
-from core.agreement import AgreementError, SentenceReviews
+import core.review.adjudication
 from core.datamodel import Span
 from core.errors import LabelBridgeError
+from core.review.adjudication import (
+    Disagreement,
+    Resolution,
+    disagreements,
+    majority_spans,
+    resolve,
+    resolve_all,
+)
+from core.review.agreement import AgreementError, SentenceReviews
 
 P, L, O = "PER", "LOC", "ORG"
 PRIMARY = (Span(0, 1, P),)
@@ -134,4 +141,4 @@ def test_bad_spans_are_clear_errors(build, message):
 
 
 def test_docstring_examples():
-    assert doctest.testmod(core.adjudication).failed == 0
+    assert doctest.testmod(core.review.adjudication).failed == 0

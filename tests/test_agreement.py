@@ -13,8 +13,13 @@ from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import aggregate_raters
 from statsmodels.stats.inter_rater import fleiss_kappa as statsmodels_fleiss
 
-import core.agreement
-from core.agreement import (
+import core.review.agreement
+from core.corpus.io import read_parallel, read_pharaoh
+from core.corpus.tags import spans_to_iob2
+from core.datamodel import Span
+from core.errors import LabelBridgeError
+from core.projection.heuristic import project_heuristic
+from core.review.agreement import (
     AgreementError,
     AgreementRow,
     SentenceReviews,
@@ -27,11 +32,6 @@ from core.agreement import (
     token_labels,
     with_annotator,
 )
-from core.corpus_io import read_parallel, read_pharaoh
-from core.datamodel import Span
-from core.errors import LabelBridgeError
-from core.heuristic import project_heuristic
-from core.tags import spans_to_iob2
 from tests.helpers import DEMO
 
 P, L, O = "PER", "LOC", "ORG"
@@ -258,4 +258,4 @@ def test_bad_inputs_are_clear_errors(build, message):
 
 
 def test_docstring_examples():
-    assert doctest.testmod(core.agreement).failed == 0
+    assert doctest.testmod(core.review.agreement).failed == 0

@@ -5,17 +5,16 @@ import subprocess
 import sys
 
 import pytest
-
-from core.aligners.eflomal_aligner import EflomalAligner
-from core.aligners.lexical import add_lexical_links, fold, lexical_links
-from core.boundaries import EdgeRule
-from core.corpus_io import read_conll
-from core.datamodel import Alignment, Span
-from core.diagnosis import classify_sentence, summarize
-from core.pipeline import strong_links
-from core.stopwords import stop_words
-
 from helpers import DEMO
+
+from core.alignment.eflomal_aligner import EflomalAligner
+from core.alignment.lexical import add_lexical_links, fold, lexical_links
+from core.corpus.diagnosis import classify_sentence, summarize
+from core.corpus.io import read_conll
+from core.datamodel import Alignment, Span
+from core.projection.boundaries import EdgeRule
+from core.projection.pipeline import strong_links
+from core.projection.stopwords import stop_words
 
 
 def test_fold_removes_case_and_accents():
@@ -66,7 +65,7 @@ def test_edge_rule(source, entity, target, candidate, allowed):
 
 
 def test_stop_words_come_from_spacy_lists_without_importing_spacy():
-    code = "import sys; from core.stopwords import stop_words; w = stop_words('es'); print(len(w), 'los' in w, 'spacy' in sys.modules)"
+    code = "import sys; from core.projection.stopwords import stop_words; w = stop_words('es'); print(len(w), 'los' in w, 'spacy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert int(out[0]) > 300 and out[1:] == ["True", "False"]
     assert stop_words("xx-unknown") == frozenset() and stop_words(None) == frozenset()

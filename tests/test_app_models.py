@@ -3,14 +3,13 @@ see model_fixtures), through the core glue and through the Home page."""
 from __future__ import annotations
 
 import pytest
+from helpers import REPO, build_demo_project, copy_project
 from streamlit.testing.v1 import AppTest
 
-from core.corpus_io import write_conll, write_text
+from core.corpus.io import write_conll, write_text
 from core.datamodel import Sentence, Span
 from core.errors import ModelLoadError
-from core.project import create_project_from_text, open_project
-
-from helpers import REPO, build_demo_project, copy_project
+from core.review.project import create_project_from_text, open_project
 
 pytest_plugins = ["tests.model_fixtures"]
 
@@ -37,7 +36,7 @@ def texts(tmp_path_factory):
 
 
 def tiny_options(tiny_translator, tiny_ner, tiny_encoder, **changes):
-    from core.model_pipeline import ModelPipelineOptions, model_projection
+    from core.models.pipeline import ModelPipelineOptions, model_projection
 
     base = dict(target_lang="spa_Latn", translator=str(tiny_translator), ner=str(tiny_ner), encoder=str(tiny_encoder),
                 layer=2, device="cpu", max_new_tokens=12, projection=model_projection("spa_Latn"))

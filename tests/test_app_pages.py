@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
-from core.project import open_project
-from core.review_actions import apply_action
-
 from conftest import STREAMLIT_DEPRECATIONS_FAIL
 from helpers import DEMO, REPO, build_demo_project, copy_project
+from streamlit.testing.v1 import AppTest
+
+from core.review.actions import apply_action
+from core.review.project import open_project
 
 # a page calling a deprecated Streamlit API fails its test (Streamlit's own deprecations only)
 pytestmark = [pytest.mark.filterwarnings(STREAMLIT_DEPRECATIONS_FAIL), pytest.mark.usefixtures("streamlit_deprecations_warn")]
@@ -136,8 +135,8 @@ def test_first_start_builds_the_demo_with_ner_candidates(tmp_path, monkeypatch):
     project = open_project(tmp_path / "demo-es")
     assert (project.folder / "ner-model" / "meta.json").exists()
     assert project.settings.ner_training_seconds > 0
-    from core.ner_training import predict_spans
-    from core.review_stats import method_f1
+    from core.review.ner_training import predict_spans
+    from core.review.stats import method_f1
 
     predicted = predict_spans(project.folder / "ner-model", [r.target_tokens for r in project.store.sentences()])
     for record, spans in zip(project.store.sentences(), predicted):

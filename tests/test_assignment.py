@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import core.assignment
-from core.assignment import Assignment, AssignmentError, assign
-from core.corpus_io import read_conll
+import core.review.assignment
+from core.corpus.io import read_conll
 from core.errors import LabelBridgeError
+from core.review.assignment import Assignment, AssignmentError, assign
 from tests.helpers import DEMO
 
 REVIEWERS = ["ana", "ben", "cy"]
@@ -155,4 +155,4 @@ def test_bad_inputs_are_clear_errors(kwargs, message):
 
 
 def test_docstring_examples():
-    assert doctest.testmod(core.assignment).failed == 0
+    assert doctest.testmod(core.review.assignment).failed == 0

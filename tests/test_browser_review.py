@@ -2,12 +2,18 @@
 from __future__ import annotations
 
 import pytest
-
-from core.corpus_io import read_conll
-from core.project import open_project
-
-from browser_support import browser, free_port, press, review_frame, start_server, stop_server  # noqa: F401
+from browser_support import (  # noqa: F401
+    browser,
+    free_port,
+    press,
+    review_frame,
+    start_server,
+    stop_server,
+)
 from helpers import build_demo_project
+
+from core.corpus.io import read_conll
+from core.review.project import open_project
 
 pytestmark = pytest.mark.browser
 

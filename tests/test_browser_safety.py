@@ -7,11 +7,18 @@ import signal
 import sqlite3
 
 import pytest
-
-from core.project import create_project, open_project
-
-from browser_support import browser, free_port, press, review_frame, settle, start_server, stop_server  # noqa: F401
+from browser_support import (  # noqa: F401
+    browser,
+    free_port,
+    press,
+    review_frame,
+    settle,
+    start_server,
+    stop_server,
+)
 from helpers import build_demo_project
+
+from core.review.project import create_project, open_project
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from core.corpus_io import read_conll, read_pharaoh, write_conll, write_text
-from core.evaluate import evaluate
+from core.corpus.evaluate import evaluate
+from core.corpus.io import read_conll, read_pharaoh, write_conll, write_text
 
 pytest_plugins = ["tests.model_fixtures"]
 
@@ -47,7 +47,7 @@ def alignments(slice_files, tmp_path_factory) -> Path:
 
 
 def test_align_writes_one_line_of_valid_links_per_pair(slice_files, alignments):
-    from core.corpus_io import read_parallel
+    from core.corpus.io import read_parallel
 
     pairs = read_parallel(slice_files["source"], slice_files["text"])
     read = read_pharaoh(alignments, pairs)  # checks line count and every index
@@ -115,7 +115,7 @@ def test_help_teaches_with_examples():
 
 
 def test_project_with_ner_candidates_lands_only_on_spans_the_model_proposes(slice_files, alignments, tiny_ner, tmp_path):
-    from core.ner import load_tagger, ner_candidates
+    from core.models.ner import load_tagger, ner_candidates
 
     out = tmp_path / "projected.conll"
     cli("project", "--source", str(slice_files["source"]), "--target", str(slice_files["text"]),

@@ -158,7 +158,7 @@ CASES = [
 def workdir(tmp_path, monkeypatch) -> Path:
     for name in ("en.conll", "es.conll", "en-es.pharaoh"):
         shutil.copy(DEMO / name, tmp_path / name)
-    from core.corpus_io import read_conll, write_text
+    from core.corpus.io import read_conll, write_text
 
     write_text(tmp_path / "es.txt", read_conll(DEMO / "es.conll"))
     os.link(tmp_path / "es.txt", tmp_path / "es-link.txt")
@@ -212,12 +212,12 @@ def test_bad_input(case: Case, workdir: Path, capsys):
 def test_a_plain_value_error_from_library_code_is_one_line(workdir: Path, capsys, monkeypatch):
     """Library code raises plain ValueError for a bad choice (an aligner's option, a
     solver's name); the command line prints it as one line, in one place (core.cli)."""
-    from core import aligners
+    from core import alignment
 
     def strict_aligner(**options):
         raise ValueError(f"unknown option {sorted(options)[0]!r} for this aligner")
 
-    monkeypatch.setitem(aligners._FACTORIES, "strict", strict_aligner)  # a plug-in aligner, removed afterwards
+    monkeypatch.setitem(alignment._FACTORIES, "strict", strict_aligner)  # a plug-in aligner, removed afterwards
     before = snapshot(workdir)
     argv = ["project", "--source", "en.conll", "--target", "es.txt", "--out", "out.conll", "--aligner", "strict", "--quiet"]
     code, stderr = run_main(argv, capsys)

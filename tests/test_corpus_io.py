@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.corpus_io import (
+from core.corpus.io import (
     format_conll,
     looks_like_conll,
     read_conll,

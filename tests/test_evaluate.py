@@ -5,9 +5,9 @@ import json
 
 import pytest
 
+from core.corpus.evaluate import evaluate
 from core.datamodel import Sentence, Span
 from core.errors import CorpusError
-from core.evaluate import evaluate
 
 TOKENS_1 = ("Mr", "Smith", "visited", "Paris", "European", "Parliament")
 TOKENS_2 = ("Human", "Rights", "for", "Kofi")
@@ -89,7 +89,7 @@ ORPHANS_PRED = [["I-PER", "I-PER", "O", "I-LOC"], ["B-ORG", "I-LOC", "I-ORG", "O
 def test_orphan_inside_tags_are_scored_as_seqeval_does(ignore):
     from seqeval.metrics import f1_score, precision_score, recall_score
 
-    from core.evaluate import evaluate_tags
+    from core.corpus.evaluate import evaluate_tags
 
     def kept(rows):
         return [["O" if tag.endswith(tuple(f"-{label}" for label in ignore)) else tag for tag in row] for row in rows]
@@ -110,7 +110,7 @@ def test_strict_mode_is_seqevals_strict_iob2_mode():
     from seqeval.metrics import f1_score
     from seqeval.scheme import IOB2
 
-    from core.evaluate import evaluate_tags
+    from core.corpus.evaluate import evaluate_tags
 
     gold = [["B-PER", "I-PER", "O"], ["B-LOC", "O", "O"]]
     pred = [["B-PER", "I-PER", "O"], ["B-LOC", "B-LOC", "O"]]

@@ -6,14 +6,13 @@ import json
 import zipfile
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
-from core.export import clean_sentences
-from core.formats import EXPORTS
-from core.project import open_project
-
 from browser_support import browser, free_port, start_server, stop_server  # noqa: F401
 from helpers import REPO, build_demo_project, copy_project
+from streamlit.testing.v1 import AppTest
+
+from core.formats import EXPORTS
+from core.review.export import clean_sentences
+from core.review.project import open_project
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from helpers import DEMO
 
 from core.cli import main
-from core.corpus_io import read_conll
+from core.corpus.io import read_conll
+from core.corpus.tags import tags_to_spans
 from core.datamodel import Sentence, Span
 from core.errors import CorpusError
 from core.formats import EXPORTS, export_bytes
@@ -22,9 +24,6 @@ from core.formats.hf_datasets import iob2_names, write_hf_dataset, write_hf_json
 from core.formats.label_studio import read_label_studio, write_label_studio
 from core.formats.prodigy import read_prodigy, write_prodigy
 from core.formats.spacy_docbin import read_docbin, write_docbin
-from core.tags import tags_to_spans
-
-from helpers import DEMO
 
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "CUDA_VISIBLE_DEVICES": ""}
 

@@ -4,14 +4,13 @@ overlaps resolved by links, then length, then source order."""
 from __future__ import annotations
 
 import pytest
+from conftest import gold_corpus
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.corpus_io import read_parallel
+from core.corpus.io import read_parallel
 from core.datamodel import Alignment, Span
-from core.heuristic import entity_runs, group_runs, project_heuristic
-
-from conftest import gold_corpus
+from core.projection.heuristic import entity_runs, group_runs, project_heuristic
 
 
 def spans(projections):

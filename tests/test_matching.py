@@ -5,19 +5,32 @@ from __future__ import annotations
 from itertools import combinations
 
 import pytest
+from conftest import gold_corpus
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.boundaries import EdgeRule
-from core.candidates import NgramCandidates, ngram_candidates, trim_candidates
-from core.corpus_io import read_parallel
+from core.corpus.io import read_parallel
 from core.datamodel import Alignment, Span
-from core.matching import (
-    Budget, BudgetExceeded, LengthCap, ScoredPair, conflict_groups, objective, project_matching, score_pairs,
-    solve_greedy, solve_ilp, solve_milp, solve_positions,
+from core.projection.boundaries import EdgeRule
+from core.projection.candidates import (
+    NgramCandidates,
+    ngram_candidates,
+    trim_candidates,
 )
-
-from conftest import gold_corpus
+from core.projection.matching import (
+    Budget,
+    BudgetExceeded,
+    LengthCap,
+    ScoredPair,
+    conflict_groups,
+    objective,
+    project_matching,
+    score_pairs,
+    solve_greedy,
+    solve_ilp,
+    solve_milp,
+    solve_positions,
+)
 
 EPS = 1e-9
 

@@ -8,17 +8,27 @@ import sys
 import numpy as np
 import pytest
 
-from core.aligners.awesome_aligner import softmax_extraction
-from core.aligners.embeddings import subword_links_to_words
-from core.aligners.simalign_aligner import iter_max, similarity
+from core.alignment.awesome_aligner import softmax_extraction
+from core.alignment.embeddings import subword_links_to_words
+from core.alignment.simalign_aligner import iter_max, similarity
+from core.corpus.wordsplit import split_words
 from core.datamodel import Sentence, Span
 from core.errors import CorpusError, LabelBridgeError
-from core.languages import LANGUAGES, detokenize, language
-from core.markers import assign_labels, insert_markers, parse_markers, recover_entities
-from core.ner import word_tags_to_spans
-from core.paper_eval import keep_labels, read_dataset_folder, read_gold, shared_labels
-from core.translate import TranslationCache
-from core.wordsplit import split_words
+from core.models.languages import LANGUAGES, detokenize, language
+from core.models.markers import (
+    assign_labels,
+    insert_markers,
+    parse_markers,
+    recover_entities,
+)
+from core.models.ner import word_tags_to_spans
+from core.models.paper_eval import (
+    keep_labels,
+    read_dataset_folder,
+    read_gold,
+    shared_labels,
+)
+from core.models.translate import TranslationCache
 
 REPO = __import__("pathlib").Path(__file__).resolve().parents[1]
 
@@ -180,8 +190,8 @@ def test_panx_language_prefixes_are_stripped(tmp_path):
 
 def test_importing_core_does_not_import_torch():
     code = (
-        "import sys, core, core.model_pipeline, core.paper_eval, core.ner, core.translate, core.easyproject, "
-        "core.backtranslation, core.aligners, core.aligners.simalign_aligner, core.aligners.awesome_aligner, "
+        "import sys, core, core.models.pipeline, core.models.paper_eval, core.models.ner, core.models.translate, core.models.easyproject, "
+        "core.models.backtranslation, core.alignment, core.alignment.simalign_aligner, core.alignment.awesome_aligner, "
         "core.commands.pipeline, core.commands.paper_eval; "
         "print(sorted(m for m in ('torch', 'transformers', 'spacy') if m in sys.modules))"
     )
@@ -190,7 +200,7 @@ def test_importing_core_does_not_import_torch():
 
 
 def test_model_kinds_are_told_apart(tmp_path):
-    from core.ner import is_spacy_pipeline
+    from core.models.ner import is_spacy_pipeline
 
     (tmp_path / "spacy").mkdir()
     (tmp_path / "spacy" / "config.cfg").write_text("[nlp]\n")

@@ -11,12 +11,11 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import DEMO
 
-from core.corpus_io import read_conll, read_pharaoh, write_conll, write_text
+from core.corpus.io import read_conll, read_pharaoh, write_conll, write_text
 from core.datamodel import Sentence, Span
 from core.errors import ModelLoadError
-
-from helpers import DEMO
 
 pytest_plugins = ["tests.model_fixtures"]
 
@@ -33,9 +32,9 @@ TARGETS = [Sentence(tokens) for tokens in SPANISH]
 # --- missing models ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("load", [
-    lambda name: __import__("core.translate", fromlist=["x"]).Translator(name, "spa_Latn", "eng_Latn").load(),
-    lambda name: __import__("core.ner", fromlist=["x"]).TransformersTagger(name).load(),
-    lambda name: __import__("core.aligners.embeddings", fromlist=["x"]).SubwordEncoder(name).load(),
+    lambda name: __import__("core.models.translate", fromlist=["x"]).Translator(name, "spa_Latn", "eng_Latn").load(),
+    lambda name: __import__("core.models.ner", fromlist=["x"]).TransformersTagger(name).load(),
+    lambda name: __import__("core.alignment.embeddings", fromlist=["x"]).SubwordEncoder(name).load(),
 ])
 def test_a_missing_hub_model_fails_in_one_sentence(load):
     with pytest.raises(ModelLoadError) as caught:
@@ -46,7 +45,7 @@ def test_a_missing_hub_model_fails_in_one_sentence(load):
 
 
 def test_a_missing_folder_and_a_folder_without_a_model(tmp_path):
-    from core.translate import Translator
+    from core.models.translate import Translator
 
     with pytest.raises(ModelLoadError, match="no such folder"):
         Translator(str(tmp_path / "nope"), "spa_Latn", "eng_Latn").load()
@@ -55,14 +54,14 @@ def test_a_missing_folder_and_a_folder_without_a_model(tmp_path):
 
 
 def test_a_missing_spacy_pipeline():
-    from core.ner import SpacyTagger
+    from core.models.ner import SpacyTagger
 
     with pytest.raises(ModelLoadError, match="Cannot load the spaCy pipeline 'xx_no_such_pipeline'"):
         SpacyTagger("xx_no_such_pipeline").tag([["a"]])
 
 
 def test_the_pipeline_checks_every_model_before_translating(tmp_path, tiny_translator, tiny_ner):
-    from core.model_pipeline import ModelPipelineOptions, run_model_pipeline
+    from core.models.pipeline import ModelPipelineOptions, run_model_pipeline
 
     options = ModelPipelineOptions("spa_Latn", translator=str(tiny_translator), ner=str(tiny_ner), encoder="bert-base-multilingual-cased")
     with pytest.raises(ModelLoadError, match="encoder 'bert-base-multilingual-cased'"):
@@ -73,7 +72,7 @@ def test_the_pipeline_checks_every_model_before_translating(tmp_path, tiny_trans
 # --- translation ------------------------------------------------------------------------
 
 def test_translation_shapes_determinism_and_cache(tmp_path, tiny_translator):
-    from core.translate import TranslationCache, Translator
+    from core.models.translate import TranslationCache, Translator
 
     texts = [" ".join(t) for t in SPANISH] + [" ".join(SPANISH[0])]
     first = Translator(str(tiny_translator), "spa_Latn", "eng_Latn", TranslationCache(tmp_path / "c.sqlite"), device="cpu", batch_size=2, max_new_tokens=12)
@@ -97,7 +96,8 @@ def test_translation_shapes_determinism_and_cache(tmp_path, tiny_translator):
 
 def test_translation_in_bfloat16(tiny_translator):
     import torch
-    from core.translate import Translator
+
+    from core.models.translate import Translator
 
     translator = Translator(str(tiny_translator), "spa_Latn", "eng_Latn", device="cpu", dtype="bfloat16", max_new_tokens=6)
     assert len(translator.translate(["hola", "adiós"])) == 2
@@ -106,7 +106,7 @@ def test_translation_in_bfloat16(tiny_translator):
 
 def test_language_codes_reach_the_model(tiny_translator):
     from core.errors import LabelBridgeError
-    from core.translate import Translator, language_setup
+    from core.models.translate import Translator, language_setup
 
     translator = Translator(str(tiny_translator), "es", "deu_Latn", device="cpu")
     _, tokenizer = translator.load()
@@ -122,7 +122,7 @@ def test_language_codes_reach_the_model(tiny_translator):
 # --- NER --------------------------------------------------------------------------------
 
 def test_transformers_tagger_is_word_wise_and_batch_invariant(tiny_ner):
-    from core.ner import TransformersTagger, load_tagger
+    from core.models.ner import TransformersTagger, load_tagger
 
     tagger = load_tagger(str(tiny_ner), device="cpu")
     assert isinstance(tagger, TransformersTagger)
@@ -142,7 +142,8 @@ def test_transformers_tagger_is_word_wise_and_batch_invariant(tiny_ner):
 def test_first_subword_decides(tiny_ner):
     """A word split into several subwords takes the label the model gives its first one."""
     import torch
-    from core.ner import TransformersTagger
+
+    from core.models.ner import TransformersTagger
 
     tagger = TransformersTagger(str(tiny_ner), device="cpu")
     model, tokenizer = tagger.load()
@@ -155,14 +156,14 @@ def test_first_subword_decides(tiny_ner):
         if word is not None and word not in firsts:
             firsts[word] = model.config.id2label[best[position]]
     assert any(encoded.word_ids(0).count(w) > 1 for w in range(3))
-    from core.ner import word_tags_to_spans
+    from core.models.ner import word_tags_to_spans
 
     expected = word_tags_to_spans([firsts[w] for w in range(3)])
     assert spans_of(tagger.tag([words])[0]) == spans_of(expected)
 
 
 def test_spacy_pipeline_by_folder(tiny_spacy):
-    from core.ner import SpacyTagger, load_tagger, ner_candidates, tag_sentences
+    from core.models.ner import SpacyTagger, load_tagger, ner_candidates, tag_sentences
 
     tagger = load_tagger(str(tiny_spacy))
     assert isinstance(tagger, SpacyTagger)
@@ -178,7 +179,7 @@ def test_spacy_pipeline_by_folder(tiny_spacy):
 def test_simalign_equals_the_simalign_package(request, encoder):
     """Our batched SimAlign gives simalign 0.4's own itermax links (transformers 5)."""
     simalign = pytest.importorskip("simalign")
-    from core.aligners import make_aligner
+    from core.alignment import make_aligner
 
     path = str(request.getfixturevalue(encoder))
     en = [s.tokens for s in read_conll(DEMO / "en.conll")[10:22]]
@@ -192,7 +193,7 @@ def test_simalign_equals_the_simalign_package(request, encoder):
 
 @pytest.mark.parametrize("name", ["simalign", "awesome"])
 def test_embedding_aligners(name, tiny_encoder):
-    from core.aligners import make_aligner
+    from core.alignment import make_aligner
 
     sentence = ("Señora", "Presidenta", ",", "el", "Parlamento", "Europeo", "vota", "hoy")
     sources, targets = [sentence, SPANISH[0]], [sentence, SPANISH[1]]
@@ -209,7 +210,7 @@ def test_embedding_aligners(name, tiny_encoder):
 
 
 def test_layer_beyond_the_model(tiny_encoder):
-    from core.aligners.simalign_aligner import SimAlignAligner
+    from core.alignment.simalign_aligner import SimAlignAligner
 
     with pytest.raises(ModelLoadError, match="it has 3 layers"):
         SimAlignAligner(str(tiny_encoder), layer=8, device="cpu").align_corpus([["a"]], [["b"]])
@@ -218,8 +219,8 @@ def test_layer_beyond_the_model(tiny_encoder):
 # --- marker translation, back-translation ------------------------------------------------
 
 def test_easyproject_labels_what_it_can_recover(tiny_translator):
-    from core.easyproject import translate_with_markers
-    from core.translate import Translator
+    from core.models.easyproject import translate_with_markers
+    from core.models.translate import Translator
 
     english = [Sentence(("Barroso", "visited", "Madrid"), (Span(0, 1, "PER"), Span(2, 3, "LOC"))), Sentence(("Thanks", "."))]
     translator = Translator(str(tiny_translator), "eng_Latn", "spa_Latn", device="cpu", max_new_tokens=12)
@@ -234,9 +235,9 @@ def test_easyproject_labels_what_it_can_recover(tiny_translator):
 def test_back_translation_identical_to_the_original_projects_exactly(tiny_encoder):
     """The same-language step: a back-translation equal to the original sentence aligns
     word for word, so its entities land on the same tokens."""
-    from core.aligners import make_aligner
-    from core.backtranslation import align_back_translations
-    from core.pipeline import ProjectionConfig, project_corpus
+    from core.alignment import make_aligner
+    from core.models.backtranslation import align_back_translations
+    from core.projection.pipeline import ProjectionConfig, project_corpus
 
     marked = [Sentence(SPANISH[3], (Span(1, 3, "ORG"), Span(6, 7, "LOC"), Span(9, 10, "LOC")))]
     pairs, alignments = align_back_translations(marked, [Sentence(SPANISH[3])], make_aligner("simalign", model=str(tiny_encoder), layer=3, device="cpu"))
@@ -248,7 +249,7 @@ def test_back_translation_identical_to_the_original_projects_exactly(tiny_encode
 # --- the whole flow ---------------------------------------------------------------------
 
 def tiny_options(models, **changes):
-    from core.model_pipeline import ModelPipelineOptions
+    from core.models.pipeline import ModelPipelineOptions
 
     base = dict(
         target_lang="spa_Latn", translator=str(models["translator"]), ner=str(models["ner"]), encoder=str(models["encoder"]),
@@ -263,7 +264,7 @@ def models(tiny_translator, tiny_ner, tiny_encoder, tiny_spacy):
 
 
 def test_run_model_pipeline_end_to_end(tmp_path, models):
-    from core.model_pipeline import run_model_pipeline
+    from core.models.pipeline import run_model_pipeline
 
     options = tiny_options(models, candidates="ner", candidate_ner=str(models["spacy"]), easyproject=True, back_translate=True)
     seen, stages = [], []
@@ -287,7 +288,7 @@ def test_run_model_pipeline_end_to_end(tmp_path, models):
 
 
 def test_pipeline_drops_misc_unless_kept(tmp_path, models):
-    from core.model_pipeline import run_model_pipeline
+    from core.models.pipeline import run_model_pipeline
 
     kept = run_model_pipeline(TARGETS, tiny_options(models, drop_misc=False), tmp_path)
     dropped = run_model_pipeline(TARGETS, tiny_options(models), tmp_path)
@@ -354,7 +355,7 @@ def test_paper_eval_command(tmp_path, models, capsys):
     assert command(paper_eval, argv) == 0
     scores = json.loads(report.read_text())
     assert scores["sentences"] == 6 and set(scores["scores"]) == {"heuristic", "matching"}
-    from core.paper_eval import shared_labels
+    from core.models.paper_eval import shared_labels
 
     assert scores["labels"] == sorted(shared_labels(read_conll(gold))) and "MISC" in scores["labels"]
     for method in ("heuristic", "matching"):
@@ -372,7 +373,7 @@ def spans_of(spans):
 
 def test_m2m100_uses_its_own_codes(tmp_path, tiny_m2m100):
     from core.errors import LabelBridgeError
-    from core.translate import Translator, language_setup
+    from core.models.translate import Translator, language_setup
 
     translator = Translator(str(tiny_m2m100), "spa_Latn", "eng_Latn", device="cpu", max_new_tokens=6)
     out = translator.translate(["hola a todos", "gracias"])
@@ -389,7 +390,7 @@ def test_m2m100_uses_its_own_codes(tmp_path, tiny_m2m100):
 def test_marian_gets_a_target_token_when_it_has_one(sentencepiece_files):
     from transformers import MarianTokenizer
 
-    from core.translate import language_setup
+    from core.models.translate import language_setup
 
     spm_file, vocab_file = sentencepiece_files
     tokenizer = MarianTokenizer(str(spm_file), str(spm_file), str(vocab_file))
@@ -400,9 +401,9 @@ def test_marian_gets_a_target_token_when_it_has_one(sentencepiece_files):
 def test_project_inputs_rebuild_the_same_projections(tmp_path, models):
     """What the app's project creation reads back (read_parallel + read_pharaoh) projects
     exactly as the model flow did, without running a model again."""
-    from core.corpus_io import read_parallel
-    from core.model_pipeline import run_model_pipeline, write_project_inputs
-    from core.pipeline import project_corpus
+    from core.corpus.io import read_parallel
+    from core.models.pipeline import run_model_pipeline, write_project_inputs
+    from core.projection.pipeline import project_corpus
 
     options = tiny_options(models, back_translate=True)
     result = run_model_pipeline(TARGETS, options, tmp_path / "cache")
@@ -415,8 +416,8 @@ def test_project_inputs_rebuild_the_same_projections(tmp_path, models):
 
 def test_embedding_aligners_through_the_projection_config(models):
     """The core pipeline's ProjectionConfig can name the neural aligners too."""
-    from core.pipeline import ProjectionConfig, project_corpus
     from core.datamodel import SentencePair
+    from core.projection.pipeline import ProjectionConfig, project_corpus
 
     pairs = [SentencePair(Sentence(SPANISH[3], (Span(1, 3, "ORG"),)), Sentence(SPANISH[3]))]
     config = ProjectionConfig(aligner="simalign", aligner_options={"model": str(models["encoder"]), "layer": 1, "device": "cpu"})
@@ -425,7 +426,7 @@ def test_embedding_aligners_through_the_projection_config(models):
 
 
 def test_pipeline_with_eflomal_needs_no_encoder(tmp_path, models):
-    from core.model_pipeline import run_model_pipeline
+    from core.models.pipeline import run_model_pipeline
 
     result = run_model_pipeline(TARGETS, tiny_options(models, aligner="eflomal", encoder="no/such-encoder"), tmp_path)
     assert [p.pair.target.tokens for p in result.projected] == list(SPANISH)
@@ -443,7 +444,7 @@ def test_unreachable_hub_fails_at_once_without_retries(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"}}
     env |= {"HF_ENDPOINT": "http://127.0.0.1:9", "HF_HOME": str(tmp_path / "hf")}
     code = (
-        "from core.translate import Translator\n"
+        "from core.models.translate import Translator\n"
         "from core.errors import ModelLoadError\n"
         "try:\n    Translator('facebook/nllb-200-3.3B', 'es', 'en').load()\n"
         "except ModelLoadError as err:\n    print(err)\n"
@@ -454,9 +455,9 @@ def test_unreachable_hub_fails_at_once_without_retries(tmp_path):
 
 
 def test_back_translate_end_to_end(models):
-    from core.aligners import make_aligner
-    from core.backtranslation import back_translate
-    from core.translate import Translator
+    from core.alignment import make_aligner
+    from core.models.backtranslation import back_translate
+    from core.models.translate import Translator
 
     english = [Sentence(("Barroso", "visited", "Madrid"), (Span(0, 1, "PER"), Span(2, 3, "LOC"))), Sentence(("Thanks", "."))]
     translator = Translator(str(models["translator"]), "eng_Latn", "spa_Latn", device="cpu", max_new_tokens=10)

@@ -5,13 +5,18 @@ from __future__ import annotations
 import threading
 
 import pytest
-
-from core.corpus_io import read_conll, read_parallel, read_pharaoh, write_conll
-from core.datamodel import Sentence, Span
-from core.pipeline import ProjectionConfig, project_pair
-from core.project import ProjectError, create_project, entity_candidates, is_project, open_project
-
 from helpers import DEMO
+
+from core.corpus.io import read_conll, read_parallel, read_pharaoh, write_conll
+from core.datamodel import Sentence, Span
+from core.projection.pipeline import ProjectionConfig, project_pair
+from core.review.project import (
+    ProjectError,
+    create_project,
+    entity_candidates,
+    is_project,
+    open_project,
+)
 
 
 def demo_args(lang: str) -> dict:

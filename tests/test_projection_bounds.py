@@ -7,15 +7,21 @@ import logging
 
 import pytest
 
-import core.boundaries
-import core.candidates
-import core.heuristic
-import core.matching
+import core.projection.boundaries
+import core.projection.candidates
+import core.projection.heuristic
+import core.projection.matching
 from core.cli import main
-from core.corpus_io import read_parallel, write_conll, write_pharaoh
+from core.corpus.io import read_parallel, write_conll, write_pharaoh
 from core.datamodel import Alignment, Sentence, SentencePair, Span
 from core.errors import LabelBridgeError
-from core.pipeline import ProjectionConfig, SentenceTooLongError, align, project_corpus, project_pair
+from core.projection.pipeline import (
+    ProjectionConfig,
+    SentenceTooLongError,
+    align,
+    project_corpus,
+    project_pair,
+)
 
 
 def oracle_sentence(europarl, min_tokens: int) -> tuple[SentencePair, Alignment, list[Span]]:
@@ -69,7 +75,7 @@ def test_too_many_pairs_to_score_falls_back_to_the_heuristic_with_a_note(caplog)
     pair, alignment = small_pair()
     normal = project_pair(pair, alignment, ProjectionConfig(target_lang="es"), number=3)
     assert [(p.span.start, p.span.end) for p in normal.matching] == [(0, 1), (7, 8)] and normal.notes == ()
-    with caplog.at_level(logging.WARNING, logger="core.pipeline"):
+    with caplog.at_level(logging.WARNING, logger="core.projection.pipeline"):
         result = project_pair(pair, alignment, ProjectionConfig(target_lang="es", max_pairs=3), number=3)
     assert result.notes == ("sentence 3: matching skipped (more than 3 (entity, candidate) pairs to score); "
                             "the heuristic's spans are used instead",)
@@ -95,7 +101,7 @@ def test_an_ilp_past_its_budget_falls_back_to_greedy_with_a_note(caplog):
     exact = project_pair(pair, alignment, ProjectionConfig())
     greedy = project_pair(pair, alignment, ProjectionConfig(solver="greedy"))
     assert exact.notes == () and sum(p.score for p in exact.matching) >= sum(p.score for p in greedy.matching)
-    with caplog.at_level(logging.WARNING, logger="core.pipeline"):
+    with caplog.at_level(logging.WARNING, logger="core.projection.pipeline"):
         result = project_pair(pair, alignment, ProjectionConfig(max_ilp_pairs=10), number=7)
     assert len(result.notes) == 1 and result.notes[0].startswith("sentence 7: ")
     assert "pairs in conflict, more than 10 for the ILP; greedy matching is used instead" in result.notes[0]
@@ -144,7 +150,7 @@ def test_the_command_line_names_the_sentence_over_the_default_cap(tmp_path, caps
     assert "Traceback" not in err and not out.exists()
 
 
-@pytest.mark.parametrize("module", [core.boundaries, core.candidates, core.heuristic, core.matching])
+@pytest.mark.parametrize("module", [core.projection.boundaries, core.projection.candidates, core.projection.heuristic, core.projection.matching])
 def test_doctests(module):
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import pytest
-
-from core.project import open_project
-from core.review_actions import apply_action
-from core.review_stats import acceptance_rate, median, method_f1, seconds_per_sentence
-
 from helpers import build_demo_project, copy_project
+
+from core.review.actions import apply_action
+from core.review.project import open_project
+from core.review.stats import acceptance_rate, median, method_f1, seconds_per_sentence
 
 
 @pytest.fixture(scope="module")

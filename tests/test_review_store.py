@@ -4,16 +4,15 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from helpers import DEMO, build_demo_project, copy_project
 
-from core.corpus_io import read_conll
+from core.corpus.io import read_conll
 from core.datamodel import Span
 from core.errors import CorpusError
-from core.export import clean_sentences, to_conll, to_jsonl
-from core.project import create_project, open_project
-from core.review_actions import apply_action
-from core.review_store import Conflict, ReviewStore
-
-from helpers import DEMO, build_demo_project, copy_project
+from core.review.actions import apply_action
+from core.review.export import clean_sentences, to_conll, to_jsonl
+from core.review.project import create_project, open_project
+from core.review.store import Conflict, ReviewStore
 
 
 @pytest.fixture(scope="module")

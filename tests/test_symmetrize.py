@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.aligners.symmetrize import SYMMETRIZATIONS, symmetrize
+from core.alignment.symmetrize import SYMMETRIZATIONS, symmetrize
 
 # A 6 x 6 hand-made case (source index, target index).
 FORWARD = {(0, 0), (1, 1), (2, 1), (0, 1), (4, 4)}

@@ -5,8 +5,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.corpus.tags import (
+    TagError,
+    detect_scheme,
+    drop_labels,
+    spans_to_iob2,
+    split_tag,
+    tags_to_spans,
+)
 from core.datamodel import Span
-from core.tags import TagError, detect_scheme, drop_labels, spans_to_iob2, split_tag, tags_to_spans
 
 # One sentence, three entities (a two-word PER, a one-word LOC, a three-word ORG directly
 # after a one-word ORG), written in each scheme. Spans: PER [0,2), LOC [3,4), ORG [5,6), ORG [6,9).
@@ -156,7 +163,7 @@ def test_any_spans_survive_each_scheme(case):
 
 
 def test_check_iob2_accepts_strict_iob2_only():
-    from core.tags import check_iob2
+    from core.corpus.tags import check_iob2
 
     check_iob2(["B-PER", "I-PER", "O", "B-LOC", "B-LOC", "I-LOC"])
     for tags, index, words in [

@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from core.errors import LabelBridgeError
-from core.project import Project, create_project, is_project, open_project
+from core.review.project import Project, create_project, is_project, open_project
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "data" / "demo"

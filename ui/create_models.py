@@ -1,5 +1,5 @@
 """Home page form: a project from unlabelled target text, labelled by models
-(translate to English, tag, align, project back; see core.model_pipeline)."""
+(translate to English, tag, align, project back; see core.models.pipeline)."""
 from __future__ import annotations
 
 import tempfile
@@ -7,11 +7,18 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.easyproject import EASYPROJECT_MODEL
 from core.errors import LabelBridgeError
-from core.model_pipeline import MODEL_ALIGNERS, PAPER_ENCODER, PAPER_NER, PAPER_TRANSLATOR, ModelPipelineOptions, model_projection
-from core.models import DEVICES
-from core.project import create_project_from_text, is_project
+from core.models.easyproject import EASYPROJECT_MODEL
+from core.models.loading import DEVICES
+from core.models.pipeline import (
+    MODEL_ALIGNERS,
+    PAPER_ENCODER,
+    PAPER_NER,
+    PAPER_TRANSLATOR,
+    ModelPipelineOptions,
+    model_projection,
+)
+from core.review.project import create_project_from_text, is_project
 from ui.common import progress_bar, projects_dir, safe_name, set_project
 
 CANDIDATES = {

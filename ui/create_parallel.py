@@ -6,10 +6,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.aligners.eflomal_aligner import EFLOMAL_COMBINATIONS, EflomalAligner
+from core.alignment.eflomal_aligner import EFLOMAL_COMBINATIONS, EflomalAligner
 from core.errors import LabelBridgeError
-from core.pipeline import ProjectionConfig
-from core.project import create_project, is_project
+from core.projection.pipeline import ProjectionConfig
+from core.review.project import create_project, is_project
 from ui.common import projects_dir, safe_name, set_project
 
 

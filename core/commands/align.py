@@ -4,14 +4,19 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..corpus_io import read_sentences, write_pharaoh
-from ..datamodel import SentencePair
-from ..pipeline import align, strong_links
-from ..errors import CorpusError
-from ..progress import terminal_progress
-from .files import check_files
-from .options import add_aligner_options, add_language_options, config_from_args, weight
-from .sanity import language_code_warnings, language_warnings, warn
+from core.commands.files import check_files
+from core.commands.options import (
+    add_aligner_options,
+    add_language_options,
+    config_from_args,
+    weight,
+)
+from core.commands.sanity import language_code_warnings, language_warnings, warn
+from core.corpus.io import read_sentences, write_pharaoh
+from core.datamodel import SentencePair
+from core.errors import CorpusError
+from core.progress import terminal_progress
+from core.projection.pipeline import align, strong_links
 
 EPILOG = """\
 examples:

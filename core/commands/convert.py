@@ -6,9 +6,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from ..errors import CorpusError, UsageError
-from ..formats import EXPORTS, IMPORTS, guess_input_format
-from .options import positive_int
+from core.commands.options import positive_int
+from core.errors import CorpusError, UsageError
+from core.formats import EXPORTS, IMPORTS, guess_input_format
 
 EPILOG = """\
 examples:
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     sentences = imported.sentences
     try:
         if args.shard_size and args.format == "spacy":
-            from ..formats.spacy_docbin import write_docbin
+            from core.formats.spacy_docbin import write_docbin
 
             write_docbin(args.out, sentences, shard_size=args.shard_size)
         else:

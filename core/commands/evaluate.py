@@ -4,10 +4,10 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..corpus_io import TaggedSentence, read_tagged
-from ..errors import CorpusError
-from ..evaluate import evaluate_tags
-from ..tags import TagError, check_iob2
+from core.corpus.evaluate import evaluate_tags
+from core.corpus.io import TaggedSentence, read_tagged
+from core.corpus.tags import TagError, check_iob2
+from core.errors import CorpusError
 
 EPILOG = """\
 examples:

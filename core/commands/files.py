@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Sequence
 
-from ..errors import UsageError
+from core.errors import UsageError
 
 
 def _flag(name: str) -> str:

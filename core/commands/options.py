@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import argparse
 
-from ..aligners import aligner_names
-from ..aligners.eflomal_aligner import EFLOMAL_COMBINATIONS
-from ..pipeline import ProjectionConfig
+from core.alignment import aligner_names
+from core.alignment.eflomal_aligner import EFLOMAL_COMBINATIONS
+from core.projection.pipeline import ProjectionConfig
 
 DEFAULTS = ProjectionConfig()
 

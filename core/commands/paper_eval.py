@@ -6,9 +6,13 @@ import json
 import sys
 from pathlib import Path
 
-from ..model_cli import add_model_options, options_from_args, stderr_status
-from .files import check_files, check_folder
-from .options import positive_int
+from core.commands.files import check_files, check_folder
+from core.commands.model_options import (
+    add_model_options,
+    options_from_args,
+    stderr_status,
+)
+from core.commands.options import positive_int
 
 EPILOG = """\
 examples:
@@ -53,8 +57,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..corpus_io import write_conll, write_file
-    from ..paper_eval import paper_evaluate, predictions, read_gold
+    from core.corpus.io import write_conll, write_file
+    from core.models.paper_eval import paper_evaluate, predictions, read_gold
 
     prefixed = [("--predictions-out", Path(f"{args.predictions_out}.{method}.conll"))
                 for method in ("heuristic", "matching")] if args.predictions_out else []

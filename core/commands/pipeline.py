@@ -6,10 +6,14 @@ import json
 import sys
 from pathlib import Path
 
-from ..corpus_io import write_conll, write_file, write_pharaoh
-from ..model_cli import add_model_options, options_from_args, stderr_status
-from ..model_pipeline import read_targets
-from .files import check_files, check_folder
+from core.commands.files import check_files, check_folder
+from core.commands.model_options import (
+    add_model_options,
+    options_from_args,
+    stderr_status,
+)
+from core.corpus.io import write_conll, write_file, write_pharaoh
+from core.models.pipeline import read_targets
 
 EPILOG = """\
 examples:
@@ -56,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..model_pipeline import run_model_pipeline
+    from core.models.pipeline import run_model_pipeline
 
     check_files(args, inputs=("target_text",), outputs=("out", "english_out", "alignments_out", "summary_out"))
     check_folder("--cache-dir", args.cache_dir)

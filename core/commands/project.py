@@ -4,13 +4,23 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..errors import UsageError
-from ..corpus_io import read_parallel, read_pharaoh, write_conll, write_pharaoh
-from ..pipeline import align, project_corpus
-from ..progress import terminal_progress
-from .files import check_files
-from .options import add_aligner_options, add_language_options, add_projection_options, config_from_args
-from .sanity import entity_warnings, language_code_warnings, language_warnings, warn
+from core.commands.files import check_files
+from core.commands.options import (
+    add_aligner_options,
+    add_language_options,
+    add_projection_options,
+    config_from_args,
+)
+from core.commands.sanity import (
+    entity_warnings,
+    language_code_warnings,
+    language_warnings,
+    warn,
+)
+from core.corpus.io import read_parallel, read_pharaoh, write_conll, write_pharaoh
+from core.errors import UsageError
+from core.progress import terminal_progress
+from core.projection.pipeline import align, project_corpus
 
 EPILOG = """\
 examples:
@@ -55,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
             alignments = align(pairs, config, progress)
     candidates = None
     if args.method == "matching" and args.candidates == "ner":
-        from ..ner import load_tagger, ner_candidates
+        from core.models.ner import load_tagger, ner_candidates
 
         tagger = load_tagger(args.ner_model, device=args.device)
         with terminal_progress("target NER candidates", not args.quiet) as progress:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import sys
 from typing import Sequence
 
-from ..datamodel import SentencePair
-from ..stopwords import stop_words
+from core.datamodel import SentencePair
+from core.projection.stopwords import stop_words
 
 SAMPLE = 2000  # sentence pairs looked at; enough to tell two languages apart
 

@@ -17,14 +17,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..corpus_io import read_conll, write_conll
-from ..datamodel import Sentence
-from ..errors import CorpusError
-from .common import Imported, label_problem
-from .hf_datasets import read_hf_jsonl, write_hf_dataset, write_hf_jsonl
-from .label_studio import read_label_studio, write_label_studio
-from .prodigy import read_prodigy, write_prodigy
-from .spacy_docbin import read_docbin, write_docbin
+from core.corpus.io import read_conll, write_conll
+from core.datamodel import Sentence
+from core.errors import CorpusError
+from core.formats.common import Imported, label_problem
+from core.formats.hf_datasets import read_hf_jsonl, write_hf_dataset, write_hf_jsonl
+from core.formats.label_studio import read_label_studio, write_label_studio
+from core.formats.prodigy import read_prodigy, write_prodigy
+from core.formats.spacy_docbin import read_docbin, write_docbin
 
 Writer = Callable[[Path, Iterable[Sentence]], object]
 

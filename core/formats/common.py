@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from ..datamodel import Sentence, Span
+from core.datamodel import Sentence, Span
 
 Offsets = list[tuple[int, int]]
 

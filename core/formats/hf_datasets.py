@@ -24,10 +24,10 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..datamodel import Sentence
-from ..errors import CorpusError
-from ..tags import TagError, spans_to_iob2, tags_to_spans
-from .common import Imported, atomic_text, label_problem, publish
+from core.corpus.tags import TagError, spans_to_iob2, tags_to_spans
+from core.datamodel import Sentence
+from core.errors import CorpusError
+from core.formats.common import Imported, atomic_text, label_problem, publish
 
 
 def iob2_names(labels: Iterable[str]) -> list[str]:

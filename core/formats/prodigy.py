@@ -20,9 +20,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..datamodel import Sentence, Span
-from ..errors import CorpusError
-from .common import (
+from core.datamodel import Sentence, Span
+from core.errors import CorpusError
+from core.formats.common import (
     Imported,
     RecordError,
     add_span,

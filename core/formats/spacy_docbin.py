@@ -20,9 +20,9 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..datamodel import Sentence, Span
-from ..errors import CorpusError
-from .common import publish
+from core.datamodel import Sentence, Span
+from core.errors import CorpusError
+from core.formats.common import publish
 
 ATTRS = ("ORTH", "ENT_IOB", "ENT_TYPE")  # what NER training reads; a quarter of the default's memory
 

@@ -6,8 +6,8 @@ Run: python data/demo/align_demo.py   (from the repository root)
 """
 from pathlib import Path
 
-from core.corpus_io import read_parallel, write_pharaoh
-from core.pipeline import ProjectionConfig, align
+from core.corpus.io import read_parallel, write_pharaoh
+from core.projection.pipeline import ProjectionConfig, align
 
 HERE = Path(__file__).resolve().parent
 

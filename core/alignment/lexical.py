@@ -1,0 +1,81 @@
+"""Lexical evidence: links between words that are the same across the two languages.
+
+Numbers, identical tokens and near-identical names ("Nikitin"/"Nikitin",
+"Barents"/"Barent", "Lisbon"/"Lisboa") are strong anchors for entities, and a corpus
+as small as a few hundred sentences rarely teaches a statistical aligner those pairs.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import Sequence
+
+from core.alignment.base import Aligner, Progress, Tokens
+from core.datamodel import Alignment, Link
+
+
+def fold(token: str) -> str:
+    """Lower-cased, accents removed: ``"Países"`` -> ``"paises"``."""
+    decomposed = unicodedata.normalize("NFKD", token.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def similarity(a: str, b: str) -> float:
+    """Normalised edit similarity of two accent-folded words, in ``[0, 1]``."""
+    a, b = fold(a), fold(b)
+    if a == b:
+        return 1.0
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _is_name_like(token: str) -> bool:
+    return token[:1].isupper() or any(ch.isdigit() for ch in token)
+
+
+def lexical_links(source: Tokens, target: Tokens, min_similarity: float = 0.8, min_length: int = 3) -> set[Link]:
+    """Mutual best matches between name-like tokens (capitalised, or with digits) whose
+    folded forms are at least ``min_similarity`` alike; tokens shorter than
+    ``min_length`` must match exactly (after folding)."""
+    scores: dict[Link, float] = {}
+    for i, s in enumerate(source):
+        if not _is_name_like(s):
+            continue
+        for j, t in enumerate(target):
+            if not _is_name_like(t):
+                continue
+            short = min(len(s), len(t)) < min_length
+            score = 1.0 if fold(s) == fold(t) else (0.0 if short else similarity(s, t))
+            if score >= min_similarity:
+                scores[(i, j)] = score
+    best_for_source: dict[int, float] = {}
+    best_for_target: dict[int, float] = {}
+    for (i, j), score in scores.items():
+        best_for_source[i] = max(best_for_source.get(i, 0.0), score)
+        best_for_target[j] = max(best_for_target.get(j, 0.0), score)
+    return {(i, j) for (i, j), score in scores.items() if score == best_for_source[i] == best_for_target[j]}
+
+
+def add_lexical_links(alignment: Alignment, source: Tokens, target: Tokens, min_similarity: float = 0.8) -> Alignment:
+    """``alignment`` plus lexical links; a lexical link replaces statistical links that
+    tie either of its words to another word (the anchor is trusted more)."""
+    anchors = lexical_links(source, target, min_similarity)
+    anchored_source = {i for i, _ in anchors}
+    anchored_target = {j for _, j in anchors}
+    weights = alignment.weight_map()
+    kept = {link: w for link, w in weights.items() if link in anchors or (link[0] not in anchored_source and link[1] not in anchored_target)}
+    kept.update({link: 1.0 for link in anchors})
+    return Alignment.from_pairs(kept, kept)
+
+
+@dataclass
+class WithLexicalLinks:
+    """Any aligner, with lexical links added to its output."""
+
+    base: Aligner
+    min_similarity: float = 0.8
+    name: str = field(default="lexical")
+
+    def align_corpus(self, sources: Sequence[Tokens], targets: Sequence[Tokens], progress: Progress | None = None) -> list[Alignment]:
+        alignments = self.base.align_corpus(sources, targets, progress)
+        return [add_lexical_links(a, s, t, self.min_similarity) for a, s, t in zip(alignments, sources, targets)]

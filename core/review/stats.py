@@ -1,0 +1,121 @@
+"""Numbers for the Compare and Statistics screens, computed from a project's review store."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence
+
+from core.corpus.evaluate import Evaluation, evaluate
+from core.datamodel import Sentence, Span
+from core.review.store import ReviewStore, SentenceRecord, final_spans
+
+
+def bracketed(tokens: Sequence[str], spans: Sequence[Span]) -> str:
+    """``[PER Maria Lindqvist] inauguró …``: a sentence with its spans, as plain text."""
+    starts = {s.start: s for s in spans}
+    ends = {s.end for s in spans}
+    words = []
+    for k, token in enumerate(tokens):
+        if k in starts:
+            token = f"[{starts[k].label} {token}"
+        if k + 1 in ends:
+            token += "]"
+        words.append(token)
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class MethodCounts:
+    sentences: int
+    disagreeing: int
+    both: int
+    heuristic_only: int
+    matching_only: int
+
+
+def method_counts(records: Sequence[SentenceRecord]) -> MethodCounts:
+    both = h_only = m_only = 0
+    for r in records:
+        for p in r.proposals():
+            if len(p.methods) == 2:
+                both += 1
+            elif p.methods == ("heuristic",):
+                h_only += 1
+            else:
+                m_only += 1
+    return MethodCounts(len(records), sum(r.disagree for r in records), both, h_only, m_only)
+
+
+def method_f1(store: ReviewStore, records: Sequence[SentenceRecord], primary: str = "matching") -> dict[str, Evaluation]:
+    """Each method against target gold (sentences with gold only) and, once anything has been
+    reviewed, the reviewed result: done sentences' cleaned spans, elsewhere the decisions
+    made so far plus the project's ``primary`` method for the undecided spans."""
+    with_gold = [r for r in records if r.gold_spans is not None]
+    if not with_gold:
+        return {}
+    gold = [Sentence(r.target_tokens, r.gold_spans) for r in with_gold]
+    result = {}
+    for method in ("heuristic", "matching"):
+        predicted = [Sentence(r.target_tokens, tuple(Span(s.start, s.end, s.label) for s, _, _ in getattr(r, method))) for r in with_gold]
+        result[method] = evaluate(gold, predicted)
+    done = store.done_ids()
+    decisions = store.all_decisions()
+    if not done and not any(d.action != "undecided" for items in decisions.values() for d in items.values()):
+        return result  # nothing reviewed yet: "after review" would only repeat a method
+    reviewed = []
+    for r in with_gold:
+        kept = final_spans(r.proposals(), decisions.get(r.id, {}), None if r.id in done else primary)
+        reviewed.append(Sentence(r.target_tokens, tuple(Span(s.start, s.end, s.label) for s, *_ in kept)))
+    result["after review"] = evaluate(gold, reviewed)
+    return result
+
+
+def decision_table(store: ReviewStore) -> list[dict]:
+    """One row per current decision: sentence, method(s) that proposed it, label, action."""
+    rows = []
+    decisions = store.all_decisions()
+    for sid, items in decisions.items():
+        record = store.sentence(sid)
+        proposals = {p.item: p for p in record.proposals()}
+        for item, d in items.items():
+            if d.action == "undecided":
+                continue
+            p = proposals.get(item)
+            methods = "added" if p is None else ("both" if len(p.methods) == 2 else p.methods[0] + " only")
+            label = p.span.label if p is not None else (d.span.label if d.span else "?")
+            rows.append({"sentence": sid + 1, "proposed by": methods, "label": label, "decision": d.action, "at": d.updated_at})
+    return rows
+
+
+def acceptance(rows: Sequence[dict], by: str) -> list[dict]:
+    """Per value of ``by``: counts of each decision and the share accepted as projected."""
+    table: dict[str, Counter] = {}
+    for row in rows:
+        table.setdefault(row[by], Counter())[row["decision"]] += 1
+    result = []
+    for key, counts in sorted(table.items()):
+        judged = counts["accept"] + counts["fix"] + counts["reject"]
+        result.append({by: key, **{k: counts[k] for k in ("accept", "fix", "reject", "add")},
+                       "acceptance rate": round(counts["accept"] / judged, 3) if judged else None})
+    return result
+
+
+def acceptance_rate(rows: Sequence[dict]) -> float | None:
+    """The share of judged spans (accepted, fixed or rejected) accepted as projected."""
+    judged = [r["decision"] for r in rows if r["decision"] in ("accept", "fix", "reject")]
+    return judged.count("accept") / len(judged) if judged else None
+
+
+def median(values: Sequence[float]) -> float | None:
+    """The median (the mean of the two middle values for an even count); None when empty."""
+    ordered = sorted(values)
+    n = len(ordered)
+    if n == 0:
+        return None
+    middle = n // 2
+    return ordered[middle] if n % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def seconds_per_sentence(times: Sequence[tuple[int, float, float]]) -> list[float]:
+    """The recorded review times of done sentences (``store.done_times()``), unknown ones left out."""
+    return [seconds for _, _, seconds in times if seconds and seconds > 0]
