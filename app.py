@@ -18,7 +18,7 @@ PAGES = [
 
 st.set_page_config(page_title="LabelBridge", layout="wide")
 user = require_login(tuple(path for *_, path in PAGES[1:]))  # only the sign-in page until someone is signed in
+sidebar_account(user)
 page = st.navigation([st.Page(target, title=title, icon=icon, url_path=path, default=target is home)
                       for target, title, icon, path in PAGES])
-sidebar_account(user)
 page.run()

@@ -196,13 +196,10 @@ def model_choice(typed: str, what: str, limits: Limits) -> str:
         resolved = _inside(text, root)
         if resolved is not None and resolved.is_dir():
             return str(resolved)
-    for root in roots:
-        resolved = _inside(text, root)
-        if resolved is not None:
-            raise InputRefused(f"The {what} {shown(text)!r}: no such model folder.")
     offered = ", ".join(sorted(limits.models)) or "none"
-    where = f" or a folder inside the server's model folder" if roots else ""
-    raise InputRefused(f"The {what} {shown(text)!r} is not one this server offers; give one of its models ({offered}){where}. "
+    where = " or a folder inside the server's model folder" if roots else ""
+    raise InputRefused(f"The {what} {shown(text)!r} is not one this server offers (no such model on its list{', no such folder' if roots else ''}); "
+                       f"give one of its models ({offered}){where}. "
                        f"The operator lists models with {ENV_MODELS} and allows a model folder with {ENV_MODEL_ROOT}.")
 
 
@@ -229,7 +226,7 @@ def project_folder_name(name: str) -> str:
     return folder
 
 
-_ABSOLUTE_PATH = re.compile(r"(?<![\w.~-])(?:~|/)[^\s'\"]*[^\s'\".,;:)]")
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.~-])(?:~|/)[^\s'\"\x00]*[^\s'\"\x00.,;:)]")
 
 
 def redact(message: str, known: Mapping[str, str]) -> str:

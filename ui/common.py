@@ -48,11 +48,10 @@ def plain(text: str) -> str:
     """Text for an element that renders Markdown (st.error, st.caption, ...) so it shows exactly
     as written: one line, no link, image, emphasis, HTML, formula or autolink."""
     text = re.sub(r"[\r\n\t\f\v]+", " ", str(text))
+    lead = "\\" if text[:1] in set(string.punctuation) - set("\\`*_[]<>()!|~$:&@{}#^") else ""
     text = _ESCAPED.sub(r"\\\1", text)
     text = re.sub(r"(?i)\b(www)\.", r"\1\\.", text)
-    if text[:1] in set(string.punctuation):
-        text = "\\" + text
-    return re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
+    return lead + re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
 
 
 def show_error(prefix: str, err: BaseException, known: dict[str, str] | None = None) -> None:
@@ -91,6 +90,7 @@ class UserFiles:
                 shutil.copyfileobj(upload, out, 1 << 20)
         elif typed and typed.strip():
             display = shown(typed.strip())
+            self.names[display] = display  # what the user typed stays in a message as typed
             dest = self._dest(role, display)
             copy_bounded(data_file(typed, self.limits), dest, display, self.limits)
         else:

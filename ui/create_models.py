@@ -17,7 +17,7 @@ from core.models import DEVICES
 from core.project import create_project_from_text, is_project
 from core.safe_paths import model_choice
 from ui.common import UserFiles, limits, plain, progress_bar, projects_dir, safe_name, set_project, show_error
-from ui.create_parallel import path_help
+from ui.create_parallel import path_help, path_placeholder
 
 CANDIDATES = {
     "ngram": "every n-gram",
@@ -39,15 +39,15 @@ def model_form() -> None:
     except LabelBridgeError as err:
         show_error("", err)
         return
-    paths = lim.data_root is not None
+    placeholder = path_placeholder(lim)
     with st.form("create-models"):
         name = st.text_input("Project name", value="my-project", key="m-name", max_chars=64,
                              help="Letters, digits, spaces, '-', '_' and '.', at most 64 characters")
         st.caption(plain(f"Upload the files (at most {lim.max_mb} each). {path_help(lim)} Models: {model_help(lim)}"))
         up_target = st.file_uploader("Target text: tokenised, one sentence a line, or CoNLL (tags ignored)", key="m-up-target")
-        path_target = st.text_input("…or target path", key="m-target", disabled=not paths, help=path_help(lim))
+        path_target = st.text_input("…or target path", key="m-target", placeholder=placeholder, help=path_help(lim))
         up_gold = st.file_uploader("Target gold CoNLL (optional, for F1 on Compare; a tagged target file can be its own gold)", key="m-up-gold")
-        path_gold = st.text_input("…or gold path (optional)", key="m-gold", disabled=not paths, help=path_help(lim))
+        path_gold = st.text_input("…or gold path (optional)", key="m-gold", placeholder=placeholder, help=path_help(lim))
         lang = st.text_input("Target language: NLLB code (spa_Latn, hau_Latn) or the paper's code (es, hau)", value="spa_Latn", key="m-lang")
         translator = st.text_input("Translation model, target to English", value=PAPER_TRANSLATOR, key="m-translator", help=model_help(lim))
         ner = st.text_input("English NER model (transformers or spaCy)", value=PAPER_NER, key="m-ner", help=model_help(lim))
@@ -66,7 +66,8 @@ def model_form() -> None:
         submitted = st.form_submit_button("Label with models and create")
     if not submitted:
         return
-    known: dict[str, str] = {}
+    typed = {"translator": translator, "ner": ner, "candidate_ner": candidate_ner, "encoder": encoder, "marker": marker}
+    known = {text.strip(): text.strip() for text in typed.values() if text.strip()}  # model names stay as typed
     try:
         folder = projects_dir() / safe_name(name)
         known[str(folder)] = folder.name
@@ -78,9 +79,8 @@ def model_form() -> None:
         models["encoder"] = model_choice(encoder, "encoder", lim) if aligner in ("simalign", "awesome") else PAPER_ENCODER
         models["marker"] = model_choice(marker, "marker translation model", lim) if back_translate else EASYPROJECT_MODEL
     except LabelBridgeError as err:
-        show_error("", err)
+        show_error("", err, known)
         return
-    typed = {"translator": translator, "ner": ner, "candidate_ner": candidate_ner, "encoder": encoder, "marker": marker}
     known.update({path: typed[role].strip() for role, path in models.items() if path and path != typed[role].strip()})
     if is_project(folder) or folder.exists():
         st.error(plain(f"A project called {folder.name!r} exists already; choose another name."))

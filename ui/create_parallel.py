@@ -19,6 +19,10 @@ def path_help(lim) -> str:
     return "Or give a path inside the server's data folder (relative to it, or absolute)."
 
 
+def path_placeholder(lim) -> str:
+    return "off: upload instead (the operator can set LABELBRIDGE_DATA_ROOT)" if lim.data_root is None else "a path inside the data folder"
+
+
 def parallel_form() -> None:
     """A project from a parallel corpus: English CoNLL with entities and its translation."""
     try:
@@ -26,17 +30,17 @@ def parallel_form() -> None:
     except LabelBridgeError as err:
         show_error("", err)
         return
-    paths = lim.data_root is not None
+    placeholder = path_placeholder(lim)
     with st.form("create"):
         name = st.text_input("Project name", value="my-project", max_chars=64, key="p-name",
                              help="Letters, digits, spaces, '-', '_' and '.', at most 64 characters")
         st.caption(plain(f"Upload the files (at most {lim.max_mb} each). {path_help(lim)}"))
         up_source = st.file_uploader("Source CoNLL with entities (token TAB tag)", key="up-source")
-        path_source = st.text_input("…or source path", key="p-source", disabled=not paths, help=path_help(lim))
+        path_source = st.text_input("…or source path", key="p-source", placeholder=placeholder, help=path_help(lim))
         up_target = st.file_uploader("Target: CoNLL or tokenised text (one sentence a line)", key="up-target")
-        path_target = st.text_input("…or target path", key="p-target", disabled=not paths, help=path_help(lim))
+        path_target = st.text_input("…or target path", key="p-target", placeholder=placeholder, help=path_help(lim))
         up_gold = st.file_uploader("Target gold CoNLL (optional, for F1 on Compare)", key="up-gold")
-        path_gold = st.text_input("…or gold path (optional)", key="p-gold", disabled=not paths, help=path_help(lim))
+        path_gold = st.text_input("…or gold path (optional)", key="p-gold", placeholder=placeholder, help=path_help(lim))
         up_align = st.file_uploader("Word alignments, Pharaoh i-j (optional; else eflomal aligns)", key="up-align")
         lang = st.text_input("Target language code, ISO 639-1 (for function words at span edges and the NER candidate model)", value="es", key="p-lang")
         candidates = st.radio("Matching candidates", ["ner", "ngram"], key="p-candidates", format_func=lambda c: {"ner": "NER spans (spaCy trained here on the heuristic projection)", "ngram": "every n-gram"}[c])
