@@ -95,7 +95,7 @@ def shown(text: str, limit: int = 120) -> str:
 def _typed(typed: str, what: str) -> str:
     text = typed.strip()
     if "\x00" in text or len(text) > MAX_TYPED_CHARS:
-        raise InputRefused(f"{what} {shown(text)!r} is not a usable path.")
+        raise InputRefused(f"{what} '{shown(text)}' is not a usable path.")
     return text
 
 
@@ -118,11 +118,11 @@ def data_file(typed: str, limits: Limits) -> Path:
     refusal says nothing about whether the path exists."""
     text = _typed(typed, "The path")
     if limits.data_root is None:
-        raise InputRefused(f"{shown(text)!r}: this server does not read files by path; upload the file instead "
+        raise InputRefused(f"'{shown(text)}': this server does not read files by path; upload the file instead "
                            f"(the operator can allow a folder with {ENV_DATA_ROOT}).")
     resolved = _inside(text, limits.data_root)
     if resolved is None:
-        raise InputRefused(f"{shown(text)!r} is outside the folder this server reads files from; "
+        raise InputRefused(f"'{shown(text)}' is outside the folder this server reads files from; "
                            "give a path inside it, or upload the file.")
     return resolved
 
@@ -198,7 +198,7 @@ def model_choice(typed: str, what: str, limits: Limits) -> str:
             return str(resolved)
     offered = ", ".join(sorted(limits.models)) or "none"
     where = " or a folder inside the server's model folder" if roots else ""
-    raise InputRefused(f"The {what} {shown(text)!r} is not one this server offers (no such model on its list{', no such folder' if roots else ''}); "
+    raise InputRefused(f"The {what} '{shown(text)}' is not one this server offers (no such model on its list{', no such folder' if roots else ''}); "
                        f"give one of its models ({offered}){where}. "
                        f"The operator lists models with {ENV_MODELS} and allows a model folder with {ENV_MODEL_ROOT}.")
 

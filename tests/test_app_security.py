@@ -150,7 +150,7 @@ def test_a_project_name_from_the_url_is_shown_as_plain_text(projects):
     at.run()
     assert not at.exception
     [error] = at.error
-    assert rendered(error.value) == f"No project called {shown(MARKDOWN_NAME, 64)!r}. Open one on the Home page."
+    assert rendered(error.value) == f"No project called '{shown(MARKDOWN_NAME, 64)}'. Open one on the Home page."
     for markup in ("[click]", "](", "![", "<b>", "$x", ":red[", "www."):
         assert markup not in error.value  # every one of them escaped
 

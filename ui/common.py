@@ -198,7 +198,7 @@ def current_project(build_default: bool = True) -> Project | None:
         if demo_lang in DEMO_LANGS and build_default:
             _build_demo_here(demo_lang)
     if folder is None or not is_project(folder):
-        st.error(plain(f"No project called {shown(name, 64)!r}. Open one on the Home page."))
+        st.error(plain(f"No project called '{shown(name, 64)}'. Open one on the Home page."))
         return None
     try:
         project = _open(str(folder))

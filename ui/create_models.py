@@ -41,7 +41,7 @@ def model_form() -> None:
         return
     placeholder = path_placeholder(lim)
     with st.form("create-models"):
-        name = st.text_input("Project name", value="my-project", key="m-name", max_chars=64,
+        name = st.text_input("Project name", value="my-project", key="m-name",
                              help="Letters, digits, spaces, '-', '_' and '.', at most 64 characters")
         st.caption(plain(f"Upload the files (at most {lim.max_mb} each). {path_help(lim)} Models: {model_help(lim)}"))
         up_target = st.file_uploader("Target text: tokenised, one sentence a line, or CoNLL (tags ignored)", key="m-up-target")

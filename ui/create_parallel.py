@@ -32,7 +32,7 @@ def parallel_form() -> None:
         return
     placeholder = path_placeholder(lim)
     with st.form("create"):
-        name = st.text_input("Project name", value="my-project", max_chars=64, key="p-name",
+        name = st.text_input("Project name", value="my-project", key="p-name",
                              help="Letters, digits, spaces, '-', '_' and '.', at most 64 characters")
         st.caption(plain(f"Upload the files (at most {lim.max_mb} each). {path_help(lim)}"))
         up_source = st.file_uploader("Source CoNLL with entities (token TAB tag)", key="up-source")
