@@ -34,7 +34,7 @@ def run(page: str) -> AppTest:
 
 def rendered(markdown: str) -> str:
     """What a Markdown message shows: the app escapes every character that could format it."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
 
 
 def test_home_opens_the_demo_and_reports_bad_input(projects, tmp_path):

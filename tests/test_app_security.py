@@ -28,7 +28,7 @@ PASSWD = "/etc/passwd"
 
 def rendered(markdown: str) -> str:
     """The text a Markdown message shows (the app escapes everything that could format it)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
 
 
 def messages(at: AppTest) -> list[str]:

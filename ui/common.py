@@ -41,6 +41,7 @@ def safe_name(name: str) -> str:
     return project_folder_name(name)
 
 
+WORD_JOINER = "\u2060"
 _ESCAPED = re.compile(r"([\\`*_\[\]<>()!|~$:&@{}#^])")
 
 
@@ -50,7 +51,10 @@ def plain(text: str) -> str:
     text = re.sub(r"[\r\n\t\f\v]+", " ", str(text))
     lead = "\\" if text[:1] in set(string.punctuation) - set("\\`*_[]<>()!|~$:&@{}#^") else ""
     text = _ESCAPED.sub(r"\\\1", text)
-    text = re.sub(r"(?i)\b(www)\.", r"\1\\.", text)
+    # GitHub-style autolinks are found in the text after escapes are resolved: an invisible word
+    # joiner inside each trigger (http://, www., the @ of an address) keeps them text
+    text = re.sub(r"(?i)(https?|www|ftp|mailto|xmpp)(?=\\:|\.)", "\\1" + WORD_JOINER, text)
+    text = text.replace("\\@", WORD_JOINER + "\\@")
     return lead + re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
 
 
