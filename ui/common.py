@@ -9,15 +9,14 @@ import re
 import shutil
 import string
 import threading
-import time
 from pathlib import Path
 
 import streamlit as st
 
 from core.errors import LabelBridgeError
 from core.project import Project, create_project, is_project, open_project
-from ui.auth import guard_page
 from core.safe_paths import InputRefused, Limits, check_upload, copy_bounded, data_file, project_folder_name, redact, shown
+from ui.auth import guard_page
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "data" / "demo"
