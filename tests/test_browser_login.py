@@ -35,7 +35,7 @@ def clean_env(monkeypatch):
 
 
 def body(page) -> str:
-    return page.inner_text("body")
+    return page.inner_text("body").replace("\u2060", "")  # the invisible word joiners that stop autolinks
 
 
 def wait_text(page, text: str, timeout: float = 30_000) -> None:
