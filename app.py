@@ -1,68 +1,24 @@
-"""LabelBridge review app, home page: open the demo or a project, or create one from a
-parallel corpus or from unlabelled target text (labelled by models)."""
+"""LabelBridge review app: the entry script. It checks who is signed in before any page runs,
+then routes to the pages (Home, Review, Compare, Statistics, Export)."""
 from __future__ import annotations
 
 import streamlit as st
 
-from ui.common import (
-    DEMO_LANGS,
-    build_demo,
-    current_project,
-    list_projects,
-    progress_bar,
-    set_project,
-    sidebar_project,
-)
-from ui.create_models import model_form
-from ui.create_parallel import parallel_form
+from ui.auth import require_login, sidebar_account
+from ui.home import home
 
-CANDIDATE_NAMES = {"ner": "NER", "model": "NER model", "ngram": "n-grams"}
-WAYS = {"parallel": "Parallel corpus with English entities", "models": "Unlabelled target text (models)"}
+# (script or function, title, icon, URL path); every page is listed: st.navigation replaces pages/ discovery
+PAGES = [
+    (home, "Home", "🏠", "Home"),
+    ("pages/1_Review.py", "Review", "✍️", "Review"),
+    ("pages/2_Compare.py", "Compare", "⚖️", "Compare"),
+    ("pages/3_Statistics.py", "Statistics", "📊", "Statistics"),
+    ("pages/4_Export.py", "Export", "📤", "Export"),
+]
 
 st.set_page_config(page_title="LabelBridge", layout="wide")
-st.title("LabelBridge")
-st.caption("Project English named-entity annotations onto a translation, review every projected span, export a clean corpus.")
-
-project = current_project()
-if project is not None:
-    sidebar_project(project)
-    done, total = project.store.progress()
-    s = project.settings
-    st.subheader(f"Open project: {project.name}")
-    cols = st.columns(4)
-    cols[0].metric("Sentences", total)
-    cols[1].metric("Done", done)
-    cols[2].metric("Matching candidates", CANDIDATE_NAMES.get(s.candidates, s.candidates),
-                   help="NER: spans of a spaCy model trained in this project on its heuristic projection; NER model: spans of a target-language NER model; n-grams: every span")
-    cols[3].metric("Target gold", "yes" if project.has_gold else "no")
-    if s.source_note:
-        st.caption(s.source_note)
-    st.progress(done / total if total else 0.0, text=f"{done} of {total} sentences reviewed")
-    st.page_link("pages/1_Review.py", label="Review the sentences →", icon="✍️")
-
-st.divider()
-left, right = st.columns(2)
-with left:
-    st.subheader("Open a project")
-    names = list_projects()
-    if names:
-        chosen = st.selectbox("Project", names, index=names.index(project.folder.name) if project and project.folder.name in names else 0)
-        if st.button("Open", key="open-project"):
-            set_project(chosen)
-            st.rerun()
-    st.markdown("**Bundled demo** (36 sentences of English news with a translation and target gold):")
-    for lang, language in DEMO_LANGS.items():
-        if st.button(f"Open the English → {language} demo", key=f"demo-{lang}"):
-            bar, report = progress_bar("Building the demo:")
-            demo = build_demo(lang, report)
-            set_project(demo.folder.name)
-            st.rerun()
-
-with right:
-    st.subheader("Create a project")
-    way = st.radio("Start from", ["parallel", "models"], horizontal=True, key="create-way", format_func=WAYS.get,
-                   help="Models: translate the target text to English, tag the English, align and project the entities back onto your sentences")
-    if way == "models":
-        model_form()
-    else:
-        parallel_form()
+user = require_login(tuple(path for *_, path in PAGES[1:]))  # only the sign-in page until someone is signed in
+sidebar_account(user)
+page = st.navigation([st.Page(target, title=title, icon=icon, url_path=path, default=target is home)
+                      for target, title, icon, path in PAGES])
+page.run()

@@ -1,20 +1,36 @@
 """Project selection shared by every page: the open project lives in the URL (?project=name)
-and in the session, so a reload reopens it; the bundled demo is built on first start."""
+and in the session, so a reload reopens it; the bundled demo is built on first start.
+Also what every page needs to show user text safely and to take files from a visitor."""
 from __future__ import annotations
 
+import logging
 import os
 import re
+import shutil
+import string
 import threading
 from pathlib import Path
 
 import streamlit as st
 
+from core.corpus.safe_paths import (
+    InputRefused,
+    Limits,
+    check_upload,
+    copy_bounded,
+    data_file,
+    project_folder_name,
+    redact,
+    shown,
+)
 from core.errors import LabelBridgeError
 from core.review.project import Project, create_project, is_project, open_project
+from ui.auth import guard_page
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "data" / "demo"
 DEMO_LANGS = {"es": "Spanish", "de": "German"}
+log = logging.getLogger("labelbridge.app")
 
 
 def projects_dir() -> Path:
@@ -28,25 +44,113 @@ def list_projects() -> list[str]:
 
 
 def safe_name(name: str) -> str:
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", name.strip()).strip("-.")
-    return cleaned or "project"
+    """The project folder name for a name the user typed; raises InputRefused for an empty,
+    too long or oddly spelt name (see core.corpus.safe_paths.project_folder_name)."""
+    return project_folder_name(name)
+
+
+WORD_JOINER = "\u2060"
+_ESCAPED = re.compile(r"([\\`*_\[\]<>()!|~$:&@{}#^])")
+
+
+def plain(text: str) -> str:
+    """Text for an element that renders Markdown (st.error, st.caption, ...) so it shows exactly
+    as written: one line, no link, image, emphasis, HTML, formula or autolink."""
+    text = re.sub(r"[\r\n\t\f\v]+", " ", str(text))
+    lead = "\\" if text[:1] in set(string.punctuation) - set("\\`*_[]<>()!|~$:&@{}#^") else ""
+    text = _ESCAPED.sub(r"\\\1", text)
+    # GitHub-style autolinks are found in the text after escapes are resolved: an invisible word
+    # joiner inside each trigger (http://, www., the @ of an address) keeps them text
+    text = re.sub(r"(?i)(https?|www|ftp|mailto|xmpp)(?=\\:|\.)", "\\1" + WORD_JOINER, text)
+    text = text.replace("\\@", WORD_JOINER + "\\@")
+    return lead + re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
+
+
+def show_error(prefix: str, err: BaseException, known: dict[str, str] | None = None) -> None:
+    """One clear, plain-text error. Only LabelBridge and ValueError messages are shown (server paths
+    replaced by what the user called them); anything else is logged and reported in general terms."""
+    if isinstance(err, (LabelBridgeError, ValueError)):
+        text = redact(str(err), known or {})
+    else:
+        log.exception("unexpected error")
+        text = f"an unexpected {type(err).__name__}; the server log has the details."
+    st.error(plain(f"{prefix}{text}"))
+
+
+def limits(default_models=()) -> Limits:
+    """The operator's limits (data root, model root and list, size cap), read from the environment."""
+    return Limits.from_env(default_models)
+
+
+class UserFiles:
+    """Files a form received, copied into a private folder before anything reads them: an upload
+    (size-checked before it is read), or a typed path below the operator's data root (regular
+    files only, read at most to the cap). ``names`` maps each copy to what the user called it."""
+
+    def __init__(self, folder: str | Path, limits: Limits):
+        self.folder = Path(folder)
+        self.limits = limits
+        self.names: dict[str, str] = {str(self.folder): "the upload folder"}
+
+    def add(self, role: str, upload=None, typed: str = "") -> Path | None:
+        if upload is not None:
+            display = Path(upload.name).name or role
+            check_upload(display, upload.size, self.limits)
+            dest = self._dest(role, display)
+            upload.seek(0)
+            with open(dest, "wb") as out:
+                shutil.copyfileobj(upload, out, 1 << 20)
+        elif typed and typed.strip():
+            display = shown(typed.strip())
+            self.names[display] = display  # what the user typed stays in a message as typed
+            dest = self._dest(role, display)
+            copy_bounded(data_file(typed, self.limits), dest, display, self.limits)
+        else:
+            return None
+        self.names[str(dest)] = display
+        return dest
+
+    def _dest(self, role: str, display: str) -> Path:
+        suffix = Path(display).suffix
+        if not re.fullmatch(r"\.[A-Za-z0-9]{1,10}", suffix):
+            suffix = ".txt"
+        return self.folder / f"{role}{suffix}"
 
 
 _BUILD_LOCK = threading.Lock()
+_BUILDING: dict[str, object] = {}  # the build under way: language, fraction done, what it does
 
 
 def build_demo(lang: str = "es", progress=None) -> Project:
     """The bundled demo (English -> ``lang``), NER candidates trained here, gold included.
-    One build at a time per server; a second session waits and then opens the result."""
+    One build at a time per server; a second session waits, following the first one's
+    progress through ``progress``, and then opens the result."""
+    report = progress or (lambda fraction, message: None)
     folder = projects_dir() / f"demo-{lang}"
-    with _BUILD_LOCK:
+    while not _BUILD_LOCK.acquire(timeout=0.25):
+        fraction, message = _BUILDING.get("fraction", 0.0), _BUILDING.get("message", "starting")
+        report(float(fraction), f"another session is building the {DEMO_LANGS.get(str(_BUILDING.get('lang')), '')} demo: {message}")
+    try:
         if is_project(folder):
             return open_project(folder)
+
+        def shared(fraction: float, message: str) -> None:
+            _BUILDING.update(fraction=fraction, message=message)
+            report(fraction, message)
+
+        _BUILDING.update(lang=lang, fraction=0.0, message="starting")
         return create_project(
-        folder, DEMO / "en.conll", DEMO / f"{lang}.conll", gold=DEMO / f"{lang}.conll",
-        candidates="ner", target_lang=lang, alignments=DEMO / f"en-{lang}.pharaoh",
-        name=f"demo-{lang}", progress=progress,
-    )
+            folder, DEMO / "en.conll", DEMO / f"{lang}.conll", gold=DEMO / f"{lang}.conll",
+            candidates="ner", target_lang=lang, alignments=DEMO / f"en-{lang}.pharaoh",
+            name=f"demo-{lang}", progress=shared,
+        )
+    finally:
+        _BUILDING.clear()
+        _BUILD_LOCK.release()
+
+
+def demo_build_under_way() -> bool:
+    return _BUILD_LOCK.locked()
 
 
 @st.cache_resource(show_spinner=False)
@@ -57,11 +161,11 @@ def _open(folder: str) -> Project:
 def progress_bar(text: str):
     """A progress callback for core that keeps building even if the browser tab goes away
     (a half-built project would otherwise be left behind)."""
-    bar = st.progress(0.0, text=text)
+    bar = st.progress(0.0, text=plain(text))
 
     def report(fraction: float, message: str) -> None:
         try:
-            bar.progress(min(max(fraction, 0.0), 1.0), text=f"{text} {message}")
+            bar.progress(min(max(fraction, 0.0), 1.0), text=plain(f"{text} {message}"))
         except BaseException:  # the session closed: finish the build regardless
             pass
 
@@ -71,6 +175,19 @@ def progress_bar(text: str):
 def set_project(name: str) -> None:
     st.session_state["project"] = name
     st.query_params["project"] = name
+
+
+def _build_demo_here(lang: str) -> None:
+    """Build the demo for this page, saying what happens: a first start builds it, and a session
+    that arrives while another builds it waits with that build's progress."""
+    notice = st.empty()
+    notice.info(f"The {DEMO_LANGS[lang]} demo project is being built (first start only; under a minute). "
+                "This page opens by itself when it is ready.", icon="⏳")
+    bar, report = progress_bar("Building the demo:")
+    with st.spinner("Building the demo project…"):
+        build_demo(lang, report)
+    bar.empty()
+    notice.empty()
 
 
 def current_project(build_default: bool = True) -> Project | None:
@@ -84,19 +201,21 @@ def current_project(build_default: bool = True) -> Project | None:
             name = "demo-es"
         else:
             return None
-    folder = projects_dir() / safe_name(name)
-    demo_lang = name[len("demo-"):] if name.startswith("demo-") else None
-    if not is_project(folder) and demo_lang in DEMO_LANGS and build_default:
-        bar, report = progress_bar("Building the demo project (first start only):")
-        build_demo(demo_lang, report)
-        bar.empty()
-    if not is_project(folder):
-        st.error(f"No project called {name!r} in {projects_dir()}.")
+    try:
+        folder = projects_dir() / project_folder_name(name)
+    except InputRefused:
+        folder = None
+    if folder is not None and not is_project(folder):
+        demo_lang = folder.name[len("demo-"):] if folder.name.startswith("demo-") else None
+        if demo_lang in DEMO_LANGS and build_default:
+            _build_demo_here(demo_lang)
+    if folder is None or not is_project(folder):
+        st.error(plain(f"No project called '{shown(name, 64)}'. Open one on the Home page."))
         return None
     try:
         project = _open(str(folder))
     except LabelBridgeError as err:
-        st.error(str(err))
+        show_error("", err, {str(folder): folder.name})
         return None
     st.session_state["project"] = project.folder.name
     if st.query_params.get("project") != project.folder.name:
@@ -107,6 +226,7 @@ def current_project(build_default: bool = True) -> Project | None:
 def open_page(title: str) -> Project:
     """Start a page: its title, the open project (the script stops if there is none), the sidebar."""
     st.set_page_config(page_title=f"LabelBridge · {title}", layout="wide")
+    guard_page()
     project = current_project()
     if project is None:
         st.stop()
@@ -114,8 +234,22 @@ def open_page(title: str) -> Project:
     return project
 
 
+def source_note(project: Project) -> str | None:
+    """The project's note on a machine-made source, with the operator's folders not spelt out."""
+    note = project.settings.source_note
+    if not note:
+        return None
+    try:
+        lim = limits()
+    except LabelBridgeError:
+        lim = Limits()
+    folders = {str(root): label for root, label in ((lim.model_root, "[model folder]"), (lim.data_root, "[data folder]")) if root}
+    return redact(note, folders)
+
+
 def sidebar_project(project: Project) -> None:
     done, total = project.store.progress()
-    st.sidebar.markdown(f"**Project:** `{project.name}`  \n{done} of {total} sentences done")
-    if project.settings.source_note:
-        st.sidebar.caption(project.settings.source_note)
+    st.sidebar.markdown(f"**Project:** {plain(project.name)}  \n{done} of {total} sentences done")
+    note = source_note(project)
+    if note:
+        st.sidebar.caption(plain(note))
