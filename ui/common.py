@@ -104,18 +104,21 @@ def current_project(build_default: bool = True) -> Project | None:
     return project
 
 
-def open_page(title: str) -> Project:
-    """Start a page: its title, the open project (the script stops if there is none), the sidebar."""
+def open_page(title: str, sidebar: bool = True) -> Project:
+    """Start a page: its title, the open project (the script stops if there is none), the sidebar
+    (``sidebar=False``: the page draws it later with :func:`sidebar_project`)."""
     st.set_page_config(page_title=f"LabelBridge · {title}", layout="wide")
     project = current_project()
     if project is None:
         st.stop()
-    sidebar_project(project)
+    if sidebar:
+        sidebar_project(project)
     return project
 
 
-def sidebar_project(project: Project) -> None:
+def sidebar_project(project: Project, box=None) -> None:
     done, total = project.store.progress()
-    st.sidebar.markdown(f"**Project:** `{project.name}`  \n{done} of {total} sentences done")
+    box = box if box is not None else st.sidebar
+    box.markdown(f"**Project:** `{project.name}`  \n{done} of {total} sentences done")
     if project.settings.source_note:
-        st.sidebar.caption(project.settings.source_note)
+        box.caption(project.settings.source_note)
