@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 
 PAGES = 5
 LOAD_SECONDS = 60
-INTERVAL = 0.2  # seconds between two presses on one page: five keys a second, a fast reviewer
+INTERVAL = 0.25  # seconds between two presses on one page: four keys a second, a fast reviewer
 # a reviewing rhythm: decisions, boundary moves, candidates, undo, done, navigation
 KEYS = ["a", "x", "Enter", "ArrowDown", "Shift+ArrowRight", "a", "Enter", "c", "Enter", "x", "u", "Enter",
         "2", "Enter", "p", "a", "Enter", "n"]
