@@ -117,3 +117,62 @@ def test_two_tabs_do_not_overwrite_each_other(server, browser):
     assert decisions[first.item].action == "accept" and decisions[second.item].action == "reject"
     tab_a.close()
     tab_b.close()
+
+
+def difference_marks(frame) -> list[str]:
+    return frame.evaluate("[...document.querySelectorAll('#pair text.lbl')].map(t => t.textContent).filter(t => t.startsWith('≠'))")
+
+
+def test_bands_mark_spans_that_differ_not_scores(server, browser):
+    base, projects = server
+    store = open_project(projects / "demo-es").store
+    danube = store.sentence(4)
+    # the same three spans in both bands; the first one scored 1.0 by the heuristic, 0.6 by matching
+    assert [s for s, _, _ in danube.heuristic] == [s for s, _, _ in danube.matching]
+    assert [round(x, 2) for _, _, x in danube.heuristic] != [round(x, 2) for _, _, x in danube.matching]
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base}/Review?project=demo-es")
+    frame = review_frame(page)
+    goto_sentence(page, frame, 4)
+    assert difference_marks(frame) == []
+    goto_sentence(page, frame, 1)  # matching alone found the ORG span
+    assert difference_marks(frame) == ["≠ ORG 0.76"]
+    page.close()
+
+
+def test_an_entity_neither_method_projected_gets_its_candidates(server, browser):
+    import json
+    import shutil
+    import sqlite3
+
+    base, projects = server
+    shutil.copytree(projects / "demo-es", projects / "demo-miss")
+    # sentence 1: neither method projected "Estocolmo" (entity 1), and "Maria Lindqvist" has no candidates
+    with sqlite3.connect(projects / "demo-miss" / "review.sqlite") as db:
+        only_per = json.dumps([[0, 2, "PER", 0, 1.0]])
+        candidates = json.dumps({"1": [[7, 8, 1.0], [5, 8, 0.5], [7, 10, 0.5]]})
+        db.execute("UPDATE sentences SET heuristic = ?, matching = ?, candidates = ? WHERE id = 0", (only_per, only_per, candidates))
+        db.execute("DELETE FROM position")
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base}/Review?project=demo-miss")
+    frame = review_frame(page)
+    assert frame.evaluate("A.sid") == 0
+    assert frame.evaluate("rows().map(r => r.item)") == ["0:2:PER", "src:1"]
+    press(page, frame, "c")  # an empty candidate list: said so, nothing sent
+    assert "no candidate for this entity" in frame.inner_text("#status") and frame.evaluate("nonce") == 0
+    press(page, frame, "ArrowDown", "a")  # nothing to accept yet: said so
+    assert "has no projected span" in frame.inner_text("#status") and frame.evaluate("nonce") == 0
+    assert "not projected" in frame.inner_text("#selected-text")
+    assert frame.locator("#candidates .cand").count() == 3
+    press(page, frame, "c")  # its best candidate becomes an added span, selected
+    item = frame.evaluate("rows()[sel].item")
+    assert item.startswith("add:") and item.endswith("@1")
+    spans = [frame.evaluate("shownSpan(rows()[sel])")]
+    for _ in range(3):
+        press(page, frame, "c")
+        spans.append(frame.evaluate("shownSpan(rows()[sel])"))
+    assert spans == [[7, 8, "LOC"], [5, 8, "LOC"], [7, 10, "LOC"], [7, 8, "LOC"]]
+    store = open_project(projects / "demo-miss").store
+    assert store.decisions(0)[item].span.start == 7 and store.decisions(0)[item].span.end == 8
+    assert "src:1" not in frame.evaluate("rows().map(r => r.item)")
+    page.close()

@@ -223,14 +223,16 @@ def current_project(build_default: bool = True) -> Project | None:
     return project
 
 
-def open_page(title: str) -> Project:
-    """Start a page: its title, the open project (the script stops if there is none), the sidebar."""
+def open_page(title: str, sidebar: bool = True) -> Project:
+    """Start a page: its title, the open project (the script stops if there is none), the sidebar
+    (``sidebar=False``: the page draws it later with :func:`sidebar_project`)."""
     st.set_page_config(page_title=f"LabelBridge · {title}", layout="wide")
     guard_page()
     project = current_project()
     if project is None:
         st.stop()
-    sidebar_project(project)
+    if sidebar:
+        sidebar_project(project)
     return project
 
 
@@ -247,9 +249,11 @@ def source_note(project: Project) -> str | None:
     return redact(note, folders)
 
 
-def sidebar_project(project: Project) -> None:
+def sidebar_project(project: Project, box=None) -> None:
+    """The project's name, progress and source note (in ``box``, the sidebar by default)."""
     done, total = project.store.progress()
-    st.sidebar.markdown(f"**Project:** {plain(project.name)}  \n{done} of {total} sentences done")
+    box = box if box is not None else st.sidebar
+    box.markdown(f"**Project:** {plain(project.name)}  \n{done} of {total} sentences done")
     note = source_note(project)
     if note:
-        st.sidebar.caption(plain(note))
+        box.caption(plain(note))
