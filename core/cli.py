@@ -1,4 +1,4 @@
-"""The ``python -m core`` command line: one subcommand a module in :mod:`core.commands`.
+"""The ``labelbridge`` (or ``python -m core``) command line: one subcommand a module in :mod:`core.commands`.
 
 Each command module defines ``register(subparsers)``, which adds its parser and sets
 ``handler=run``; ``run(args)`` returns the exit code. Every error reaches the user as one
@@ -37,9 +37,14 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see {self.prog} --help)\n")
 
 
+def program_name() -> str:
+    """``labelbridge`` when run as the installed command, else ``python -m core``."""
+    return "labelbridge" if os.path.basename(sys.argv[0]) == "labelbridge" else "python -m core"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
-        prog="python -m core",
+        prog=program_name(),
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
