@@ -14,7 +14,7 @@ import importlib
 import os
 import pkgutil
 import sys
-from typing import Sequence
+from typing import NoReturn, Sequence
 
 from core import commands
 from core.errors import LabelBridgeError
@@ -33,7 +33,7 @@ Run `python -m core COMMAND --help` for the options of each command."""
 class Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line (the usage is in ``--help``)."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.exit(2, f"error: {message} (see {self.prog} --help)\n")
 
 

@@ -1,6 +1,7 @@
 """Errors a user can act on: each names the file, the line and what is wrong."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -11,7 +12,7 @@ class LabelBridgeError(Exception):
 class CorpusError(LabelBridgeError):
     """Bad input in a corpus file, with the place it was found."""
 
-    def __init__(self, path: str | Path | None, line: int | None, message: str):
+    def __init__(self, path: str | os.PathLike[str] | None, line: int | None, message: str):
         self.path = str(path) if path is not None else None
         self.line = line
         self.message = message

@@ -69,7 +69,7 @@ def summarize(errors: Sequence[ProjectionError]) -> dict[str, Counter]:
 
 def format_summary(errors: Sequence[ProjectionError]) -> str:
     table = summarize(errors)
-    rows = [("label",) + CATEGORIES]
+    rows: list[tuple[str, ...]] = [("label",) + CATEGORIES]
     for label in sorted(k for k in table if k != "all") + ["all"]:
         rows.append((label,) + tuple(str(table[label][c]) for c in CATEGORIES))
     widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]))]

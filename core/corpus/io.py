@@ -150,7 +150,9 @@ def read_tagged(path: PathLike, require_tags: bool = True) -> list[TaggedSentenc
     def close() -> None:
         if tokens:
             sentences.append(TaggedSentence(tuple(tokens), tuple(tags), tuple(numbers)))
-            tokens.clear(), tags.clear(), numbers.clear()
+            tokens.clear()
+            tags.clear()
+            numbers.clear()
 
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -349,10 +351,10 @@ def read_pharaoh(path: PathLike, pairs: Sequence[SentencePair] | None = None) ->
         weights = {}
         for item in line.split():
             link, colon, weight = item.partition(":")
-            i, sep, j = link.partition("-")
-            if not sep or not (i.isascii() and i.isdigit() and j.isascii() and j.isdigit()):
+            left, sep, right = link.partition("-")
+            if not sep or not (left.isascii() and left.isdigit() and right.isascii() and right.isdigit()):
                 raise CorpusError(path, number, f"{item!r} is not a link; expected source-target indices like 3-4")
-            links.append((int(i), int(j)))
+            links.append((int(left), int(right)))
             if colon:
                 try:
                     value = float(weight)
@@ -360,7 +362,7 @@ def read_pharaoh(path: PathLike, pairs: Sequence[SentencePair] | None = None) ->
                     value = -1.0
                 if not 0 < value <= 1:
                     raise CorpusError(path, number, f"{item!r} has weight {weight!r}; a weight is a number in (0, 1]")
-                weights[(int(i), int(j))] = value
+                weights[(int(left), int(right))] = value
         if pairs is not None:
             pair = pairs[number - 1]
             for i, j in links:

@@ -83,7 +83,7 @@ def tags_to_spans(tags: Sequence[str], scheme: str = "IOB2") -> list[Span]:
         elif not continues:
             hint = f"; an entity starts with B-{tag_label}" if scheme == "IOB2" else ""
             raise TagError(k, f"tag {tag!r} at token {k + 1} does not continue an entity (scheme {scheme}){hint}")
-        elif prefix == "E":
+        elif prefix == "E" and start is not None:
             spans.append(Span(start, k + 1, label))
             start = None
         if scheme == "BIOES" and prefix in {"B", "I"} and (k + 1 == len(tags) or split_tag(tags[k + 1], k + 1)[0] not in {"I", "E"}):

@@ -18,7 +18,7 @@ import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from core.datamodel import Sentence, Span
 from core.errors import CorpusError
@@ -58,7 +58,7 @@ def write_prodigy(path: str | os.PathLike, sentences: Iterable[Sentence]) -> int
     return count
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return type(value) is int
 
 

@@ -50,7 +50,7 @@ LANGUAGES: tuple[Language, ...] = tuple(
 )
 ENGLISH = Language("en", "English", "eng_Latn", "en", "source")
 _BY_CODE = {lang.code: lang for lang in LANGUAGES} | {"en": ENGLISH, "eng": ENGLISH}
-_BY_NLLB = {}
+_BY_NLLB: dict[str, Language] = {}
 for _lang in (ENGLISH, *LANGUAGES):
     _BY_NLLB.setdefault(_lang.nllb, _lang)
 

@@ -152,7 +152,7 @@ class SpacyTagger:
         from spacy.tokens import Doc
 
         nlp = self.load()
-        result = []
+        result: list[list[Span]] = []
         with progress_bar(len(sentences), "tagging", progress) as advance:
             for tokens in sentences:
                 if not tokens:

@@ -244,6 +244,7 @@ def run_model_pipeline(
         translated += marker.generated
         marker.release()
     if options.back_translate:
+        assert easy is not None  # made above: back-translation runs the marker translation
         projection_pairs, alignments = align_back_translations(easy, targets, aligner, stage("aligning back-translations"))
         # the entities now sit on a back-translation: both sides are target-language text
         config = replace(config, source_lang=config.target_lang)
