@@ -116,7 +116,7 @@ def test_tokens_with_inner_whitespace_keep_their_positions(europarl_slice):
     # whitespace, so the corpus must reach it one id per token or links point past the sentence.
     sources, targets = europarl_slice
     targets = [tuple(t[:-1]) + ("10\u00a0000\u00a0euros",) for t in targets]
-    alignments = EflomalAligner(n_runs=1).align_corpus(sources, targets)
+    alignments = EflomalAligner(n_runs=1, n_samplers=1).align_corpus(sources, targets)
     for alignment, s, t in zip(alignments, sources, targets):
         assert all(i < len(s) and j < len(t) for i, j in alignment.links)
 
@@ -124,7 +124,7 @@ def test_tokens_with_inner_whitespace_keep_their_positions(europarl_slice):
 def test_pairs_too_long_for_eflomal_are_left_unaligned(europarl_slice):
     sources, targets = (list(side[:40]) for side in europarl_slice)
     sources[3] = ("word",) * 1100
-    alignments = EflomalAligner(n_runs=1).align_corpus(sources, targets)
+    alignments = EflomalAligner(n_runs=1, n_samplers=1).align_corpus(sources, targets)
     assert len(alignments) == 40 and not alignments[3].links
     assert alignments[2].links and alignments[4].links
 
@@ -162,7 +162,7 @@ def _links(line):
 
 def test_voting_in_chunks_gives_the_same_alignments(europarl_slice, tmp_path):
     sources, targets = europarl_slice
-    aligner = EflomalAligner(n_runs=2, jobs=2)
+    aligner = EflomalAligner(n_runs=2, jobs=2, n_samplers=1)
     write_eflomal_text(tmp_path / "s", sources, True, 4)
     write_eflomal_text(tmp_path / "t", targets, True, 4)
     runs = aligner.train(tmp_path / "s", tmp_path / "t", len(sources), tmp_path)
@@ -179,6 +179,15 @@ def test_voting_in_chunks_gives_the_same_alignments(europarl_slice, tmp_path):
         else:
             once = EflomalAligner(n_runs=2, symmetrization=symmetrization)
             assert list(chunked.combine(runs, len(sources))) == list(once.combine(runs, len(sources)))
+
+
+def test_a_failing_eflomal_run_is_reported_in_one_sentence(tmp_path):
+    from core.errors import LabelBridgeError
+
+    write_eflomal_text(tmp_path / "s", [("a", "b"), ("c",), ("d",)], True, 0)
+    write_eflomal_text(tmp_path / "t", [("x",), ("y",)], True, 0)
+    with pytest.raises(LabelBridgeError, match="eflomal failed \\(exit status 1\\): Source text has 3 sentences but target has 2"):
+        EflomalAligner(n_runs=2).train(tmp_path / "s", tmp_path / "t", 3, tmp_path)
 
 
 def test_eflomal_options_are_checked():

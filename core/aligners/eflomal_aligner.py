@@ -18,7 +18,12 @@ How the work is laid out (see benchmarks/scale.py for the numbers):
   (``n_samplers`` chains per direction, averaged by eflomal into one alignment); up
   to ``jobs`` processes run at once, by default enough to keep every core busy;
 - the runs' link files are voted on in chunks of ``chunk_size`` sentence pairs with
-  numpy, so no Python object per link is kept for more than one chunk.
+  numpy (no Counter or set per pair and run), and the alignments returned share one
+  tuple per distinct link and weight.
+
+``n_samplers=1`` costs about a third of the default (1.7 times one plain eflomal run
+instead of 5 times, in CPU time) and keeps matching's F1, but the heuristic lost about
+0.7 F1 on the shared corpus (README), so 3 stays the default.
 """
 from __future__ import annotations
 
@@ -34,6 +39,7 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from ..datamodel import Alignment, Link
+from ..errors import LabelBridgeError
 from .base import Progress, Tokens
 from .symmetrize import SYMMETRIZATIONS, symmetrize
 
@@ -55,7 +61,8 @@ def eflomal_iterations(n_sentences: int, rel_iterations: float = 1.0) -> tuple[i
 
 def default_jobs(n_samplers: int) -> int:
     """eflomal processes to run at once: each keeps ``2 * n_samplers`` threads busy."""
-    return max(1, (os.cpu_count() or 1) // (2 * n_samplers))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, cores // (2 * n_samplers))
 
 
 def _eflomal_binary() -> str:
@@ -143,7 +150,7 @@ class EflomalAligner:
     n_runs: int = 5
     prefix_length: int = 4
     lowercase: bool = True
-    n_samplers: int = 1
+    n_samplers: int = 3
     jobs: int = 0
     rel_iterations: float = 1.0
     chunk_size: int = 20000
@@ -200,7 +207,8 @@ class EflomalAligner:
                 process, log = running.pop(0)
                 if process.wait() != 0:
                     message = log.read_text(errors="replace").strip().splitlines()[-1:] or ["no message"]
-                    raise RuntimeError(f"eflomal failed (exit status {process.returncode}): {message[0]}")
+                    stopped = f"stopped by signal {-process.returncode}" if process.returncode < 0 else f"exit status {process.returncode}"
+                    raise LabelBridgeError(f"eflomal failed ({stopped}): {message[0]}")
                 done += 1
                 if progress:
                     progress(done, self.n_runs)
