@@ -14,7 +14,7 @@ then `project --alignments` with each method) and prints one row per stage:
   processes at once (sampled every 0.2 s from /proc, Linux); "max one" is the largest
   single process (getrusage), which is what `/usr/bin/time -v` reports.
 - CPU % is user + system time of the command and its children over wall time (200% is
-  two cores busy).
+  two cores busy); CPU s is that time itself, which a busy machine does not inflate.
 
     python benchmarks/scale.py                      # 10,000 and 100,000 pairs
     python benchmarks/scale.py --sizes 10000 --align-options="--runs 5 --samplers 3"
@@ -68,6 +68,7 @@ class Measurement:
     peak_mb: float
     max_one_mb: float
     cpu_percent: float
+    cpu_seconds: float
 
 
 def sentence_blocks(path: Path) -> list[str]:
@@ -133,7 +134,7 @@ def measure(stage: str, pairs: int, command: list[str]) -> Measurement:
     if process.returncode != 0:
         sys.exit(f"{stage} failed ({' '.join(command)}):\n{stderr.decode(errors='replace')[-2000:]}")
     cpu = usage.ru_utime + usage.ru_stime
-    return Measurement(stage, pairs, wall, peak[0] / 1024, usage.ru_maxrss / 1024, 100 * cpu / wall)
+    return Measurement(stage, pairs, wall, peak[0] / 1024, usage.ru_maxrss / 1024, 100 * cpu / wall, cpu)
 
 
 def run_size(folder: Path, pairs: int, stages: list[str], align_options: list[str], solver: str) -> list[Measurement]:
@@ -159,13 +160,13 @@ def run_size(folder: Path, pairs: int, stages: list[str], align_options: list[st
     return rows
 
 
-HEADER = f"{'stage':<22} {'pairs':>8} {'wall s':>8} {'pairs/s':>9} {'peak MB':>8} {'max one MB':>10} {'CPU %':>6}"
+HEADER = f"{'stage':<22} {'pairs':>8} {'wall s':>8} {'pairs/s':>9} {'peak MB':>8} {'max one MB':>10} {'CPU %':>6} {'CPU s':>7}"
 
 
 def format_row(row: Measurement) -> str:
     name = "eflomal, one raw run" if row.stage == "raw" else row.stage
     return (f"{name:<22} {row.pairs:>8,} {row.wall:>8.1f} {row.pairs / row.wall:>9.0f} {row.peak_mb:>8.0f} "
-            f"{row.max_one_mb:>10.0f} {row.cpu_percent:>6.0f}")
+            f"{row.max_one_mb:>10.0f} {row.cpu_percent:>6.0f} {row.cpu_seconds:>7.1f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -193,9 +194,11 @@ def main(argv: list[str] | None = None) -> int:
     for row in rows:
         print(format_row(row))
     for size in args.sizes:
-        timing = {row.stage: row.wall for row in rows if row.pairs == size}
+        timing = {row.stage: row for row in rows if row.pairs == size}
         if "raw" in timing and "align" in timing:
-            print(f"{size:,} pairs: align / one raw eflomal run = {timing['align'] / timing['raw']:.2f}")
+            align, raw = timing["align"], timing["raw"]
+            print(f"{size:,} pairs: align / one raw eflomal run = {align.wall / raw.wall:.2f} in wall time, "
+                  f"{align.cpu_seconds / raw.cpu_seconds:.2f} in CPU time")
     return 0
 
 
