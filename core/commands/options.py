@@ -65,6 +65,8 @@ def add_aligner_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--runs", type=positive_int, metavar="N",
                        help="eflomal: independent training runs that vote on each link "
                             f"(default: {DEFAULTS.aligner_options.get('n_runs', 5)}; more runs, steadier links)")
+    group.add_argument("--samplers", type=positive_int, metavar="N",
+                       help="eflomal: sampling chains per direction in each run, averaged by eflomal (default: 3; 1 is about 3 times faster, see README)")
     group.add_argument("--prefix-length", type=non_negative_int, metavar="N",
                        help="eflomal: cut words to their first N letters before training "
                             "(default: 4; 0 keeps whole words)")
@@ -79,6 +81,8 @@ def aligner_options(args: argparse.Namespace) -> dict:
             options["symmetrization"] = args.symmetrization
         if args.runs:
             options["n_runs"] = args.runs
+        if args.samplers:
+            options["n_samplers"] = args.samplers
         if args.prefix_length is not None:
             options["prefix_length"] = args.prefix_length
     else:
