@@ -9,11 +9,11 @@ from ui.home import home
 
 # (script or function, title, icon, URL path); every page is listed: st.navigation replaces pages/ discovery
 PAGES = [
-    (home, "Home", "🏠", "Home"),
-    ("pages/1_Review.py", "Review", "✍️", "Review"),
-    ("pages/2_Compare.py", "Compare", "⚖️", "Compare"),
-    ("pages/3_Statistics.py", "Statistics", "📊", "Statistics"),
-    ("pages/4_Export.py", "Export", "📤", "Export"),
+    (home, "Home", ":material/home:", "Home"),
+    ("pages/1_Review.py", "Review", ":material/rate_review:", "Review"),
+    ("pages/2_Compare.py", "Compare", ":material/compare_arrows:", "Compare"),
+    ("pages/3_Statistics.py", "Statistics", ":material/bar_chart:", "Statistics"),
+    ("pages/4_Export.py", "Export", ":material/download:", "Export"),
 ]
 
 st.set_page_config(page_title="LabelBridge", layout="wide")

@@ -304,8 +304,8 @@ def require_login(url_paths: tuple[str, ...] = ()) -> str:
     user = signed_in_user(mode)
     if user is not None and not (mode == "local" and local_access_refused()):
         return user
-    pages = [st.Page(sign_in_form, title="Sign in", icon="🔒", url_path="sign-in", default=True)]
-    pages += [st.Page(_sign_in_at(path), title="Sign in", icon="🔒", url_path=path) for path in url_paths]
+    pages = [st.Page(sign_in_form, title="Sign in", icon=":material/lock:", url_path="sign-in", default=True)]
+    pages += [st.Page(_sign_in_at(path), title="Sign in", icon=":material/lock:", url_path=path) for path in url_paths]
     st.navigation(pages, position="hidden").run()
     st.stop()
     raise AssertionError("unreachable")

@@ -182,7 +182,7 @@ def _build_demo_here(lang: str) -> None:
     that arrives while another builds it waits with that build's progress."""
     notice = st.empty()
     notice.info(f"The {DEMO_LANGS[lang]} demo project is being built (first start only; under a minute). "
-                "This page opens by itself when it is ready.", icon="⏳")
+                "This page opens by itself when it is ready.", icon=":material/hourglass_top:")
     bar, report = progress_bar("Building the demo:")
     with st.spinner("Building the demo project…"):
         build_demo(lang, report)

@@ -42,7 +42,7 @@ def home() -> None:
         if note:
             st.caption(plain(note))
         st.progress(done / total if total else 0.0, text=f"{done} of {total} sentences reviewed")
-        st.page_link("pages/1_Review.py", label="Review the sentences →", icon="✍️")
+        st.page_link("pages/1_Review.py", label="Review the sentences →", icon=":material/rate_review:")
 
     st.divider()
     left, right = st.columns(2)
