@@ -37,7 +37,8 @@ else:
     order = [*names, *METHODS]
     heat = pd.concat([overall[overall.measure == "f1_exact"],
                       overall[overall.measure == "f1_exact"].rename(columns={"first": "second", "second": "first"})])
-    left, right = st.columns([3, 2])
+    left, right = st.columns([1, 1], gap="large")
+    number = st.column_config.NumberColumn(format="%.3f")
     with left:
         st.subheader("Pairwise span F1 (exact)")
         base = alt.Chart(heat).encode(
@@ -53,12 +54,14 @@ else:
     with right:
         st.subheader("Each pair")
         shown = wide.rename(columns={"f1_exact": "F1 exact", "f1_partial": "F1 partial", "cohen_kappa": "Cohen's κ"})
-        st.dataframe(shown[["first", "second", "F1 exact", "F1 partial", "Cohen's κ", "sentences"]].round(3),
-                     hide_index=True, key="agreement-pairs")
+        st.dataframe(shown[["first", "second", "F1 exact", "F1 partial", "Cohen's κ", "sentences"]],
+                     hide_index=True, key="agreement-pairs", width="stretch",
+                     column_config={"F1 exact": number, "F1 partial": number, "Cohen's κ": number})
     st.subheader("Span F1 per label")
     labels = frame[(frame.label != ALL_LABELS) & frame.measure.str.startswith("f1")]
-    st.dataframe(labels.pivot_table(index=["first", "second", "label"], columns="measure", values="value", aggfunc="first")
-                 .round(3).reset_index(), hide_index=True, key="agreement-labels")
+    per_label = (labels.pivot_table(index=["first", "second", "label"], columns="measure", values="value", aggfunc="first")
+                 .reset_index().rename(columns={"f1_exact": "F1 exact", "f1_partial": "F1 partial"}))
+    st.dataframe(per_label, hide_index=True, key="agreement-labels", column_config={"F1 exact": number, "F1 partial": number})
     st.download_button("Download the agreement table (CSV)", frame.to_csv(index=False), file_name=f"{project.name}-agreement.csv",
                        mime="text/csv", key="dl-agreement", on_click="ignore")
 
