@@ -17,7 +17,7 @@ import uuid
 import streamlit as st
 
 from core.review.actions import SESSION_PATTERN, apply_action, neighbour
-from core.review.store import LOCAL_OWNER, adjudication_owner, owner_of
+from core.review.store import LOCAL_OWNER, adjudication_owner, is_adjudication, owner_of
 from core.review.team import team_disagreements
 from ui.auth import current_reviewer
 from ui.common import open_page, plain, sidebar_project
@@ -36,6 +36,9 @@ sid_key = f"sid:{project.folder.name}"
 project_box = st.sidebar.container()  # filled after the actions are applied, so its count is current
 reviewer = current_reviewer()
 owner = owner_of(reviewer)
+if is_adjudication(owner):  # such a name would pass a review off as an adjudication
+    st.error(plain(f"The reviewer name {reviewer!r} is reserved for adjudications; sign in under another name."))
+    st.stop()
 assignment = store.assignment()
 lead = is_lead(reviewer)
 adjudicating = lead and st.sidebar.toggle("Adjudicate disagreements", key="f_adjudicate",

@@ -60,9 +60,11 @@ with st.form("assign"):
 if submitted:
     names = [line.strip() for line in names_text.replace(",", "\n").splitlines() if line.strip()]
     try:
-        bad = next((n for n in names if n.startswith(ADJUDICATION)), None)
-        if bad is not None:
-            raise AssignmentError(f"{bad!r} is not a reviewer name (names starting with {ADJUDICATION!r} are reserved)")
+        for name in names:
+            if len(name) > 128 or not name.isprintable():
+                raise AssignmentError(f"{name[:40]!r} is not a reviewer name: one line of at most 128 characters, as they sign in")
+            if name.startswith(ADJUDICATION):
+                raise AssignmentError(f"{name!r} is not a reviewer name (names starting with {ADJUDICATION!r} are reserved)")
         made = assign(range(store.count()), [owner_of(n) for n in names], overlap=share / 100, strategy=strategy, seed=int(seed))
     except AssignmentError as err:
         show_error("Not assigned: ", err)

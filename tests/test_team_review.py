@@ -196,3 +196,35 @@ def test_a_reviewer_walks_their_own_queue_and_a_lead_adjudicates(team, monkeypat
     assert not at.sidebar.toggle  # cy is no lead
     at = run("pages/1_Review.py", **{SESSION_KEY: "ana", "f_adjudicate": True})
     assert "0 of 3 disagreements adjudicated" in at.get("progress")[0].proto.text
+
+
+@pytest.mark.parametrize("names, message", [
+    ("", "no reviewers to assign"),
+    ("ana\nAna", "listed twice"),
+    ("ana, ben, ana", "listed twice"),
+    ("adjudication:ana\nben", "reserved"),
+    ("x" * 200, "at most 128 characters"),
+    ("ana\x07", "at most 128 characters"),
+])
+def test_bad_reviewer_lists_are_refused_on_the_team_page(built, tmp_path, monkeypatch, names, message):
+    folder = tmp_path / "projects"
+    copy_project(built, folder / "demo-es")
+    monkeypatch.setenv("LABELBRIDGE_PROJECTS", str(folder))
+    at = run("pages/5_Team.py")
+    at.text_area(key="team-reviewers").input(names)
+    at.button[0].click().run()
+    assert not at.exception and message in at.error[0].value
+    assert open_project(folder / "demo-es").store.assignment() is None
+
+
+def test_a_reviewer_outside_the_assignment_is_told_so(team, monkeypatch, tmp_path):
+    from ui.auth import SESSION_KEY, hash_password, write_users
+
+    users = tmp_path / "users"
+    write_users(users, {name: hash_password("password1") for name in [*REVIEWERS, "dora"]})
+    monkeypatch.setenv("LABELBRIDGE_USERS_FILE", str(users))
+    monkeypatch.setenv("LABELBRIDGE_LEADS", "ana")
+    at = run("pages/1_Review.py", **{SESSION_KEY: "dora"})
+    assert "No sentences of this project are assigned to you" in at.info[0].value
+    at = run("pages/5_Team.py", **{SESSION_KEY: "dora"})  # no lead: the queues, no form
+    assert not at.text_area and "Only a lead" in at.caption[-1].value

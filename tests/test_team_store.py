@@ -148,3 +148,10 @@ def test_a_one_reviewer_database_is_migrated_without_loss(demo_folder, tmp_path)
     assert store.undo("old-tab") == 1 and store.decisions(1, "local")["1:3:ORG"].action == "undecided"
     store.close()
     assert ReviewStore(path).schema_version() == SCHEMA_VERSION
+
+
+def test_a_reviewer_cannot_edit_a_span_another_reviewer_added(store):
+    added = apply_action(store, "tab-a", {"type": "add", "sid": 3, "span": [8, 9, "MISC"]}, [3], reviewer="ana")
+    outcome = apply_action(store, "tab-b", {"type": "reject", "sid": 3, "item": added.select_item, "version": 1}, [3], reviewer="ben")
+    assert "has no span" in outcome.conflict
+    assert store.decisions(3, "ana")[added.select_item].action == "add" and store.decisions(3, "ben") == {}
