@@ -596,10 +596,13 @@ class ReviewStore:
             table.setdefault(r["sentence_id"], {})[r["item"]] = _decision(r)
         return table
 
-    def decisions_by_owner(self) -> dict[int, dict[str, dict[str, Decision]]]:
-        """Every current decision: sentence id -> owner -> item -> decision."""
+    def decisions_by_owner(self, sentence_ids: Iterable[int] | None = None) -> dict[int, dict[str, dict[str, Decision]]]:
+        """Every current decision (or those of ``sentence_ids``): sentence id -> owner -> item -> decision."""
         table: dict[int, dict[str, dict[str, Decision]]] = {}
-        for r in self._db().execute(f"SELECT sentence_id, {DECISION_COLUMNS} FROM decisions ORDER BY sentence_id, event_id"):
+        where, args = "", ()
+        if sentence_ids is not None:
+            where, args = "WHERE sentence_id IN (SELECT value FROM json_each(?)) ", (json.dumps([int(i) for i in sentence_ids]),)
+        for r in self._db().execute(f"SELECT sentence_id, {DECISION_COLUMNS} FROM decisions {where}ORDER BY sentence_id, event_id", args):
             table.setdefault(r["sentence_id"], {}).setdefault(r["owner"], {})[r["item"]] = _decision(r)
         return table
 

@@ -49,14 +49,12 @@ def overlap_reviews(store: ReviewStore) -> list[SentenceReviews]:
     assignment = store.assignment()
     allowed = set(assignment.overlap) if assignment else None
     done = store.done_by_owner()
-    decisions = store.decisions_by_owner()
+    team = {sid: [o for o in owners if not is_adjudication(o)] for sid, owners in done.items()
+            if allowed is None or sid in allowed}
+    team = {sid: owners for sid, owners in team.items() if len(owners) >= 2}
+    decisions = store.decisions_by_owner(team)
     out = []
-    for sid in sorted(done):
-        if allowed is not None and sid not in allowed:
-            continue
-        owners = [o for o in done[sid] if not is_adjudication(o)]
-        if len(owners) < 2:
-            continue
+    for sid, owners in sorted(team.items()):
         record = store.sentence(sid)
         spans = {o: kept_spans(record, decisions.get(sid, {}).get(o, {})) for o in owners}
         out.append(SentenceReviews(sid, len(record.target_tokens), spans))
