@@ -1,5 +1,5 @@
 """LabelBridge review app: the entry script. It checks who is signed in before any page runs,
-then routes to the pages (Home, Review, Compare, Statistics, Export)."""
+then routes to the pages (Home, Review, Compare, Statistics, Export, Team, Agreement)."""
 from __future__ import annotations
 
 import streamlit as st
@@ -14,6 +14,8 @@ PAGES = [
     ("pages/2_Compare.py", "Compare", ":material/compare_arrows:", "Compare"),
     ("pages/3_Statistics.py", "Statistics", ":material/bar_chart:", "Statistics"),
     ("pages/4_Export.py", "Export", ":material/download:", "Export"),
+    ("pages/5_Team.py", "Team", ":material/group:", "Team"),
+    ("pages/6_Agreement.py", "Agreement", ":material/handshake:", "Agreement"),
 ]
 
 st.set_page_config(page_title="LabelBridge", layout="wide")

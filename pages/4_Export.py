@@ -21,7 +21,7 @@ mode = st.radio("Sentences", ["reviewed", "all"], key="export-mode",
 fallback = st.selectbox("Method for spans nobody decided", ["matching", "heuristic"], key="export-method", disabled=mode == "reviewed")
 drop_misc = st.checkbox("Drop MISC (map to O)", key="export-drop-misc",  # on for model-made sources, as the command line does
                         value=bool((project.settings.models or {}).get("drop_misc")))
-sentences = list(clean_sentences(store, mode, fallback, drop_misc))
+sentences = list(clean_sentences(store, mode, fallback, drop_misc, primary_method=project.settings.primary_method))
 n_spans = sum(len(s.spans) for s in sentences)
 st.write(f"{len(sentences)} sentences, {n_spans} entities.")
 if not sentences:

@@ -486,7 +486,7 @@ def test_the_proxy_header_is_trusted_only_when_configured(monkeypatch):
 def test_the_pages_are_named_and_every_page_file_is_listed():
     source = (REPO / "app.py").read_text()
     titles = re.findall(r'\(\s*(?:home|"pages/\d_\w+\.py"),\s*"(\w+)"', source)
-    assert titles == ["Home", "Review", "Compare", "Statistics", "Export"]
+    assert titles == ["Home", "Review", "Compare", "Statistics", "Export", "Team", "Agreement"]
     listed = set(re.findall(r'"(pages/[^"]+\.py)"', source))
     assert listed == {f"pages/{p.name}" for p in (REPO / "pages").glob("*.py")}
 

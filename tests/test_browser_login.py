@@ -65,7 +65,7 @@ def test_password_sign_in_guards_every_page_from_the_first_request(browser, proj
         assert frame.evaluate("A.sid") == 0
         assert "Signed in as ana" in body(page)
         nav = page.locator("[data-testid=stSidebarNav] a").all_inner_texts()
-        assert [n.split("\n")[-1].strip() for n in nav] == ["Home", "Review", "Compare", "Statistics", "Export"]
+        assert [n.split("\n")[-1].strip() for n in nav] == ["Home", "Review", "Compare", "Statistics", "Export", "Team", "Agreement"]
         page.get_by_role("button", name="Sign out").click()
         wait_text(page, "User name")
         assert "Signed in as" not in body(page)

@@ -23,6 +23,7 @@ from core.review.store import (
     Refused,
     ReviewStore,
     SentenceRecord,
+    owner_of,
 )
 
 DECISION_TYPES = ("accept", "reject", "fix", "edit_added")
@@ -202,11 +203,14 @@ def apply_action(
     ids: Sequence[int],
     primary_method: str = "matching",
     reviewer: str = "",
+    owner: str | None = None,
 ) -> Outcome:
     """Check ``action`` (what the browser sent: a dict with ``type``, ``sid`` and the fields its
     type needs, ``session`` and ``nonce`` for its action id) and apply it to the store.
     ``session`` is the tab when the action names none. A refused action writes nothing (and,
-    when it has an id, is remembered as refused so a resend gets the same answer)."""
+    when it has an id, is remembered as refused so a resend gets the same answer). The action
+    changes ``owner``'s review (default: the reviewer's own; a lead's adjudication otherwise)."""
+    owner = owner_of(reviewer) if owner is None else owner
     raw_sid = action.get("sid") if isinstance(action, Mapping) else getattr(action, "sid", None)
     fallback = raw_sid if isinstance(raw_sid, int) and not isinstance(raw_sid, bool) and 0 <= raw_sid < store.count() else (ids[0] if ids else 0)
     try:
@@ -225,14 +229,14 @@ def apply_action(
             return Outcome(sid, conflict=prior["refused"], select_item=parsed.item)
     try:
         if action_id is None or store.applied(action_id) is None:  # a replay is answered by the store
-            parsed = check_action(parsed, store.sentence(sid), store.decisions(sid), store.labels())
+            parsed = check_action(parsed, store.sentence(sid), store.decisions(sid, owner), store.labels())
         if parsed.type in DECISION_TYPES:
             decision = {"edit_added": "add"}.get(parsed.type, parsed.type)
             span = None if decision == "reject" else parsed.span
-            saved = store.decide(sid, parsed.item, decision, span, parsed.version, tab, reviewer, action_id)
+            saved = store.decide(sid, parsed.item, decision, span, parsed.version, tab, reviewer, action_id, owner)
             return Outcome(sid, f"{saved.action} saved")
         if parsed.type == "add":
-            saved = store.add_span(sid, parsed.span, tab, reviewer, action_id, source=parsed.source)
+            saved = store.add_span(sid, parsed.span, tab, reviewer, action_id, source=parsed.source, owner=owner)
             return Outcome(sid, "added span saved", select_item=saved.item)
         if parsed.type == "undo":
             touched = store.undo(tab, reviewer, action_id)
@@ -240,7 +244,7 @@ def apply_action(
                 return Outcome(sid, "nothing to undo")
             return Outcome(touched, "undone")
         if parsed.type == "done":
-            settled = store.set_done(sid, tab, parsed.seconds, primary_method, reviewer, action_id)
+            settled = store.set_done(sid, tab, parsed.seconds, primary_method, reviewer, action_id, owner)
             return Outcome(neighbour(ids, sid, +1), f"sentence {sid + 1} done ({settled} span(s) settled)")
     except Conflict as err:  # keep the span selected, so the reviewer sees the newer decision
         message = str(err)

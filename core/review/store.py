@@ -7,10 +7,12 @@ shows "saved" the decision survives a killed server and a power cut. (``NORMAL``
 would survive a killed process but could drop the last commits on power loss; a decision
 costs one fsync, which is cheap next to a human keystroke.)
 
-Concurrency. Decisions are keyed by ``(sentence, item)``: an *item* is one projected span
+Concurrency. Decisions are keyed by ``(sentence, item, owner)``: an *item* is one projected span
 (``"start:end:LABEL"`` of the span as projected, shared by both methods when they agree) or a
-span a reviewer added (``"add:<id>"``). Two tabs deciding different spans touch different
-rows and never clobber each other. A decision on the same span uses optimistic concurrency:
+span a reviewer added (``"add:<id>"``); the *owner* is the reviewer whose review it is
+(:func:`owner_of` their name; the anonymous reviewer ``""`` of an older project is ``"local"``)
+or a lead's adjudication (``"adjudication:<lead>"``). Reviewers never overwrite each other, and
+two tabs deciding different spans touch different rows and never clobber each other. A decision on the same span uses optimistic concurrency:
 the caller passes the version it saw; if another tab decided in between, :class:`Conflict` is
 raised, nothing is written, and the caller reloads and shows the newer decision. A tab's own
 successive edits of one span (several boundary moves sent before the screen refreshed) do not
@@ -27,8 +29,12 @@ Defence in depth. The store refuses spans outside the target sentence, labels th
 not have, and a kept span overlapping another kept span of the same sentence (ValueError with a
 message for the reviewer); a ``fix`` that changes nothing is stored as ``accept``.
 
-Schema. ``PRAGMA user_version`` holds :data:`SCHEMA_VERSION`; a database written before it
-existed (version 0) is migrated in place on opening, keeping every row.
+Done-state is kept per owner (``reviewer_state``); ``sentence_state.done`` says whether anyone
+has marked the sentence done. The team's assignment of sentences to reviewers lives in
+``assignment`` (see :meth:`ReviewStore.set_assignment`).
+
+Schema. ``PRAGMA user_version`` holds :data:`SCHEMA_VERSION`; a database written by an older
+version (0: before it existed; 1: one reviewer) is migrated in place on opening, keeping every row.
 """
 from __future__ import annotations
 
@@ -43,6 +49,7 @@ from typing import Iterable, Iterator, Sequence
 
 from core.datamodel import Span
 from core.errors import LabelBridgeError
+from core.review.assignment import Assignment
 
 ACTIONS = ("accept", "reject", "fix", "add", "undecided")
 KEPT_ACTIONS = frozenset({"accept", "fix", "add"})
@@ -85,7 +92,24 @@ CREATE TABLE IF NOT EXISTS decisions (
     event_id INTEGER NOT NULL,
     updated_at REAL NOT NULL,
     reviewer TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (sentence_id, item)
+    owner TEXT NOT NULL DEFAULT 'local',
+    PRIMARY KEY (sentence_id, item, owner)
+);
+CREATE INDEX IF NOT EXISTS decisions_owner ON decisions (owner, sentence_id);
+CREATE TABLE IF NOT EXISTS reviewer_state (
+    sentence_id INTEGER NOT NULL REFERENCES sentences (id),
+    owner TEXT NOT NULL,
+    done INTEGER NOT NULL DEFAULT 0,
+    done_at REAL,
+    seconds REAL NOT NULL DEFAULT 0,
+    version INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (sentence_id, owner)
+);
+CREATE TABLE IF NOT EXISTS assignment (
+    owner TEXT NOT NULL,
+    sentence_id INTEGER NOT NULL REFERENCES sentences (id),
+    overlap INTEGER NOT NULL,
+    PRIMARY KEY (owner, sentence_id)
 );
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -99,7 +123,8 @@ CREATE TABLE IF NOT EXISTS events (
     after TEXT,
     undone INTEGER NOT NULL DEFAULT 0,
     reviewer TEXT NOT NULL DEFAULT '',
-    action_id TEXT
+    action_id TEXT,
+    owner TEXT
 );
 CREATE INDEX IF NOT EXISTS events_session ON events (session, id);
 CREATE INDEX IF NOT EXISTS events_sentence ON events (sentence_id, id);
@@ -113,7 +138,7 @@ CREATE TABLE IF NOT EXISTS applied_actions (
 );
 """
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # version 0 (before user_version was set) -> 1: who decided, which action did it, applied action ids
 MIGRATIONS = {
@@ -129,9 +154,73 @@ CREATE TABLE IF NOT EXISTS applied_actions (
     result TEXT NOT NULL
 );
 """,
+    # team review: decisions keyed by their owner (a reviewer, or a lead's adjudication), done-state
+    # per owner, the assignment of sentences to reviewers. Anonymous ('') rows belong to 'local';
+    # a sentence done before has the reviewer of its last done/reopen event (else 'local') as owner.
+    2: """
+CREATE TABLE decisions_team (
+    sentence_id INTEGER NOT NULL REFERENCES sentences (id),
+    item TEXT NOT NULL,
+    action TEXT NOT NULL,
+    start INTEGER,
+    end INTEGER,
+    label TEXT,
+    version INTEGER NOT NULL,
+    event_id INTEGER NOT NULL,
+    updated_at REAL NOT NULL,
+    reviewer TEXT NOT NULL DEFAULT '',
+    owner TEXT NOT NULL DEFAULT 'local',
+    PRIMARY KEY (sentence_id, item, owner)
+);
+INSERT INTO decisions_team (sentence_id, item, action, start, end, label, version, event_id, updated_at, reviewer, owner)
+    SELECT sentence_id, item, action, start, end, label, version, event_id, updated_at, reviewer,
+           CASE WHEN trim(reviewer) = '' THEN 'local' ELSE trim(reviewer) END FROM decisions;
+DROP TABLE decisions;
+ALTER TABLE decisions_team RENAME TO decisions;
+CREATE INDEX IF NOT EXISTS decisions_owner ON decisions (owner, sentence_id);
+ALTER TABLE events ADD COLUMN owner TEXT;
+CREATE TABLE IF NOT EXISTS reviewer_state (
+    sentence_id INTEGER NOT NULL REFERENCES sentences (id),
+    owner TEXT NOT NULL,
+    done INTEGER NOT NULL DEFAULT 0,
+    done_at REAL,
+    seconds REAL NOT NULL DEFAULT 0,
+    version INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (sentence_id, owner)
+);
+INSERT INTO reviewer_state (sentence_id, owner, done, done_at, seconds, version)
+    SELECT st.sentence_id,
+           COALESCE((SELECT CASE WHEN trim(e.reviewer) = '' THEN 'local' ELSE trim(e.reviewer) END FROM events e
+                     WHERE e.sentence_id = st.sentence_id AND e.item IS NULL ORDER BY e.id DESC LIMIT 1), 'local'),
+           st.done, st.done_at, st.seconds, st.version
+    FROM sentence_state st WHERE st.done = 1 OR st.seconds > 0 OR st.version > 0;
+CREATE TABLE IF NOT EXISTS assignment (
+    owner TEXT NOT NULL,
+    sentence_id INTEGER NOT NULL REFERENCES sentences (id),
+    overlap INTEGER NOT NULL,
+    PRIMARY KEY (owner, sentence_id)
+);
+""",
 }
 
-DECISION_COLUMNS = "item, action, start, end, label, version, event_id, updated_at, reviewer"
+DECISION_COLUMNS = "item, action, start, end, label, version, event_id, updated_at, reviewer, owner"
+LOCAL_OWNER = "local"               # the reviewer of a project reviewed without sign-in
+ADJUDICATION = "adjudication:"     # owner prefix of a lead's adjudication: "adjudication:ana"
+
+
+def owner_of(reviewer: str | None) -> str:
+    """The owner key of a reviewer's decisions: their name, ``"local"`` for the anonymous one."""
+    name = (reviewer or "").strip()
+    return name or LOCAL_OWNER
+
+
+def adjudication_owner(lead: str) -> str:
+    """The owner key under which ``lead``'s adjudications are stored."""
+    return ADJUDICATION + owner_of(lead)
+
+
+def is_adjudication(owner: str) -> bool:
+    return owner.startswith(ADJUDICATION)
 MAX_SECONDS = 600.0  # time on one sentence counted at most (a tab left open is not work)
 
 
@@ -174,6 +263,7 @@ class Decision:
     event_id: int
     updated_at: float
     reviewer: str = ""
+    owner: str = LOCAL_OWNER
 
 
 @dataclass(frozen=True)
@@ -484,20 +574,58 @@ class ReviewStore:
         return list(self._labels)
 
     # -- decisions ------------------------------------------------------------------
-    def decisions(self, sentence_id: int) -> dict[str, Decision]:
-        rows = self._db().execute(f"SELECT {DECISION_COLUMNS} FROM decisions WHERE sentence_id = ?", (sentence_id,))
+    def decisions(self, sentence_id: int, owner: str | None = None) -> dict[str, Decision]:
+        """The current decisions of a sentence by item: ``owner``'s, or with ``owner=None`` the
+        latest decision on each item by anyone (a single reviewer's project: theirs)."""
+        if owner is not None:
+            rows = self._db().execute(f"SELECT {DECISION_COLUMNS} FROM decisions WHERE sentence_id = ? AND owner = ?",
+                                      (sentence_id, owner))
+        else:
+            rows = self._db().execute(f"SELECT {DECISION_COLUMNS} FROM decisions WHERE sentence_id = ? ORDER BY event_id",
+                                      (sentence_id,))
         return {r["item"]: _decision(r) for r in rows}
 
-    def all_decisions(self) -> dict[int, dict[str, Decision]]:
+    def all_decisions(self, owner: str | None = None) -> dict[int, dict[str, Decision]]:
+        """:meth:`decisions` of every sentence that has any, by sentence id."""
         table: dict[int, dict[str, Decision]] = {}
-        for r in self._db().execute(f"SELECT sentence_id, {DECISION_COLUMNS} FROM decisions"):
+        if owner is not None:
+            rows = self._db().execute(f"SELECT sentence_id, {DECISION_COLUMNS} FROM decisions WHERE owner = ?", (owner,))
+        else:
+            rows = self._db().execute(f"SELECT sentence_id, {DECISION_COLUMNS} FROM decisions ORDER BY event_id")
+        for r in rows:
             table.setdefault(r["sentence_id"], {})[r["item"]] = _decision(r)
         return table
 
-    def state(self, sentence_id: int) -> tuple[bool, int]:
-        """(done, version) of a sentence."""
+    def decisions_by_owner(self, sentence_ids: Iterable[int] | None = None) -> dict[int, dict[str, dict[str, Decision]]]:
+        """Every current decision (or those of ``sentence_ids``): sentence id -> owner -> item -> decision."""
+        table: dict[int, dict[str, dict[str, Decision]]] = {}
+        where, args = "", ()
+        if sentence_ids is not None:
+            where, args = "WHERE sentence_id IN (SELECT value FROM json_each(?)) ", (json.dumps([int(i) for i in sentence_ids]),)
+        for r in self._db().execute(f"SELECT sentence_id, {DECISION_COLUMNS} FROM decisions {where}ORDER BY sentence_id, event_id", args):
+            table.setdefault(r["sentence_id"], {}).setdefault(r["owner"], {})[r["item"]] = _decision(r)
+        return table
+
+    def owners(self) -> list[str]:
+        """Everyone with a decision or a done-state in the project (reviewers and adjudications)."""
+        rows = self._db().execute("SELECT owner FROM decisions UNION SELECT owner FROM reviewer_state ORDER BY owner")
+        return [r["owner"] for r in rows]
+
+    def state(self, sentence_id: int, owner: str | None = None) -> tuple[bool, int]:
+        """(done, version) of a sentence: for ``owner``, or for anyone (``None``)."""
+        if owner is not None:
+            row = self._db().execute("SELECT done, version FROM reviewer_state WHERE sentence_id = ? AND owner = ?",
+                                     (sentence_id, owner)).fetchone()
+            return (False, 0) if row is None else (bool(row["done"]), row["version"])
         row = self._db().execute("SELECT done, version FROM sentence_state WHERE sentence_id = ?", (sentence_id,)).fetchone()
         return bool(row["done"]), row["version"]
+
+    def done_by_owner(self) -> dict[int, dict[str, tuple[float | None, float]]]:
+        """Sentence id -> owner -> (done at, seconds) of every owner who marked it done."""
+        table: dict[int, dict[str, tuple[float | None, float]]] = {}
+        for r in self._db().execute("SELECT sentence_id, owner, done_at, seconds FROM reviewer_state WHERE done = 1 ORDER BY done_at"):
+            table.setdefault(r["sentence_id"], {})[r["owner"]] = (r["done_at"], r["seconds"])
+        return table
 
     # -- idempotence ----------------------------------------------------------------------
     def applied(self, action_id: str) -> dict | None:
@@ -533,7 +661,8 @@ class ReviewStore:
             raise Refused(prior["refused"])
         d = prior["decision"]
         span = Span(*d["span"]) if d["span"] else None
-        return Decision(d["item"], d["action"], span, d["version"], d["event_id"], d["updated_at"], d.get("reviewer", ""))
+        return Decision(d["item"], d["action"], span, d["version"], d["event_id"], d["updated_at"], d.get("reviewer", ""),
+                        d.get("owner", owner_of(d.get("reviewer", ""))))
 
     # -- decisions ------------------------------------------------------------------------
     def decide(
@@ -546,27 +675,29 @@ class ReviewStore:
         session: str,
         reviewer: str = "",
         action_id: str | None = None,
+        owner: str | None = None,
     ) -> Decision:
-        """Record one decision on one item, checking it is still at ``expected_version``.
-        With an ``action_id`` seen before, nothing changes and the same decision is returned."""
+        """Record one decision on one item of ``owner``'s review (default: ``reviewer``'s own),
+        checking it is still at ``expected_version``. With an ``action_id`` seen before, nothing
+        changes and the same decision is returned."""
         batch = uuid.uuid4().hex
         with self._transaction() as db:
             prior = self._prior(db, action_id)
             if prior is not None:
                 return self._replayed(prior)
             decision = self._decide(db, sentence_id, item, action, span, expected_version, session, batch,
-                                    reviewer=reviewer, action_id=action_id)
+                                    reviewer=reviewer, action_id=action_id, owner=owner)
             self._remember(db, action_id, sentence_id, action, {"decision": _decision_json(decision)})
             return decision
 
     def add_span(self, sentence_id: int, span: Span, session: str, reviewer: str = "", action_id: str | None = None,
-                 source: int | None = None) -> Decision:
+                 source: int | None = None, owner: str | None = None) -> Decision:
         """A span the projection missed; it gets a fresh item id (``add:<hex>``, or
         ``add:<hex>@<e>`` when it stands for source entity ``e``)."""
         item = f"add:{uuid.uuid4().hex[:10]}" + (f"@{source}" if source is not None else "")
-        return self.decide(sentence_id, item, "add", span, 0, session, reviewer, action_id)
+        return self.decide(sentence_id, item, "add", span, 0, session, reviewer, action_id, owner)
 
-    def _check_span(self, db, sentence_id: int, item: str, span: Span, kept: bool) -> None:
+    def _check_span(self, db, sentence_id: int, item: str, span: Span, kept: bool, owner: str = LOCAL_OWNER) -> None:
         """Refuse a span outside the sentence, an unknown label, or a kept span overlapping
         another kept span of the sentence."""
         row = db.execute("SELECT target_tokens FROM sentences WHERE id = ?", (sentence_id,)).fetchone()
@@ -581,9 +712,9 @@ class ReviewStore:
         if not kept:
             return
         clash = db.execute(
-            "SELECT start, end, label FROM decisions WHERE sentence_id = ? AND item != ? AND action IN ('accept', 'fix', 'add') "
-            "AND start < ? AND end > ? ORDER BY start LIMIT 1",
-            (sentence_id, item, span.end, span.start),
+            "SELECT start, end, label FROM decisions WHERE sentence_id = ? AND owner = ? AND item != ? "
+            "AND action IN ('accept', 'fix', 'add') AND start < ? AND end > ? ORDER BY start LIMIT 1",
+            (sentence_id, owner, item, span.end, span.start),
         ).fetchone()
         if clash is not None:
             other = Span(clash["start"], clash["end"], clash["label"])
@@ -591,7 +722,8 @@ class ReviewStore:
                           f"reject or shorten one of them first")
 
     def _decide(self, db, sentence_id, item, action, span, expected_version, session, batch, kind=None,
-                reviewer: str = "", action_id: str | None = None) -> Decision:
+                reviewer: str = "", action_id: str | None = None, owner: str | None = None) -> Decision:
+        owner = owner_of(reviewer) if owner is None else owner
         if action not in ACTIONS:
             raise Refused(f"unknown action {action!r}")
         if action in KEPT_ACTIONS and span is None:
@@ -600,9 +732,9 @@ class ReviewStore:
             action = "accept"  # a correction that changes nothing accepts the projected span
             kind = kind if kind and kind != "fix" else "accept"
         if span is not None:
-            self._check_span(db, sentence_id, item, span, action in KEPT_ACTIONS)
-        row = db.execute(f"SELECT {DECISION_COLUMNS} FROM decisions WHERE sentence_id = ? AND item = ?",
-                         (sentence_id, item)).fetchone()
+            self._check_span(db, sentence_id, item, span, action in KEPT_ACTIONS, owner)
+        row = db.execute(f"SELECT {DECISION_COLUMNS} FROM decisions WHERE sentence_id = ? AND item = ? AND owner = ?",
+                         (sentence_id, item, owner)).fetchone()
         current = _decision(row) if row else None
         version = current.version if current else 0
         if version != expected_version and not self._last_writer_is(db, current, session):
@@ -611,17 +743,18 @@ class ReviewStore:
         after = {"action": action, "span": None if span is None else [span.start, span.end, span.label]}
         before = None if current is None else {"action": current.action, "span": None if current.span is None else [current.span.start, current.span.end, current.span.label], "version": current.version}
         cursor = db.execute(
-            "INSERT INTO events (ts, session, batch, sentence_id, item, kind, before, after, reviewer, action_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (now, session, batch, sentence_id, item, kind or action, json.dumps(before), json.dumps(after), reviewer, action_id),
+            "INSERT INTO events (ts, session, batch, sentence_id, item, kind, before, after, reviewer, action_id, owner) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (now, session, batch, sentence_id, item, kind or action, json.dumps(before), json.dumps(after), reviewer, action_id, owner),
         )
         event_id = cursor.lastrowid
         start, end, label = (span.start, span.end, span.label) if span is not None else (None, None, None)
         db.execute(
-            "INSERT OR REPLACE INTO decisions (sentence_id, item, action, start, end, label, version, event_id, updated_at, reviewer) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (sentence_id, item, action, start, end, label, version + 1, event_id, now, reviewer),
+            "INSERT OR REPLACE INTO decisions (sentence_id, item, action, start, end, label, version, event_id, updated_at, reviewer, owner) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (sentence_id, item, action, start, end, label, version + 1, event_id, now, reviewer, owner),
         )
-        return Decision(item, action, span, version + 1, event_id, now, reviewer)
+        return Decision(item, action, span, version + 1, event_id, now, reviewer, owner)
 
     @staticmethod
     def _last_writer_is(db, current: Decision | None, session: str) -> bool:
@@ -640,12 +773,15 @@ class ReviewStore:
         accept_method: str | None = "matching",
         reviewer: str = "",
         action_id: str | None = None,
+        owner: str | None = None,
     ) -> int:
-        """Mark a sentence done. Undecided items are settled in the same batch: accepted
+        """Mark a sentence done in ``owner``'s review (default: ``reviewer``'s own). Undecided
+        items of that review are settled in the same batch: accepted
         when ``accept_method`` proposed them and they overlap no kept span, else rejected.
         Returns the number of items settled (the same number again for a repeated ``action_id``,
         which changes nothing). ``seconds`` counts at most :data:`MAX_SECONDS`."""
         batch = uuid.uuid4().hex
+        owner = owner_of(reviewer) if owner is None else owner
         seconds = min(max(float(seconds), 0.0), MAX_SECONDS) if seconds == seconds else 0.0  # NaN counts 0
         record = self.sentence(sentence_id)
         with self._transaction() as db:
@@ -655,7 +791,7 @@ class ReviewStore:
                     raise Refused(prior["refused"])
                 return prior["settled"]
             decisions = {r["item"]: _decision(r) for r in db.execute(
-                f"SELECT {DECISION_COLUMNS} FROM decisions WHERE sentence_id = ?", (sentence_id,))}
+                f"SELECT {DECISION_COLUMNS} FROM decisions WHERE sentence_id = ? AND owner = ?", (sentence_id, owner))}
             kept = [d.span for d in decisions.values() if d.action in KEPT_ACTIONS and d.span is not None]
             settled = 0
             for proposal in record.proposals():
@@ -665,33 +801,52 @@ class ReviewStore:
                 version = current.version if current else 0
                 if accept_method in proposal.methods and not any(proposal.span.overlaps(k) for k in kept):
                     self._decide(db, sentence_id, proposal.item, "accept", proposal.span, version, session, batch,
-                                 kind="auto-accept", reviewer=reviewer, action_id=action_id)
+                                 kind="auto-accept", reviewer=reviewer, action_id=action_id, owner=owner)
                     kept.append(proposal.span)
                 else:
                     self._decide(db, sentence_id, proposal.item, "reject", None, version, session, batch,
-                                 kind="auto-reject", reviewer=reviewer, action_id=action_id)
+                                 kind="auto-reject", reviewer=reviewer, action_id=action_id, owner=owner)
                 settled += 1
-            self._set_done(db, sentence_id, True, seconds, session, batch, reviewer, action_id)
+            self._set_done(db, sentence_id, True, seconds, session, batch, reviewer, action_id, owner)
             self._remember(db, action_id, sentence_id, "done", {"settled": settled})
         return settled
 
     def _set_done(self, db, sentence_id: int, done: bool, seconds: float, session: str, batch: str,
-                  reviewer: str = "", action_id: str | None = None) -> None:
-        row = db.execute("SELECT done, seconds, version FROM sentence_state WHERE sentence_id = ?", (sentence_id,)).fetchone()
+                  reviewer: str = "", action_id: str | None = None, owner: str | None = None) -> None:
+        owner = owner_of(reviewer) if owner is None else owner
+        row = db.execute("SELECT done, done_at, seconds, version FROM sentence_state WHERE sentence_id = ?", (sentence_id,)).fetchone()
+        mine = db.execute("SELECT done FROM reviewer_state WHERE sentence_id = ? AND owner = ?", (sentence_id, owner)).fetchone()
         now = time.time()
         db.execute(
-            "INSERT INTO events (ts, session, batch, sentence_id, item, kind, before, after, reviewer, action_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (now, session, batch, sentence_id, None, "done" if done else "reopen", json.dumps({"done": bool(row["done"])}),
-             json.dumps({"done": done, "seconds": seconds}), reviewer, action_id),
+            "INSERT INTO events (ts, session, batch, sentence_id, item, kind, before, after, reviewer, action_id, owner) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (now, session, batch, sentence_id, None, "done" if done else "reopen", json.dumps({"done": bool(mine and mine["done"])}),
+             json.dumps({"done": done, "seconds": seconds}), reviewer, action_id, owner),
         )
+        self._set_owner_done(db, sentence_id, owner, done, seconds, now)
+        anyone = self._anyone_done(db, sentence_id)
+        done_at = now if done else (row["done_at"] if anyone else None)  # another reviewer's done stays
         db.execute(
             "UPDATE sentence_state SET done = ?, done_at = ?, seconds = ?, version = ? WHERE sentence_id = ?",
-            (int(done), now if done else None, row["seconds"] + seconds, row["version"] + 1, sentence_id),
+            (int(anyone), done_at, row["seconds"] + seconds, row["version"] + 1, sentence_id),
         )
 
-    def reopen(self, sentence_id: int, session: str, reviewer: str = "") -> None:
+    @staticmethod
+    def _set_owner_done(db, sentence_id: int, owner: str, done: bool, seconds: float, now: float) -> None:
+        db.execute("INSERT OR IGNORE INTO reviewer_state (sentence_id, owner) VALUES (?, ?)", (sentence_id, owner))
+        db.execute(
+            "UPDATE reviewer_state SET done = ?, done_at = CASE WHEN ? THEN ? ELSE NULL END, seconds = seconds + ?, "
+            "version = version + 1 WHERE sentence_id = ? AND owner = ?",
+            (int(done), int(done), now, seconds, sentence_id, owner),
+        )
+
+    @staticmethod
+    def _anyone_done(db, sentence_id: int) -> bool:
+        return db.execute("SELECT 1 FROM reviewer_state WHERE sentence_id = ? AND done = 1 LIMIT 1", (sentence_id,)).fetchone() is not None
+
+    def reopen(self, sentence_id: int, session: str, reviewer: str = "", owner: str | None = None) -> None:
         with self._transaction() as db:
-            self._set_done(db, sentence_id, False, 0.0, session, uuid.uuid4().hex, reviewer)
+            self._set_done(db, sentence_id, False, 0.0, session, uuid.uuid4().hex, reviewer, owner=owner)
 
     def undo(self, session: str, reviewer: str = "", action_id: str | None = None) -> int | None:
         """Revert this session's latest batch of events that is not undone yet.
@@ -715,37 +870,79 @@ class ReviewStore:
                 return None
             batch = row["batch"]
             events = db.execute(
-                "SELECT id, sentence_id, item, kind, before FROM events WHERE batch = ? ORDER BY id DESC", (batch,)
+                "SELECT id, sentence_id, item, kind, before, reviewer, owner FROM events WHERE batch = ? ORDER BY id DESC", (batch,)
             ).fetchall()
             undo_batch = uuid.uuid4().hex
             sentence_id = events[0]["sentence_id"]
             for event in events:
                 sid, item, kind = event["sentence_id"], event["item"], event["kind"]
                 before = json.loads(event["before"]) if event["before"] else None
+                owner = event["owner"] or owner_of(event["reviewer"])  # events before team review name no owner
                 if item is None:  # done / reopen
-                    state = db.execute("SELECT done, version FROM sentence_state WHERE sentence_id = ?", (sid,)).fetchone()
-                    was_done = bool(before["done"])
-                    db.execute(
-                        "INSERT INTO events (ts, session, batch, sentence_id, item, kind, before, after, reviewer, action_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                        (time.time(), session, undo_batch, sid, None, "undo-" + kind, json.dumps({"done": bool(state["done"])}),
-                         json.dumps({"done": was_done}), reviewer, action_id),
-                    )
-                    db.execute("UPDATE sentence_state SET done = ?, done_at = CASE WHEN ? THEN done_at ELSE NULL END, version = version + 1 WHERE sentence_id = ?",
-                               (int(was_done), int(was_done), sid))
+                    self._undo_done(db, sid, owner, bool(before["done"]), "undo-" + kind, session, undo_batch, reviewer, action_id)
                     continue
-                current = db.execute("SELECT event_id, version FROM decisions WHERE sentence_id = ? AND item = ?", (sid, item)).fetchone()
+                current = db.execute("SELECT event_id, version FROM decisions WHERE sentence_id = ? AND item = ? AND owner = ?",
+                                     (sid, item, owner)).fetchone()
                 if current is None or current["event_id"] != event["id"]:
                     raise Conflict(f"sentence {sid + 1}: cannot undo, the span was changed since (in another tab)")
                 if before is None:
                     self._decide(db, sid, item, "undecided", None, current["version"], session, undo_batch, kind="undo-" + kind,
-                                 reviewer=reviewer, action_id=action_id)
+                                 reviewer=reviewer, action_id=action_id, owner=owner)
                 else:
                     span = Span(*before["span"]) if before["span"] else None
                     self._decide(db, sid, item, before["action"], span, current["version"], session, undo_batch,
-                                 kind="undo-" + kind, reviewer=reviewer, action_id=action_id)
+                                 kind="undo-" + kind, reviewer=reviewer, action_id=action_id, owner=owner)
             db.execute("UPDATE events SET undone = 1 WHERE batch = ?", (batch,))
             self._remember(db, action_id, sentence_id, "undo", {"sentence": sentence_id})
             return sentence_id
+
+    def _undo_done(self, db, sid: int, owner: str, was_done: bool, kind: str, session: str, batch: str,
+                   reviewer: str, action_id: str | None) -> None:
+        """Put ``owner``'s done-state of a sentence back to ``was_done`` (logged as an event)."""
+        mine = db.execute("SELECT done FROM reviewer_state WHERE sentence_id = ? AND owner = ?", (sid, owner)).fetchone()
+        db.execute(
+            "INSERT INTO events (ts, session, batch, sentence_id, item, kind, before, after, reviewer, action_id, owner) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (time.time(), session, batch, sid, None, kind, json.dumps({"done": bool(mine and mine["done"])}),
+             json.dumps({"done": was_done}), reviewer, action_id, owner),
+        )
+        db.execute("INSERT OR IGNORE INTO reviewer_state (sentence_id, owner) VALUES (?, ?)", (sid, owner))
+        db.execute("UPDATE reviewer_state SET done = ?, done_at = CASE WHEN ? THEN done_at ELSE NULL END, version = version + 1 "
+                   "WHERE sentence_id = ? AND owner = ?", (int(was_done), int(was_done), sid, owner))
+        anyone = self._anyone_done(db, sid)
+        db.execute("UPDATE sentence_state SET done = ?, done_at = CASE WHEN ? THEN done_at ELSE NULL END, version = version + 1 "
+                   "WHERE sentence_id = ?", (int(anyone), int(anyone), sid))
+
+    # -- team: assignment of sentences to reviewers -------------------------------------
+    def set_assignment(self, assignment: Assignment, settings: dict | None = None) -> None:
+        """Replace the project's assignment (``settings``: how it was made, e.g. the lead, the
+        strategy and the overlap share; kept as meta ``assignment``). Decisions stay as they are."""
+        rows = [(owner_of(name), sid, int(sid in assignment.overlap)) for name, queue in assignment.queues.items() for sid in queue]
+        with self._transaction() as db:
+            db.execute("DELETE FROM assignment")
+            db.executemany("INSERT INTO assignment (owner, sentence_id, overlap) VALUES (?,?,?)", rows)
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('assignment', ?)",
+                       (json.dumps({**(settings or {}), "reviewers": [owner_of(n) for n in assignment.queues]}),))
+
+    def clear_assignment(self) -> None:
+        """Back to no assignment: everyone sees every sentence."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM assignment")
+            db.execute("DELETE FROM meta WHERE key = 'assignment'")
+
+    def assignment(self) -> Assignment | None:
+        """The stored assignment (reviewers in the order they were given), or None."""
+        rows = self._db().execute("SELECT owner, sentence_id, overlap FROM assignment ORDER BY sentence_id").fetchall()
+        if not rows:
+            return None
+        order = (self.meta("assignment") or {}).get("reviewers") or []
+        queues: dict[str, list[int]] = {name: [] for name in order}
+        overlap = set()
+        for r in rows:
+            queues.setdefault(r["owner"], []).append(r["sentence_id"])
+            if r["overlap"]:
+                overlap.add(r["sentence_id"])
+        return Assignment({name: tuple(ids) for name, ids in queues.items()}, tuple(sorted(overlap)))
 
     # -- position and statistics -------------------------------------------------------
     def set_position(self, reviewer: str, sentence_id: int) -> None:
@@ -771,8 +968,13 @@ class ReviewStore:
         row = self._db().execute("SELECT COALESCE(SUM(done), 0) AS done, COUNT(*) AS total FROM sentence_state").fetchone()
         return int(row["done"]), int(row["total"])
 
-    def done_ids(self) -> set[int]:
-        return {r["sentence_id"] for r in self._db().execute("SELECT sentence_id FROM sentence_state WHERE done = 1")}
+    def done_ids(self, owner: str | None = None) -> set[int]:
+        """The sentences anyone (or ``owner``) marked done."""
+        if owner is not None:
+            rows = self._db().execute("SELECT sentence_id FROM reviewer_state WHERE done = 1 AND owner = ?", (owner,))
+        else:
+            rows = self._db().execute("SELECT sentence_id FROM sentence_state WHERE done = 1")
+        return {r["sentence_id"] for r in rows}
 
     def done_times(self) -> list[tuple[int, float, float]]:
         """(sentence id, done at, seconds spent) of every done sentence."""
@@ -781,7 +983,7 @@ class ReviewStore:
 
     def events(self) -> list[dict]:
         rows = self._db().execute(
-            "SELECT id, ts, session, batch, sentence_id, item, kind, before, after, undone, reviewer, action_id FROM events ORDER BY id")
+            "SELECT id, ts, session, batch, sentence_id, item, kind, before, after, undone, reviewer, action_id, owner FROM events ORDER BY id")
         return [dict(r) for r in rows]
 
 
@@ -791,9 +993,11 @@ def _quote(tokens: Sequence[str], span: Span) -> str:
 
 def _decision(row: sqlite3.Row) -> Decision:
     span = Span(row["start"], row["end"], row["label"]) if row["start"] is not None else None
-    return Decision(row["item"], row["action"], span, row["version"], row["event_id"], row["updated_at"], row["reviewer"])
+    return Decision(row["item"], row["action"], span, row["version"], row["event_id"], row["updated_at"], row["reviewer"],
+                    row["owner"])
 
 
 def _decision_json(d: Decision) -> dict:
     return {"item": d.item, "action": d.action, "span": None if d.span is None else [d.span.start, d.span.end, d.span.label],
-            "version": d.version, "event_id": d.event_id, "updated_at": d.updated_at, "reviewer": d.reviewer}
+            "version": d.version, "event_id": d.event_id, "updated_at": d.updated_at, "reviewer": d.reviewer,
+            "owner": d.owner}
