@@ -110,3 +110,13 @@ def test_iob2_file_with_a_bioes_sentence_says_why_it_was_read_as_bioes(tmp_path)
         read_conll(path)
     message = str(info.value)
     assert "half.conll, line 2" in message and "not closed by E-" in message and "'S-LOC' on line 4" in message
+
+
+def test_a_stray_tag_that_decided_the_scheme_is_named_once(tmp_path):
+    path = tmp_path / "stray.conll"
+    path.write_text("Maria\tO\nLopez\tL-PER\n\nMadrid\tU-LOC\n", encoding="utf-8")
+    with pytest.raises(CorpusError) as info:
+        read_conll(path)
+    message = str(info.value)
+    assert "stray.conll, line 2" in message and "does not continue an entity (scheme BILUO)" in message
+    assert "an entity starts with B-PER or U-PER" in message and "read as" not in message

@@ -202,19 +202,20 @@ def tagged_spans(path: PathLike, tagged: Sequence[TaggedSentence], scheme: str =
     """Each sentence's tags read as spans in ``scheme`` (``auto``: detected over the whole
     file); a tag the scheme does not allow is a :class:`CorpusError` naming its line and,
     for a detected BIOES or BILUO, the line that decided the scheme."""
-    evidence = ""
+    evidence, evidence_line = "", None
     if scheme == "auto":
-        scheme, first = detect_scheme_at([tag for s in tagged for tag in s.tags])
+        tags = [tag for s in tagged for tag in s.tags]
+        scheme, first = detect_scheme_at(tags)
         if first is not None and scheme in {"BIOES", "BILUO"}:
-            lines = [line for s in tagged for line in s.lines]
-            tags = [tag for s in tagged for tag in s.tags]
-            evidence = f"; the file is read as {scheme} because of {tags[first]!r} on line {lines[first]} (one file, one scheme)"
+            evidence_line = [line for s in tagged for line in s.lines][first]
+            evidence = f"; the file is read as {scheme} because of {tags[first]!r} on line {evidence_line} (one file, one scheme)"
     result = []
     for sentence in tagged:
         try:
             result.append(tags_to_spans(sentence.tags, scheme))
         except TagError as err:
-            raise CorpusError(path, sentence.lines[err.index], f"{err}{evidence}") from None
+            line = sentence.lines[err.index]
+            raise CorpusError(path, line, f"{err}{evidence if line != evidence_line else ''}") from None
     return result
 
 
