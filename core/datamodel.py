@@ -31,9 +31,6 @@ class Span:
     def covers(self, index: int) -> bool:
         return self.start <= index < self.end
 
-    def with_label(self, label: str) -> "Span":
-        return Span(self.start, self.end, label, self.score)
-
 
 @dataclass(frozen=True)
 class Sentence:
@@ -107,17 +104,6 @@ class Alignment:
         for i, j in sorted(self.links):
             table.setdefault(i, []).append(j)
         return table
-
-    def target_to_source(self) -> dict[int, list[int]]:
-        """Source indices linked to each target index (sorted)."""
-        table: dict[int, list[int]] = {}
-        for i, j in sorted(self.links, key=lambda link: (link[1], link[0])):
-            table.setdefault(j, []).append(i)
-        return table
-
-    def reversed(self) -> "Alignment":
-        """The same links seen from the other side, ``(target, source)``."""
-        return Alignment.from_pairs(((j, i) for i, j in self.links), {(j, i): w for (i, j), w in self.weights})
 
     def to_pharaoh(self, weights: bool = True) -> str:
         """``"0-0 1-2:0.4"``: links in order, a weight below 1 after a colon (if ``weights``)."""

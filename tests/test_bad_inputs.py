@@ -11,12 +11,9 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-from helpers import DEMO, REPO, build_demo_project, copy_project
+from helpers import REPO, build_demo_project, copy_project
 from streamlit.testing.v1 import AppTest
 
-EN = (DEMO / "en.conll").read_bytes()
-ES = (DEMO / "es.conll").read_bytes()
-LINKS = (DEMO / "en-es.pharaoh").read_bytes()
 TWO_EN = b"Maria\tB-PER\nsings\tO\n\nParis\tB-LOC\nsleeps\tO\n"
 TWO_ES = b"Maria canta\nParis duerme\n"
 NASTY_FILE = "<img src=x onerror=alert(1)>[x](javascript:alert(1)) **$x$** www.e.example.conll"

@@ -488,3 +488,19 @@ def test_paper_eval_on_a_saved_datasets_folder(tmp_path, models, capsys):
     scores = json.loads(report.read_text())
     assert scores["labels"] == ["LOC", "ORG", "PER"] and scores["sentences"] == 2  # DATE mapped to O
     assert scores["scores"]["matching"]["overall"]["support"] == 3
+
+
+@pytest.mark.parametrize("make", [
+    lambda models: __import__("core.models.translate", fromlist=["x"]).Translator(str(models["tiny_translator"]), "spa_Latn", "eng_Latn", device="cpu"),
+    lambda models: __import__("core.models.ner", fromlist=["x"]).TransformersTagger(str(models["tiny_ner"]), device="cpu"),
+    lambda models: __import__("core.alignment.embeddings", fromlist=["x"]).SubwordEncoder(str(models["tiny_encoder"]), layer=2, device="cpu"),
+])
+def test_each_model_loads_once_and_release_drops_it(make, tiny_translator, tiny_ner, tiny_encoder):
+    """The one lazy loader (core.models.loading.LazyModel) behind translator, tagger and encoder."""
+    model = make({"tiny_translator": tiny_translator, "tiny_ner": tiny_ner, "tiny_encoder": tiny_encoder})
+    first = model.load()
+    assert model.load() is first and not first[0].training
+    model.release()
+    assert model._loaded is None
+    again = model.load()
+    assert again is not first and type(again[0]) is type(first[0])

@@ -6,15 +6,15 @@ subword keeps the index of the word it came from, special tokens are dropped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, ClassVar, Sequence
 
 import numpy as np
 
 from core.errors import ModelLoadError
 from core.models.loading import (
+    LazyModel,
     Progress,
     batches,
-    load_model_and_tokenizer,
     progress_bar,
     resolve_device,
 )
@@ -31,26 +31,20 @@ class SubwordVectors:
 
 
 @dataclass
-class SubwordEncoder:
+class SubwordEncoder(LazyModel):
     """Hidden states of layer ``layer`` (0 = embeddings) of an encoder by name or path."""
 
-    model: str
     layer: int = 8
     device: str = "auto"
     batch_size: int = 32
     max_length: int = 512
-    _loaded: tuple[Any, Any] | None = field(default=None, repr=False)
+    what: ClassVar[str] = "encoder"
+    fast_tokenizer_for: ClassVar[str] = "word alignment"
 
-    def load(self) -> tuple[Any, Any]:
-        if self._loaded is None:
-            model, tokenizer = load_model_and_tokenizer("encoder", self.model, "AutoModel", self.device)
-            if not getattr(tokenizer, "is_fast", False):
-                raise ModelLoadError(f"Cannot use the encoder {self.model!r}: word alignment needs a fast tokenizer (tokenizer.json)")
-            layers = getattr(model.config, "num_hidden_layers", None)
-            if layers is not None and not 0 <= self.layer <= layers:
-                raise ModelLoadError(f"Cannot take layer {self.layer} of the encoder {self.model!r}: it has {layers} layers; choose a layer from 0 to {layers}")
-            self._loaded = (model, tokenizer)
-        return self._loaded
+    def check(self, model: Any) -> None:
+        layers = getattr(model.config, "num_hidden_layers", None)
+        if layers is not None and not 0 <= self.layer <= layers:
+            raise ModelLoadError(f"Cannot take layer {self.layer} of the encoder {self.model!r}: it has {layers} layers; choose a layer from 0 to {layers}")
 
     def embed(self, sentences: Sequence[Tokens], progress: Progress | None = None, description: str = "embedding") -> list[SubwordVectors]:
         import torch

@@ -7,12 +7,10 @@ as small as a few hundred sentences rarely teaches a statistical aligner those p
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
-from typing import Sequence
 
-from core.alignment.base import Aligner, Progress, Tokens
+from core.alignment.base import Tokens
 from core.datamodel import Alignment, Link
 
 
@@ -83,16 +81,3 @@ def add_lexical_links(alignment: Alignment, source: Tokens, target: Tokens, min_
     # the kept links' weight entries are reused as they are; anchors weigh 1
     weights = tuple(entry for entry in alignment.weights if entry[0] in links and entry[0] not in anchors)
     return Alignment(links, weights)
-
-
-@dataclass
-class WithLexicalLinks:
-    """Any aligner, with lexical links added to its output."""
-
-    base: Aligner
-    min_similarity: float = 0.8
-    name: str = field(default="lexical")
-
-    def align_corpus(self, sources: Sequence[Tokens], targets: Sequence[Tokens], progress: Progress | None = None) -> list[Alignment]:
-        alignments = self.base.align_corpus(sources, targets, progress)
-        return [add_lexical_links(a, s, t, self.min_similarity) for a, s, t in zip(alignments, sources, targets)]

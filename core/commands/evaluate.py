@@ -5,8 +5,8 @@ import argparse
 import json
 
 from core.corpus.evaluate import evaluate_tags
-from core.corpus.io import TaggedSentence, read_tagged
-from core.corpus.tags import TagError, check_iob2
+from core.corpus.io import TaggedSentence, read_tagged, tagged_spans
+from core.corpus.tags import TagError, check_iob2, detect_scheme, to_bioes_letters
 from core.errors import CorpusError
 
 EPILOG = """\
@@ -17,7 +17,7 @@ examples:
 Both files must have the same sentences and tokens. Scores are micro-averaged over
 entities (exact span and label match), exactly as seqeval's default mode (conlleval)
 computes them: an I- tag that continues no entity starts one, and IOB1 and BIOES tags
-are read too. --strict accepts only IOB2 (O, B-, I-; every I- continuing an entity) and
+are read too; a BILUO file (L-, U-) is checked and read as BIOES. --strict accepts only IOB2 (O, B-, I-; every I- continuing an entity) and
 scores in seqeval's strict IOB2 mode."""
 
 
@@ -44,6 +44,16 @@ def _check_strict(path: str, sentences: list[TaggedSentence]) -> None:
             raise CorpusError(path, sentence.lines[err.index], f"{err} (--strict)") from None
 
 
+def _seqeval_tags(path: str, sentences: list[TaggedSentence]) -> list[list[str]]:
+    """Tags as seqeval reads them: BILUO (which seqeval does not know) checked, naming
+    file and line, and rewritten with BIOES letters; other schemes as written."""
+    scheme = detect_scheme([tag for s in sentences for tag in s.tags])
+    if scheme != "BILUO":
+        return [list(s.tags) for s in sentences]
+    tagged_spans(path, sentences)
+    return [to_bioes_letters(s.tags, scheme) for s in sentences]
+
+
 def run(args: argparse.Namespace) -> int:
     gold, pred = read_tagged(args.gold), read_tagged(args.pred)
     if len(gold) != len(pred):
@@ -56,6 +66,6 @@ def run(args: argparse.Namespace) -> int:
     if args.strict:
         _check_strict(args.gold, gold)
         _check_strict(args.pred, pred)
-    result = evaluate_tags([s.tags for s in gold], [s.tags for s in pred], args.ignore_label, strict=args.strict)
+    result = evaluate_tags(_seqeval_tags(args.gold, gold), _seqeval_tags(args.pred, pred), args.ignore_label, strict=args.strict)
     print(json.dumps(result.as_dict(), indent=2) if args.json else result.table())
     return 0

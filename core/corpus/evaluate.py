@@ -5,7 +5,7 @@ import warnings
 from dataclasses import asdict, dataclass
 from typing import Iterable, Sequence
 
-from core.corpus.tags import drop_labels, spans_to_iob2
+from core.corpus.tags import spans_to_iob2
 from core.datamodel import Sentence
 from core.errors import CorpusError
 

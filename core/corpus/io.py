@@ -16,12 +16,12 @@ from typing import Iterable, Sequence
 
 from core.corpus.tags import (
     TagError,
-    detect_scheme,
+    detect_scheme_at,
     spans_to_iob2,
     split_tag,
     tags_to_spans,
 )
-from core.datamodel import Alignment, Sentence, SentencePair
+from core.datamodel import Alignment, Sentence, SentencePair, Span
 from core.errors import CorpusError
 
 PathLike = str | os.PathLike
@@ -185,23 +185,37 @@ def read_tagged(path: PathLike, require_tags: bool = True) -> list[TaggedSentenc
 def read_conll(path: PathLike, scheme: str = "auto", require_tags: bool = True) -> list[Sentence]:
     """Sentences of a CoNLL file (token first column, tag last column).
 
-    IOB1, IOB2 and BIOES are recognised (``scheme="auto"``) and turned into spans; an
-    ``I-`` that continues no entity in an IOB2 file is an error naming its line.
-    ``-DOCSTART-`` and comment lines are skipped (see :func:`_is_comment`). With
-    ``require_tags=False`` a one-column file (tokens only) is accepted too.
+    IOB1, IOB2, BIOES (IOBES) and BILUO are recognised (``scheme="auto"``, see
+    :func:`~core.corpus.tags.detect_scheme`; IOE1 only when named) and turned into spans;
+    an ``I-`` that continues no entity in an IOB2 file, or tags of two schemes in one file,
+    are errors naming the line. ``-DOCSTART-`` and comment lines are skipped (see
+    :func:`_is_comment`). With ``require_tags=False`` a one-column file (tokens only) is
+    accepted too.
     """
     tagged = read_tagged(path, require_tags)
     if not tagged[0].tags:
         return [Sentence(s.tokens) for s in tagged]
+    return [Sentence(s.tokens, tuple(spans)) for s, spans in zip(tagged, tagged_spans(path, tagged, scheme))]
+
+
+def tagged_spans(path: PathLike, tagged: Sequence[TaggedSentence], scheme: str = "auto") -> list[list[Span]]:
+    """Each sentence's tags read as spans in ``scheme`` (``auto``: detected over the whole
+    file); a tag the scheme does not allow is a :class:`CorpusError` naming its line and,
+    for a detected BIOES or BILUO, the line that decided the scheme."""
+    evidence, evidence_line = "", None
     if scheme == "auto":
-        scheme = detect_scheme([tag for s in tagged for tag in s.tags])
+        tags = [tag for s in tagged for tag in s.tags]
+        scheme, first = detect_scheme_at(tags)
+        if first is not None and scheme in {"BIOES", "BILUO"}:
+            evidence_line = [line for s in tagged for line in s.lines][first]
+            evidence = f"; the file is read as {scheme} because of {tags[first]!r} on line {evidence_line} (one file, one scheme)"
     result = []
     for sentence in tagged:
         try:
-            spans = tags_to_spans(sentence.tags, scheme)
+            result.append(tags_to_spans(sentence.tags, scheme))
         except TagError as err:
-            raise CorpusError(path, sentence.lines[err.index], str(err)) from None
-        result.append(Sentence(sentence.tokens, tuple(spans)))
+            line = sentence.lines[err.index]
+            raise CorpusError(path, line, f"{err}{evidence if line != evidence_line else ''}") from None
     return result
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 import socket
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Callable, ClassVar, Iterator, TypeVar
 
 from core.errors import ModelLoadError
 
@@ -139,6 +140,44 @@ def load_model_and_tokenizer(what: str, name_or_path: str, model_class: str, dev
     model.eval()
     model.to(device)
     return model, tokenizer
+
+
+@dataclass
+class LazyModel:
+    """A transformers model and its tokenizer, loaded on first :meth:`load`, dropped by :meth:`release`.
+
+    Subclasses are dataclasses with a ``device`` field (and optionally ``dtype``); they name
+    the model (``what``), its ``Auto*`` class, what needs a fast tokenizer if anything, and
+    may refuse a loaded model in :meth:`check`.
+    """
+
+    model: str
+    _loaded: tuple[Any, Any] | None = field(default=None, init=False, repr=False, compare=False)
+    what: ClassVar[str] = "model"
+    auto_class: ClassVar[str] = "AutoModel"
+    fast_tokenizer_for: ClassVar[str] = ""
+
+    def load(self) -> tuple[Any, Any]:
+        """``(model, tokenizer)``, loaded once."""
+        if self._loaded is None:
+            model, tokenizer = load_model_and_tokenizer(self.what, self.model, self.auto_class, getattr(self, "device", "auto"), getattr(self, "dtype", "float32"))
+            if self.fast_tokenizer_for and not getattr(tokenizer, "is_fast", False):
+                raise ModelLoadError(f"Cannot use the {self.what} {self.model!r}: {self.fast_tokenizer_for} needs a fast tokenizer (tokenizer.json)")
+            self.check(model)
+            self._loaded = (model, tokenizer)
+        return self._loaded
+
+    def check(self, model: Any) -> None:
+        """Raise :class:`ModelLoadError` if ``model`` cannot serve; accepts any by default."""
+
+    def release(self) -> None:
+        """Drop the loaded model (it is reloaded if needed), freeing GPU memory for the next model."""
+        if self._loaded is not None:
+            self._loaded = None
+            import torch
+
+            if torch.cuda.is_available():
+                torch.cuda.empty_cache()
 
 
 @contextmanager

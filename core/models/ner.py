@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, Sequence
+from typing import Any, ClassVar, Protocol, Sequence
 
 from core.datamodel import Span
 from core.errors import ModelLoadError
 from core.models.loading import (
+    LazyModel,
     Progress,
     batches,
-    load_model_and_tokenizer,
     progress_bar,
     resolve_device,
 )
@@ -72,23 +72,16 @@ def word_tags_to_spans(tags: Sequence[str], scores: Sequence[float] | None = Non
 
 
 @dataclass
-class TransformersTagger:
+class TransformersTagger(LazyModel):
     """A token-classification model by hub name or local path, loaded on first use."""
 
-    model: str
     device: str = "auto"
     batch_size: int = 32
     max_length: int = 512
     name: str = "transformers"
-    _loaded: tuple[Any, Any] | None = field(default=None, repr=False)
-
-    def load(self) -> tuple[Any, Any]:
-        if self._loaded is None:
-            model, tokenizer = load_model_and_tokenizer("NER model", self.model, "AutoModelForTokenClassification", self.device)
-            if not getattr(tokenizer, "is_fast", False):
-                raise ModelLoadError(f"Cannot use the NER model {self.model!r}: word-wise tagging needs a fast tokenizer (tokenizer.json)")
-            self._loaded = (model, tokenizer)
-        return self._loaded
+    what: ClassVar[str] = "NER model"
+    auto_class: ClassVar[str] = "AutoModelForTokenClassification"
+    fast_tokenizer_for: ClassVar[str] = "word-wise tagging"
 
     def labels(self) -> dict[int, str]:
         return {int(k): v for k, v in self.load()[0].config.id2label.items()}

@@ -13,14 +13,14 @@ import sqlite3
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, ClassVar, Sequence
 
 from core.errors import LabelBridgeError, ModelLoadError
 from core.models.languages import language
 from core.models.loading import (
+    LazyModel,
     Progress,
     batches,
-    load_model_and_tokenizer,
     progress_bar,
     resolve_device,
 )
@@ -97,14 +97,13 @@ def language_setup(tokenizer: Any, source_lang: str, target_lang: str) -> tuple[
 
 
 @dataclass
-class Translator:
+class Translator(LazyModel):
     """A seq2seq translation model by hub name or local path, loaded on first use.
 
     Greedy decoding by default (``num_beams=1``), so the same input always gives the same
     output. ``generated`` counts the sentences the model actually translated.
     """
 
-    model: str
     source_lang: str
     target_lang: str
     cache: TranslationCache = field(default_factory=TranslationCache)
@@ -114,25 +113,12 @@ class Translator:
     max_new_tokens: int = 256
     dtype: str = "auto"
     generated: int = 0
-    _loaded: tuple[Any, Any] | None = field(default=None, repr=False)
+    what: ClassVar[str] = "translation model"
+    auto_class: ClassVar[str] = "AutoModelForSeq2SeqLM"
 
     def key(self, text: str) -> str:
         options = [_model_id(self.model), language(self.source_lang).nllb, language(self.target_lang).nllb, self.num_beams, self.max_new_tokens, text]
         return hashlib.sha256(json.dumps(options, ensure_ascii=False).encode("utf-8")).hexdigest()
-
-    def load(self) -> tuple[Any, Any]:
-        if self._loaded is None:
-            self._loaded = load_model_and_tokenizer("translation model", self.model, "AutoModelForSeq2SeqLM", self.device, self.dtype)
-        return self._loaded
-
-    def release(self) -> None:
-        """Drop the loaded model (it is reloaded if needed), freeing GPU memory for the next model."""
-        if self._loaded is not None:
-            self._loaded = None
-            import torch
-
-            if torch.cuda.is_available():
-                torch.cuda.empty_cache()
 
     def translate(self, texts: Sequence[str], progress: Progress | None = None) -> list[str]:
         """Translate ``texts`` in order; cached texts are not translated again."""
