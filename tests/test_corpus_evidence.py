@@ -6,6 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_matching import sentence_instances
+
+from core.projection.boundaries import EdgeRule
 from core.projection.corpus_evidence import (
     EvidenceSettings,
     build_table,
@@ -19,7 +25,7 @@ from core.projection.corpus_evidence import (
 )
 from core.corpus.io import read_conll, read_parallel, read_pharaoh
 from core.datamodel import Alignment, Projection, Sentence, SentencePair, Span
-from core.projection.matching import project_matching
+from core.projection.matching import LengthCap, objective, project_matching, score_pairs, solve_greedy, solve_ilp, solve_milp
 from core.projection.candidates import ngram_candidates
 from core.projection.pipeline import ProjectionConfig, project_corpus
 
@@ -165,3 +171,117 @@ def test_demo_end_to_end_corpus_evidence_restores_a_name_half_aligned(tmp_path):
     gold = read_conll(DEMO / "de.conll")[6]
     assert spans["on"] == [gold.text(s) for s in gold.spans] == ["Europäische Kommission"]
     assert spans["off"] == ["Europäische"]
+
+
+# the hooks in the bounded matching (core/projection/matching.py) --------------------
+
+
+def test_a_bonus_span_is_scored_when_dominated_unlinked_or_longer_than_the_cap():
+    target = "el Reino Unido vota".split()
+    candidates = ngram_candidates(target)
+    entity = Span(1, 3, "LOC")
+    alignment = Alignment.from_pairs([(1, 1)])  # only "Reino" is linked
+    plain = score_pairs([entity], candidates, alignment, 4, undominated=True)
+    assert (1, 3) not in {candidates[p.candidate] for p in plain}  # "Reino" beats it
+    # dominated: kept with its score (2 * 1 / (2 + 2)) plus the bonus
+    kept = score_pairs([entity], candidates, alignment, 4, undominated=True, bonus={(0, (1, 3)): 0.5})
+    assert {candidates[p.candidate]: p.score for p in kept}[(1, 3)] == pytest.approx(1.0)
+    assert [p.candidate for p in kept] == sorted(p.candidate for p in kept)  # still in candidate order
+    # longer than the cap (1 word here): still scored
+    capped = score_pairs([entity], candidates, alignment, 4, length_cap=LengthCap(0, 1), bonus={(0, (1, 3)): 0.5})
+    assert {candidates[p.candidate] for p in capped} == {(1, 2), (1, 3)}
+    # no linked word at all: the bonus alone
+    unlinked = score_pairs([entity], candidates, Alignment.from_pairs([]), 4, bonus={(0, (2, 4)): 0.5})
+    assert [(candidates[p.candidate], p.score) for p in unlinked] == [((2, 4), 0.5)]
+    # an existing pair gets the bonus added, once
+    both = score_pairs([entity], candidates, alignment, 4, bonus={(0, (1, 2)): 0.25})
+    assert {candidates[p.candidate]: p.score for p in both}[(1, 2)] == pytest.approx(2 / 3 + 0.25)
+    assert len(both) == len(score_pairs([entity], candidates, alignment, 4))
+
+
+def test_a_bonus_span_still_obeys_the_edge_rule_the_threshold_and_the_candidates():
+    source, target = "the United Kingdom".split(), "el Reino Unido ? vota".split()
+    entity = Span(1, 3, "LOC")
+    alignment = Alignment.from_pairs([(1, 1)])
+    candidates = ngram_candidates(target)
+    edges = EdgeRule(frozenset({"the"}), frozenset({"el"})).for_pair(source, target)
+    bonus = {(0, (0, 3)): 0.5, (0, (1, 3)): 0.5, (0, (2, 5)): 0.5, (0, (4, 5)): 0.5, (5, (1, 3)): 0.5}
+    got = {candidates[p.candidate] for p in score_pairs([entity], candidates, alignment, 5, allowed=edges, bonus=bonus)}
+    # "el Reino Unido" starts on a function word; "Unido ? vota" holds a break, so it is no
+    # n-gram; entity 5 does not exist; "vota", unlinked, gets the bonus alone
+    assert got == {(1, 2), (1, 3), (4, 5)}
+    assert (0, 3) in {candidates[p.candidate] for p in score_pairs([entity], candidates, alignment, 5, bonus=bonus)}
+    # below the threshold: dropped, bonus or not
+    low = score_pairs([entity], candidates, alignment, 5, min_score=0.6, bonus={(0, (4, 5)): 0.5})
+    assert (4, 5) not in {candidates[p.candidate] for p in low}
+    # NER candidates: a translation that is not one of them gets nothing
+    ner = [(1, 2), (4, 5)]
+    assert [ner[p.candidate] for p in score_pairs([entity], ner, alignment, 5, bonus={(0, (1, 3)): 0.5})] == [(1, 2)]
+
+
+def test_light_discounts_must_leave_every_word_some_weight():
+    target = "la política de la competencia".split()
+    candidates = ngram_candidates(target)
+    alignment = Alignment.from_pairs([(0, 4), (1, 1)])
+    for light in ([0.3, 0.0, 1.0, 0.3, 0.0], [0.3] * 4, [-0.1] * 5):
+        with pytest.raises(ValueError):
+            score_pairs([Span(0, 2, "MISC")], candidates, alignment, 5, light=light)
+
+
+def weighted_reference(entities, candidates, alignment, n_target, min_score, allowed, cap, light):
+    """score_pairs with ``light`` by its definition: every candidate within the cap, the
+    length a sum of word weights (1 for a word linked to the entity, 1 - discount otherwise)."""
+    pairs = []
+    for e, entity in enumerate(entities):
+        linked = {j for i, j in alignment.links if entity.covers(i)}
+        for c, (start, end) in enumerate(candidates):
+            if cap is not None and end - start > cap(len(entity)):
+                continue
+            n = sum(alignment.weight((i, j)) for i, j in alignment.links if entity.covers(i) and start <= j < end)
+            length = sum(1.0 if j in linked else 1.0 - light[j] for j in range(start, end))
+            score = 2 * n / (len(entity) + length)
+            if n > 0 and score > min_score + 1e-9 and (allowed is None or allowed(entity, (start, end))):
+                pairs.append((e, c, score))
+    return pairs
+
+
+@settings(max_examples=150, deadline=None)
+@given(sentence_instances(), st.lists(st.sampled_from([0.0, 0.3, 0.5, 0.9]), min_size=9, max_size=9), st.integers(1, 2))
+def test_light_lengths_keep_the_dominance_filter_exact(case, discounts, n_proj):
+    """With every word weighing more than 0, dropping an unlinked edge word still raises the
+    score: the undominated pairs give greedy the same choice and the ILP the same optimum,
+    and the scores are those of the definition."""
+    source, target, entities, alignment, cap, min_score = case
+    light = discounts[: len(target)]
+    edges = EdgeRule(frozenset({"the", "of"}), frozenset({"de", "la", "el"})).for_pair(source, target)
+    candidates = ngram_candidates(target)
+    for allowed in (edges, None):
+        every = score_pairs(entities, candidates, alignment, len(target), min_score, allowed, cap, light=light)
+        expected = weighted_reference(entities, list(candidates), alignment, len(target), min_score, allowed, cap, light)
+        scores = {(p.entity, p.candidate): p.score for p in every}
+        assert all(scores.get((e, c)) == pytest.approx(s, abs=1e-9) for e, c, s in expected)
+        kept = score_pairs(entities, candidates, alignment, len(target), min_score, allowed, cap, undominated=True, light=light)
+        assert set(kept) <= set(every)
+        assert solve_greedy(kept, candidates, n_proj) == solve_greedy(every, candidates, n_proj)
+        best = objective(solve_milp(every, candidates, n_proj))
+        assert objective(solve_ilp(kept, candidates, n_proj)) == pytest.approx(best, abs=1e-9)
+
+
+def test_the_second_pass_gives_the_reviewer_the_known_translation_and_keeps_notes():
+    pairs, alignments = uk_corpus()
+    on = project_corpus(pairs, ProjectionConfig(target_lang="es"), alignments)
+    off = project_corpus(pairs, ProjectionConfig(target_lang="es", corpus_evidence=False), alignments)
+    assert (1, 3) in [(s, u) for s, u, _ in on[3].candidates[0]]
+    assert on[3].candidates[0][0][:2] == (1, 3)  # best first
+    assert [p.span for p in on[3].heuristic] == [p.span for p in off[3].heuristic]
+    # past the scoring budget the heuristic's spans stand in, with the note, in both passes
+    tight = project_corpus(pairs, ProjectionConfig(target_lang="es", max_pairs=2), alignments)
+    assert all("matching skipped" in r.notes[0] for r in tight)
+    assert [[p.span for p in r.matching] for r in tight] == [[p.span for p in r.heuristic] for r in tight]
+
+
+def test_heuristic_spans_standing_in_for_matching_are_no_evidence():
+    source = sentence("the United Kingdom", Span(1, 3, "LOC"))
+    target = sentence("el Reino Unido")
+    stand_in = Projection(Span(1, 2, "LOC"), Span(1, 3, "LOC"), "heuristic", score=1.0)
+    assert strong_observations([(source, target)], [[stand_in]], None) == []

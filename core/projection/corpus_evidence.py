@@ -73,11 +73,14 @@ def strong_observations(
 ) -> list[tuple[Key, str, Key]]:
     """``(source key, label, target key)`` of every matching projection the evidence is
     strong for (score at least ``min_score``; with ``agree``, the heuristic projected the
-    same span). ``sentences`` are (source, target) pairs."""
+    same span). ``sentences`` are (source, target) pairs. Heuristic spans standing in for
+    matching (a sentence past its budget) are not evidence: their score is a share."""
     observations = []
     for k, (source, target) in enumerate(sentences):
         agreed = {(p.source_span, p.span.start, p.span.end) for p in heuristic[k]} if heuristic is not None else set()
         for p in matching[k]:
+            if p.method != "matching":  # a sentence past matching's budget took the heuristic's spans
+                continue
             if p.score < settings.min_score - 1e-9:
                 continue
             if settings.agree and (p.source_span, p.span.start, p.span.end) not in agreed:
