@@ -11,7 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_matching import sentence_instances
 
+from core.corpus.io import read_conll
+from core.datamodel import Alignment, Projection, Sentence, SentencePair, Span
 from core.projection.boundaries import EdgeRule
+from core.projection.candidates import ngram_candidates
 from core.projection.corpus_evidence import (
     EvidenceSettings,
     build_table,
@@ -23,10 +26,15 @@ from core.projection.corpus_evidence import (
     occurrences,
     strong_observations,
 )
-from core.corpus.io import read_conll, read_parallel, read_pharaoh
-from core.datamodel import Alignment, Projection, Sentence, SentencePair, Span
-from core.projection.matching import LengthCap, objective, project_matching, score_pairs, solve_greedy, solve_ilp, solve_milp
-from core.projection.candidates import ngram_candidates
+from core.projection.matching import (
+    LengthCap,
+    objective,
+    project_matching,
+    score_pairs,
+    solve_greedy,
+    solve_ilp,
+    solve_milp,
+)
 from core.projection.pipeline import ProjectionConfig, project_corpus
 
 REPO = Path(__file__).resolve().parents[1]
@@ -154,7 +162,7 @@ def test_demo_end_to_end_corpus_evidence_restores_a_name_half_aligned(tmp_path):
     links = (DEMO / "en-de.pharaoh").read_text(encoding="utf-8").splitlines()
     source = en[6].splitlines()
     commission = next(k for k, line in enumerate(source) if line.split()[0] == "Commission")
-    weak = " ".join(l for l in links[6].split() if int(l.split("-")[0]) != commission)
+    weak = " ".join(link for link in links[6].split() if int(link.split("-")[0]) != commission)
     (tmp_path / "en.conll").write_text("\n\n".join(en + [en[6]]) + "\n", encoding="utf-8")
     (tmp_path / "de.conll").write_text("\n\n".join(de + [de[6]]) + "\n", encoding="utf-8")
     (tmp_path / "links.pharaoh").write_text("\n".join(links + [weak]) + "\n", encoding="utf-8")
@@ -285,3 +293,12 @@ def test_heuristic_spans_standing_in_for_matching_are_no_evidence():
     target = sentence("el Reino Unido")
     stand_in = Projection(Span(1, 2, "LOC"), Span(1, 3, "LOC"), "heuristic", score=1.0)
     assert strong_observations([(source, target)], [[stand_in]], None) == []
+
+
+def test_doctests():
+    import doctest
+
+    import core.projection.corpus_evidence
+
+    result = doctest.testmod(core.projection.corpus_evidence)
+    assert result.attempted > 0 and result.failed == 0

@@ -13,8 +13,8 @@ first and a second matching pass.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
 
 from core.alignment.lexical import fold
 from core.datamodel import Projection, Sentence
@@ -149,7 +149,7 @@ def table_from_projections(
     matching: Sequence[Sequence[Projection]],
     heuristic: Sequence[Sequence[Projection]] | None = None,
     settings: EvidenceSettings = EvidenceSettings(),
-) -> dict[tuple[Key, str], Translation]:
+) -> dict[tuple[Key, str], tuple[Translation, ...]]:
     """:func:`strong_observations` then :func:`build_table`."""
     return build_table(strong_observations(sentences, matching, heuristic, settings), settings)
 

@@ -18,8 +18,8 @@ and rows are visited in order.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 from core.datamodel import Span
 
@@ -120,14 +120,15 @@ def review_keys(
     for g in added:
         # i adds a word on the first free word after the selected row, with its label;
         # the reviewer first selects the row that leaves the fewest presses
-        options = []
-        for r, row in enumerate(rows or [None]):
-            after = row.span.end if row is not None else 0
+        costs: list[int] = []
+        places: list[Row | None] = list(rows) or [None]
+        for r, place in enumerate(places):
+            after = place.span.end if place is not None else 0
             start = next(((after + t) % n_tokens for t in range(n_tokens) if (after + t) % n_tokens not in covered), 0)
-            label = row.span.label if row is not None else LABELS[0]
+            label = place.span.label if place is not None else LABELS[0]
             nav = abs(r - min(selected, max(len(rows) - 1, 0)))
-            options.append(nav + 1 + edit_keys(Span(start, start + 1, label), g))
-        keys += min(options)
+            costs.append(nav + 1 + edit_keys(Span(start, start + 1, label), g))
+        keys += min(costs)
         covered.update(range(g.start, g.end))
     actions = [a for a, _ in plan.values()]
     return Cost(
