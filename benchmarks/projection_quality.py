@@ -75,6 +75,7 @@ ABLATIONS = {
     "no lexical links": {"lexical_links": False},
     "no function-word edge rule": {"edge_rule": False},
     "n-grams capped at 10": {"max_ngram": 10},
+    "no corpus evidence": {"corpus_evidence": False},
 }
 
 

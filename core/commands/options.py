@@ -108,6 +108,9 @@ def add_projection_options(parser: argparse.ArgumentParser) -> None:
                        help="matching: longest n-gram candidate (default: no cap)")
     group.add_argument("--n-proj", type=positive_int, default=DEFAULTS.n_proj, metavar="N",
                        help="matching: how many target spans one entity may receive (default: %(default)s)")
+    group.add_argument("--corpus-evidence", default="on" if DEFAULTS.corpus_evidence else "off", choices=("on", "off"),
+                       help="matching: use how each entity string is projected across the whole corpus (known "
+                            "translations of recurring names) and the corpus's own function words (default: %(default)s)")
     group.add_argument("--drop-label", action="append", default=[], metavar="LABEL",
                        help="map this label to O in the output, e.g. MISC (repeatable)")
 
@@ -128,6 +131,8 @@ def config_from_args(args: argparse.Namespace) -> ProjectionConfig:
     for name in ("candidates", "solver", "max_ngram", "n_proj"):
         if hasattr(args, name):
             changes[name] = getattr(args, name)
+    if hasattr(args, "corpus_evidence"):
+        changes["corpus_evidence"] = args.corpus_evidence == "on"
     if getattr(args, "drop_label", None):
         changes["dropped_labels"] = frozenset(args.drop_label)
     if hasattr(args, "target_lang"):

@@ -12,7 +12,7 @@ best candidates collide (:func:`solve_ilp`). :class:`Budget` caps what is left; 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Protocol, Sequence, runtime_checkable
+from typing import Callable, Mapping, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
@@ -21,6 +21,9 @@ from core.projection.candidates import NgramCandidates
 
 SOLVERS = ("ilp", "greedy")
 PairFilter = Callable[[Span, tuple[int, int]], bool]
+#: (entity index, (start, end)) -> a value added to that pair's score (corpus evidence,
+#: :mod:`core.projection.corpus_evidence`)
+Bonus = Mapping[tuple[int, tuple[int, int]], float]
 
 
 @runtime_checkable
@@ -161,6 +164,8 @@ def score_pairs(
     length_cap: LengthCap | None = DEFAULT_CAP,
     max_pairs: int | None = None,
     undominated: bool = False,
+    bonus: Bonus | None = None,
+    light: Sequence[float] | None = None,
 ) -> list[ScoredPair]:
     """All pairs with a score above ``min_score`` (and above zero) that ``allowed``
     (e.g. :class:`core.projection.boundaries.PairEdges`) does not rule out, entity by entity, each
@@ -179,6 +184,16 @@ def score_pairs(
     shorter one excludes too, so no optimum needs it and greedy, which meets the shorter
     one first, never takes it: both solvers choose as they would from all pairs (the
     review screen, which lists candidates, asks for all of them).
+
+    Corpus evidence (:mod:`core.projection.corpus_evidence`) hooks in twice. ``light`` gives
+    each target word a discount: inside a candidate, a word not linked to the entity counts
+    ``1 - light[j]`` words in ``|t|`` (a linked word always counts 1), so *política de la
+    competencia* is not four words long. Every discount must be below 1 (each word weighs
+    more than 0): the dominance argument above needs dropping an unlinked edge word to
+    shorten the span, and a ``ValueError`` is raised otherwise. ``bonus`` adds its value to
+    the score of each named (entity, (start, end)) pair whose span is a candidate; such a
+    pair is scored even when it holds no linked word, is longer than the cap, or is
+    dominated, but still has to pass ``allowed`` and ``min_score``.
     """
     pairs: list[ScoredPair] = []
     if not len(candidates) or not entities:
@@ -189,11 +204,15 @@ def score_pairs(
         all_starts = np.array([s for s, _ in candidates], dtype=np.int64)
         all_ends = np.array([u for _, u in candidates], dtype=np.int64)
     masks = allowed if isinstance(allowed, EdgeMasks) else None
-    total = 0
+    discount = _discounts(light, n_target)
+    extra = _bonus_by_entity(bonus, candidates, len(entities))
+    total = sum(len(places) for places in extra.values())
     for e, entity in enumerate(entities):
         counts = links.counts(entity)
         linked = np.flatnonzero(counts > 0)
         if not len(linked):
+            if e in extra:
+                pairs.extend(_bonus_pairs(e, entity, extra[e], {}, counts, discount, min_score, allowed))
             continue
         cap = length_cap(len(entity)) if length_cap is not None else n_target
         if ngrams is not None:
@@ -208,7 +227,7 @@ def score_pairs(
             index = np.flatnonzero(all_ends - all_starts <= cap)
             starts, ends = all_starts[index], all_ends[index]
         n = prefix[ends] - prefix[starts]
-        scores = 2 * n / (len(entity) + (ends - starts))
+        scores = 2 * n / (len(entity) + _lengths(counts, starts, ends, discount))
         keep = (n > 0) & (scores > min_score)
         if masks is not None:
             start_ok, end_ok = masks.edges(entity)
@@ -221,10 +240,91 @@ def score_pairs(
             total += int(keep.sum())
             if max_pairs is not None and total > max_pairs:
                 raise BudgetExceeded("scoring", f"more than {max_pairs:,} (entity, candidate) pairs to score")
+        found = []
         for c, s, u, score in zip(index[keep].tolist(), starts[keep].tolist(), ends[keep].tolist(), scores[keep].tolist()):
             if masks is not None or allowed is None or allowed(entity, (s, u)):
-                pairs.append(ScoredPair(e, c, score))
+                found.append(ScoredPair(e, c, score))
+        if e in extra:  # corpus evidence: the named spans, scored with their bonus
+            scored = {p.candidate: p for p in found}
+            found = [p for p in found if p.candidate not in extra[e]]
+            found.extend(_bonus_pairs(e, entity, extra[e], scored, counts, discount, min_score, allowed))
+            found.sort(key=lambda p: p.candidate)
+        pairs.extend(found)
     return pairs
+
+
+def _discounts(light: Sequence[float] | None, n_target: int) -> np.ndarray | None:
+    """``light`` as an array of ``n_target`` discounts, each in [0, 1)."""
+    if light is None:
+        return None
+    discount = np.asarray(light, dtype=float)
+    if discount.shape != (n_target,):
+        raise ValueError(f"light has {discount.size} discounts for {n_target} target words")
+    if not np.all((discount >= 0) & (discount < 1)):
+        raise ValueError("every light discount must be at least 0 and below 1 (each word weighs more than 0)")
+    return discount
+
+
+def _lengths(counts: np.ndarray, starts: np.ndarray, ends: np.ndarray, discount: np.ndarray | None) -> np.ndarray:
+    """``|t|`` of each span: its number of words, or with ``discount`` (corpus evidence) its
+    weighted length, where a word not linked to the entity weighs ``1 - discount``. At least 1."""
+    if discount is None:
+        return ends - starts
+    weights = np.where(counts > 0, 1.0, 1.0 - discount)
+    prefix = np.concatenate([[0.0], np.cumsum(weights)])
+    return np.maximum(prefix[ends] - prefix[starts], 1.0)
+
+
+def _bonus_by_entity(bonus: Bonus | None, candidates: Sequence[tuple[int, int]], n_entities: int) -> dict[int, dict[int, tuple[int, int, float]]]:
+    """``{entity: {candidate index: (start, end, bonus)}}`` for the named spans that are
+    candidates (an NER model's spans stay the only candidates)."""
+    if not bonus:
+        return {}
+    index: dict[tuple[int, int], int] = {}
+    if not isinstance(candidates, NgramCandidates):
+        for k, span in enumerate(candidates):
+            index.setdefault((int(span[0]), int(span[1])), k)
+    extra: dict[int, dict[int, tuple[int, int, float]]] = {}
+    for (e, (start, end)), value in bonus.items():
+        span = (int(start), int(end))
+        if not 0 <= e < n_entities:
+            continue
+        if isinstance(candidates, NgramCandidates):
+            c = candidates.index(span) if span in candidates else None
+        else:
+            c = index.get(span)
+        if c is not None:
+            extra.setdefault(e, {})[c] = (*span, float(value))
+    return extra
+
+
+def _bonus_pairs(
+    e: int,
+    entity: Span,
+    places: Mapping[int, tuple[int, int, float]],
+    scored: Mapping[int, ScoredPair],
+    counts: np.ndarray,
+    discount: np.ndarray | None,
+    min_score: float,
+    allowed: PairFilter | None,
+) -> list[ScoredPair]:
+    """Entity ``e``'s pairs with a bonus: the score :func:`score_pairs` gives (``scored``,
+    or computed here for a span it left out) plus the bonus, if ``allowed`` lets the span
+    through and the total is above ``min_score``."""
+    found = []
+    for c, (start, end, value) in sorted(places.items()):
+        if c in scored:
+            found.append(ScoredPair(e, c, scored[c].score + value))
+            continue
+        if allowed is not None and not allowed(entity, (start, end)):
+            continue
+        starts, ends = np.array([start]), np.array([end])
+        prefix = np.concatenate([[0.0], np.cumsum(counts)])
+        n = prefix[end] - prefix[start]
+        score = float(2 * n / (len(entity) + _lengths(counts, starts, ends, discount)[0])) + value
+        if score > min_score:
+            found.append(ScoredPair(e, c, score))
+    return found
 
 
 def solve_greedy(
@@ -512,14 +612,17 @@ def project_matching(
     allowed: PairFilter | None = None,
     length_cap: LengthCap | None = DEFAULT_CAP,
     budget: Budget | None = None,
+    bonus: Bonus | None = None,
+    light: Sequence[float] | None = None,
 ) -> list[Projection]:
     """Project source entities onto chosen target candidates. With a ``budget``, a
     problem past it raises :class:`BudgetExceeded` (see :func:`core.projection.pipeline.project_pair`
-    for the fallback)."""
+    for the fallback). ``bonus`` and ``light``: corpus evidence, see :func:`score_pairs`."""
     if solver not in SOLVERS:
         raise ValueError(f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}")
     max_pairs = budget.max_pairs if budget is not None else None
-    pairs = score_pairs(entities, candidates, alignment, n_target, min_score, allowed, length_cap, max_pairs, undominated=True)
+    pairs = score_pairs(entities, candidates, alignment, n_target, min_score, allowed, length_cap, max_pairs,
+                        undominated=True, bonus=bonus, light=light)
     return matching_projections(entities, candidates, alignment, solve(pairs, candidates, solver, n_proj, budget))
 
 

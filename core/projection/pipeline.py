@@ -16,9 +16,11 @@ from core.datamodel import Alignment, Projection, Sentence, SentencePair, Span
 from core.errors import LabelBridgeError
 from core.projection.boundaries import EdgeRule
 from core.projection.candidates import ngram_candidates
+from core.projection.corpus_evidence import corpus_bonuses, corpus_lights
 from core.projection.heuristic import project_heuristic
 from core.projection.matching import (
     Budget,
+    Bonus,
     BudgetExceeded,
     LengthCap,
     PairFilter,
@@ -76,6 +78,9 @@ class ProjectionConfig:
     max_ilp_pairs: int | None = 20_000
     ilp_seconds: float | None = 10.0
     max_sentence_tokens: int | None = 5_000
+    # core.projection.corpus_evidence: known translations of recurring entity strings and
+    # light function words, in a second matching pass (project_corpus)
+    corpus_evidence: bool = True
 
     def with_options(self, **changes) -> "ProjectionConfig":
         return replace(self, **changes)
@@ -159,9 +164,13 @@ def project_pair(
     candidates: Sequence[tuple[int, int]] | None = None,
     methods: Sequence[str] = METHODS,
     number: int | None = None,
+    bonus: Bonus | None = None,
+    light: Sequence[float] | None = None,
 ) -> ProjectedPair:
     """The projections of one pair by ``methods`` (both by default); ``candidates``
     defaults to the n-grams of the target. ``number`` names the pair in messages.
+    ``bonus`` and ``light`` are corpus evidence for matching (see
+    :func:`core.projection.matching.score_pairs`); :func:`project_corpus` computes them.
 
     Matching stays within ``config``'s budget: a pair with too many scored pairs takes the
     heuristic's spans, an ILP past its limits takes greedy's choice; either way a note is
@@ -190,7 +199,8 @@ def project_pair(
         budget = config.budget()
         try:
             pairs = score_pairs(entities, candidates, alignment, len(pair.target), config.min_score,
-                                pair_filter(pair, config), config.length_cap(), budget.max_pairs, undominated=True)
+                                pair_filter(pair, config), config.length_cap(), budget.max_pairs, undominated=True,
+                                bonus=bonus, light=light)
         except BudgetExceeded as exc:
             notes.append(f"{which}: matching skipped ({exc}); the heuristic's spans are used instead")
             matching = heuristic if "heuristic" in methods else heuristic_projections()
@@ -203,7 +213,8 @@ def project_pair(
             matching = matching_projections(entities, candidates, alignment, chosen)
             # what the reviewer can cycle through with `c`: threshold ignored, longer spans kept
             best = top_candidates(score_pairs(entities, candidates, alignment, len(pair.target), 0.0,
-                                              pair_filter(pair, config), config.length_cap(), budget.max_pairs), candidates)
+                                              pair_filter(pair, config), config.length_cap(), budget.max_pairs,
+                                              bonus=bonus, light=light), candidates)
     for note in notes:
         logger.warning(note)
     return ProjectedPair(pair, alignment, tuple(heuristic), tuple(matching), tuple(notes), best)
@@ -217,13 +228,29 @@ def project_corpus(
     progress: Progress | None = None,
     methods: Sequence[str] = METHODS,
 ) -> list[ProjectedPair]:
-    """Align (unless ``alignments`` are given) and project every pair."""
+    """Align (unless ``alignments`` are given) and project every pair.
+
+    With ``config.corpus_evidence`` (and matching among ``methods``), matching weighs the
+    corpus's function words lightly, and a second matching pass runs on the pairs where a
+    translation the first pass found for an entity string elsewhere occurs
+    (:mod:`core.projection.corpus_evidence`); those pairs get the second pass's matching,
+    notes and reviewer candidates.
+    """
     check_lengths(pairs, config)
     if alignments is None:
         alignments = align(pairs, config)
+    evidence = config.corpus_evidence and "matching" in methods
+    lights: Sequence[Sequence[float] | None] = corpus_lights(pairs) if evidence else [None] * len(pairs)
     result = []
     for k, (pair, alignment) in enumerate(zip(pairs, alignments)):
-        result.append(project_pair(pair, alignment, config, candidates[k] if candidates is not None else None, methods, k + 1))
+        result.append(project_pair(pair, alignment, config, candidates[k] if candidates is not None else None, methods, k + 1,
+                                   light=lights[k]))
         if progress:
             progress(k + 1, len(pairs))
+    if evidence:
+        for k, bonus in enumerate(corpus_bonuses(pairs, result)):
+            if bonus:
+                second = project_pair(pairs[k], alignments[k], config, candidates[k] if candidates is not None else None,
+                                      ("matching",), k + 1, bonus, lights[k])
+                result[k] = replace(result[k], matching=second.matching, notes=second.notes, candidates=second.candidates)
     return result

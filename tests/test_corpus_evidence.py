@@ -1,0 +1,304 @@
+"""Corpus evidence (core/projection/corpus_evidence.py): the corpus-wide translation table of entity
+strings, the bonus it gives matching, and the corpus's own function words."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_matching import sentence_instances
+
+from core.corpus.io import read_conll
+from core.datamodel import Alignment, Projection, Sentence, SentencePair, Span
+from core.projection.boundaries import EdgeRule
+from core.projection.candidates import ngram_candidates
+from core.projection.corpus_evidence import (
+    EvidenceSettings,
+    build_table,
+    corpus_bonuses,
+    corpus_function_words,
+    evidence_bonus,
+    key_of,
+    light_weights,
+    occurrences,
+    strong_observations,
+)
+from core.projection.matching import (
+    LengthCap,
+    objective,
+    project_matching,
+    score_pairs,
+    solve_greedy,
+    solve_ilp,
+    solve_milp,
+)
+from core.projection.pipeline import ProjectionConfig, project_corpus
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO = REPO / "data" / "demo"
+UK = ("united", "kingdom")
+
+
+def sentence(text: str, *spans: Span) -> Sentence:
+    return Sentence(tuple(text.split()), spans)
+
+
+def test_build_table_keeps_the_dominant_translation_seen_often_enough():
+    obs = [(UK, "LOC", ("reino", "unido"))] * 3 + [(UK, "LOC", ("reino",))]
+    table = build_table(obs, EvidenceSettings(min_count=2, min_share=0.6))
+    assert [t.target for t in table[(UK, "LOC")]] == [("reino", "unido")]
+    assert table[(UK, "LOC")][0].count == 3 and table[(UK, "LOC")][0].share == 0.75
+    # seen once: not enough; two equal translations of 50% each: neither reaches 60%
+    assert build_table([(("wales",), "LOC", ("gales",))], EvidenceSettings(min_count=2)) == {}
+    split = [(("eu",), "ORG", ("ue",))] * 2 + [(("eu",), "ORG", ("union",))] * 2
+    assert build_table(split, EvidenceSettings(min_count=2, min_share=0.6)) == {}
+    # a lower share keeps both, most frequent first, then more words, then alphabetical
+    split.append((("eu",), "ORG", ("union", "europea")))
+    split.append((("eu",), "ORG", ("union", "europea")))
+    both = build_table(split, EvidenceSettings(min_count=2, min_share=0.2))[(("eu",), "ORG")]
+    assert [t.target for t in both] == [("union", "europea"), ("ue",), ("union",)]
+    # the label is part of the key
+    assert (UK, "ORG") not in table
+
+
+def test_keys_and_occurrences_ignore_case_and_accents():
+    assert key_of(["Unión", "EUROPEA"]) == ("union", "europea")
+    assert occurrences(["el", "Reino", "Unido", "y", "reino", "unido", "."], ("reino", "unido")) == [(1, 3), (4, 6)]
+    assert occurrences(["Reino"], ("reino", "unido")) == []
+    assert occurrences(["a"], ()) == []
+
+
+def test_strong_observations_need_a_high_score_and_optionally_the_heuristic():
+    source = sentence("the United Kingdom and Wales", Span(1, 3, "LOC"), Span(4, 5, "LOC"))
+    target = sentence("el Reino Unido y Gales")
+    uk = Projection(Span(1, 3, "LOC"), Span(1, 3, "LOC"), "matching", score=1.0)
+    wales = Projection(Span(4, 5, "LOC"), Span(4, 5, "LOC"), "matching", score=0.5)
+    obs = strong_observations([(source, target)], [[uk, wales]], None, EvidenceSettings(min_score=0.75))
+    assert obs == [(UK, "LOC", ("reino", "unido"))]
+    agreed = EvidenceSettings(min_score=0.75, agree=True)
+    assert strong_observations([(source, target)], [[uk, wales]], [[]], agreed) == []
+    heuristic_uk = Projection(Span(1, 3, "LOC"), Span(1, 3, "LOC"), "heuristic", score=1.0)
+    assert strong_observations([(source, target)], [[uk, wales]], [[heuristic_uk]], agreed) == obs
+
+
+def test_evidence_bonus_names_every_place_the_translation_occurs():
+    table = build_table([(UK, "LOC", ("reino", "unido"))] * 2)
+    source = sentence("United Kingdom", Span(0, 2, "LOC"))
+    bonus = evidence_bonus(source, "Reino Unido o reino unido".split(), table, EvidenceSettings(bonus=0.5))
+    assert bonus == {(0, (0, 2)): 0.5, (0, (3, 5)): 0.5}
+    other_label = sentence("United Kingdom", Span(0, 2, "ORG"))
+    assert evidence_bonus(other_label, "Reino Unido".split(), table) == {}
+
+
+def test_the_bonus_lets_matching_keep_the_whole_name():
+    # only "Reino" is linked to the entity: matching keeps half the name ...
+    entity = Span(1, 3, "LOC")
+    target = "el Reino Unido vota".split()
+    alignment = Alignment.from_pairs([(0, 0), (1, 1), (3, 3)])
+    candidates = ngram_candidates(target)
+    plain = project_matching([entity], candidates, alignment, len(target))
+    assert [(p.span.start, p.span.end) for p in plain] == [(1, 2)]
+    # ... and the corpus's known translation brings "Unido" back
+    bonused = project_matching([entity], candidates, alignment, len(target), bonus={(0, (1, 3)): 0.5})
+    assert [(p.span.start, p.span.end) for p in bonused] == [(1, 3)]
+
+
+def test_light_function_words_let_a_long_name_win():
+    # "competition policy" -> "política de la competencia": "de la" carry no links
+    entity = Span(0, 2, "MISC")
+    target = "la política de la competencia".split()
+    alignment = Alignment.from_pairs([(0, 4), (1, 1)], {(0, 4): 0.8})
+    candidates = ngram_candidates(target)
+    plain = project_matching([entity], candidates, alignment, len(target))
+    assert [(p.span.start, p.span.end) for p in plain] == [(1, 2)]
+    light = light_weights(target, frozenset({"de", "la"}), 0.5)
+    assert light == [0.5, 0.0, 0.5, 0.5, 0.0]
+    lighter = project_matching([entity], candidates, alignment, len(target), light=light)
+    assert [(p.span.start, p.span.end) for p in lighter] == [(1, 5)]
+
+
+def test_corpus_function_words_are_frequent_short_lower_case_words():
+    targets = [["la", "Comisión", "de", "la", "Unión"], ["de", "Madrid", "y", "Europa"], ["trabajaremos", "trabajaremos", "trabajaremos"]]
+    assert corpus_function_words(targets, top=3) == frozenset({"la", "de"})  # "trabajaremos" is too long
+    assert corpus_function_words([], top=3) == frozenset()
+
+
+def uk_corpus() -> tuple[list[SentencePair], list[Alignment]]:
+    """Three sentences where "United Kingdom" is fully linked, one where only "Reino" is."""
+    pairs, alignments = [], []
+    for k in range(3):
+        pairs.append(SentencePair(sentence(f"the United Kingdom said {k}", Span(1, 3, "LOC")), sentence(f"el Reino Unido dijo {k}")))
+        alignments.append(Alignment.from_pairs([(0, 0), (1, 2), (2, 1), (3, 3), (4, 4)]))
+    pairs.append(SentencePair(sentence("the United Kingdom votes", Span(1, 3, "LOC")), sentence("el Reino Unido vota")))
+    alignments.append(Alignment.from_pairs([(0, 0), (1, 1), (3, 3)]))
+    return pairs, alignments
+
+
+def test_project_corpus_uses_the_corpus_evidence_by_default_and_not_when_off():
+    pairs, alignments = uk_corpus()
+    on = project_corpus(pairs, ProjectionConfig(target_lang="es"), alignments, methods=("matching",))
+    off = project_corpus(pairs, ProjectionConfig(target_lang="es", corpus_evidence=False), alignments, methods=("matching",))
+    assert [(p.span.start, p.span.end) for p in off[3].matching] == [(1, 2)]
+    assert [(p.span.start, p.span.end) for p in on[3].matching] == [(1, 3)]
+    for k in range(3):  # the strong sentences are unchanged
+        assert [p.span for p in on[k].matching] == [p.span for p in off[k].matching]
+    bonuses = corpus_bonuses(pairs, off)
+    assert bonuses[3] == {(0, (1, 3)): 0.5}
+
+
+def conll_blocks(path: Path) -> list[str]:
+    return [b for b in path.read_text(encoding="utf-8").strip().split("\n\n") if b.strip()]
+
+
+def test_demo_end_to_end_corpus_evidence_restores_a_name_half_aligned(tmp_path):
+    # The German demo plus sentence 7 again ("European Commission" -> "Europäische
+    # Kommission"), its second copy without the links of "Commission": with the corpus
+    # evidence on, the command line projects the whole name there (as the German gold
+    # has it); off, only "Europäische".
+    en, de = conll_blocks(DEMO / "en.conll"), conll_blocks(DEMO / "de.conll")
+    links = (DEMO / "en-de.pharaoh").read_text(encoding="utf-8").splitlines()
+    source = en[6].splitlines()
+    commission = next(k for k, line in enumerate(source) if line.split()[0] == "Commission")
+    weak = " ".join(link for link in links[6].split() if int(link.split("-")[0]) != commission)
+    (tmp_path / "en.conll").write_text("\n\n".join(en + [en[6]]) + "\n", encoding="utf-8")
+    (tmp_path / "de.conll").write_text("\n\n".join(de + [de[6]]) + "\n", encoding="utf-8")
+    (tmp_path / "links.pharaoh").write_text("\n".join(links + [weak]) + "\n", encoding="utf-8")
+    spans = {}
+    for mode in ("on", "off"):
+        out = tmp_path / f"{mode}.conll"
+        subprocess.run(
+            [sys.executable, "-m", "core", "project", "--source", str(tmp_path / "en.conll"), "--target", str(tmp_path / "de.conll"),
+             "--target-lang", "de", "--alignments", str(tmp_path / "links.pharaoh"), "--corpus-evidence", mode, "--out", str(out), "--quiet"],
+            cwd=REPO, check=True, capture_output=True, text=True, timeout=600,
+        )
+        last = read_conll(out)[-1]
+        spans[mode] = [last.text(s) for s in last.spans]
+    gold = read_conll(DEMO / "de.conll")[6]
+    assert spans["on"] == [gold.text(s) for s in gold.spans] == ["Europäische Kommission"]
+    assert spans["off"] == ["Europäische"]
+
+
+# the hooks in the bounded matching (core/projection/matching.py) --------------------
+
+
+def test_a_bonus_span_is_scored_when_dominated_unlinked_or_longer_than_the_cap():
+    target = "el Reino Unido vota".split()
+    candidates = ngram_candidates(target)
+    entity = Span(1, 3, "LOC")
+    alignment = Alignment.from_pairs([(1, 1)])  # only "Reino" is linked
+    plain = score_pairs([entity], candidates, alignment, 4, undominated=True)
+    assert (1, 3) not in {candidates[p.candidate] for p in plain}  # "Reino" beats it
+    # dominated: kept with its score (2 * 1 / (2 + 2)) plus the bonus
+    kept = score_pairs([entity], candidates, alignment, 4, undominated=True, bonus={(0, (1, 3)): 0.5})
+    assert {candidates[p.candidate]: p.score for p in kept}[(1, 3)] == pytest.approx(1.0)
+    assert [p.candidate for p in kept] == sorted(p.candidate for p in kept)  # still in candidate order
+    # longer than the cap (1 word here): still scored
+    capped = score_pairs([entity], candidates, alignment, 4, length_cap=LengthCap(0, 1), bonus={(0, (1, 3)): 0.5})
+    assert {candidates[p.candidate] for p in capped} == {(1, 2), (1, 3)}
+    # no linked word at all: the bonus alone
+    unlinked = score_pairs([entity], candidates, Alignment.from_pairs([]), 4, bonus={(0, (2, 4)): 0.5})
+    assert [(candidates[p.candidate], p.score) for p in unlinked] == [((2, 4), 0.5)]
+    # an existing pair gets the bonus added, once
+    both = score_pairs([entity], candidates, alignment, 4, bonus={(0, (1, 2)): 0.25})
+    assert {candidates[p.candidate]: p.score for p in both}[(1, 2)] == pytest.approx(2 / 3 + 0.25)
+    assert len(both) == len(score_pairs([entity], candidates, alignment, 4))
+
+
+def test_a_bonus_span_still_obeys_the_edge_rule_the_threshold_and_the_candidates():
+    source, target = "the United Kingdom".split(), "el Reino Unido ? vota".split()
+    entity = Span(1, 3, "LOC")
+    alignment = Alignment.from_pairs([(1, 1)])
+    candidates = ngram_candidates(target)
+    edges = EdgeRule(frozenset({"the"}), frozenset({"el"})).for_pair(source, target)
+    bonus = {(0, (0, 3)): 0.5, (0, (1, 3)): 0.5, (0, (2, 5)): 0.5, (0, (4, 5)): 0.5, (5, (1, 3)): 0.5}
+    got = {candidates[p.candidate] for p in score_pairs([entity], candidates, alignment, 5, allowed=edges, bonus=bonus)}
+    # "el Reino Unido" starts on a function word; "Unido ? vota" holds a break, so it is no
+    # n-gram; entity 5 does not exist; "vota", unlinked, gets the bonus alone
+    assert got == {(1, 2), (1, 3), (4, 5)}
+    assert (0, 3) in {candidates[p.candidate] for p in score_pairs([entity], candidates, alignment, 5, bonus=bonus)}
+    # below the threshold: dropped, bonus or not
+    low = score_pairs([entity], candidates, alignment, 5, min_score=0.6, bonus={(0, (4, 5)): 0.5})
+    assert (4, 5) not in {candidates[p.candidate] for p in low}
+    # NER candidates: a translation that is not one of them gets nothing
+    ner = [(1, 2), (4, 5)]
+    assert [ner[p.candidate] for p in score_pairs([entity], ner, alignment, 5, bonus={(0, (1, 3)): 0.5})] == [(1, 2)]
+
+
+def test_light_discounts_must_leave_every_word_some_weight():
+    target = "la política de la competencia".split()
+    candidates = ngram_candidates(target)
+    alignment = Alignment.from_pairs([(0, 4), (1, 1)])
+    for light in ([0.3, 0.0, 1.0, 0.3, 0.0], [0.3] * 4, [-0.1] * 5):
+        with pytest.raises(ValueError):
+            score_pairs([Span(0, 2, "MISC")], candidates, alignment, 5, light=light)
+
+
+def weighted_reference(entities, candidates, alignment, n_target, min_score, allowed, cap, light):
+    """score_pairs with ``light`` by its definition: every candidate within the cap, the
+    length a sum of word weights (1 for a word linked to the entity, 1 - discount otherwise)."""
+    pairs = []
+    for e, entity in enumerate(entities):
+        linked = {j for i, j in alignment.links if entity.covers(i)}
+        for c, (start, end) in enumerate(candidates):
+            if cap is not None and end - start > cap(len(entity)):
+                continue
+            n = sum(alignment.weight((i, j)) for i, j in alignment.links if entity.covers(i) and start <= j < end)
+            length = sum(1.0 if j in linked else 1.0 - light[j] for j in range(start, end))
+            score = 2 * n / (len(entity) + length)
+            if n > 0 and score > min_score + 1e-9 and (allowed is None or allowed(entity, (start, end))):
+                pairs.append((e, c, score))
+    return pairs
+
+
+@settings(max_examples=150, deadline=None)
+@given(sentence_instances(), st.lists(st.sampled_from([0.0, 0.3, 0.5, 0.9]), min_size=9, max_size=9), st.integers(1, 2))
+def test_light_lengths_keep_the_dominance_filter_exact(case, discounts, n_proj):
+    """With every word weighing more than 0, dropping an unlinked edge word still raises the
+    score: the undominated pairs give greedy the same choice and the ILP the same optimum,
+    and the scores are those of the definition."""
+    source, target, entities, alignment, cap, min_score = case
+    light = discounts[: len(target)]
+    edges = EdgeRule(frozenset({"the", "of"}), frozenset({"de", "la", "el"})).for_pair(source, target)
+    candidates = ngram_candidates(target)
+    for allowed in (edges, None):
+        every = score_pairs(entities, candidates, alignment, len(target), min_score, allowed, cap, light=light)
+        expected = weighted_reference(entities, list(candidates), alignment, len(target), min_score, allowed, cap, light)
+        scores = {(p.entity, p.candidate): p.score for p in every}
+        assert all(scores.get((e, c)) == pytest.approx(s, abs=1e-9) for e, c, s in expected)
+        kept = score_pairs(entities, candidates, alignment, len(target), min_score, allowed, cap, undominated=True, light=light)
+        assert set(kept) <= set(every)
+        assert solve_greedy(kept, candidates, n_proj) == solve_greedy(every, candidates, n_proj)
+        best = objective(solve_milp(every, candidates, n_proj))
+        assert objective(solve_ilp(kept, candidates, n_proj)) == pytest.approx(best, abs=1e-9)
+
+
+def test_the_second_pass_gives_the_reviewer_the_known_translation_and_keeps_notes():
+    pairs, alignments = uk_corpus()
+    on = project_corpus(pairs, ProjectionConfig(target_lang="es"), alignments)
+    off = project_corpus(pairs, ProjectionConfig(target_lang="es", corpus_evidence=False), alignments)
+    assert (1, 3) in [(s, u) for s, u, _ in on[3].candidates[0]]
+    assert on[3].candidates[0][0][:2] == (1, 3)  # best first
+    assert [p.span for p in on[3].heuristic] == [p.span for p in off[3].heuristic]
+    # past the scoring budget the heuristic's spans stand in, with the note, in both passes
+    tight = project_corpus(pairs, ProjectionConfig(target_lang="es", max_pairs=2), alignments)
+    assert all("matching skipped" in r.notes[0] for r in tight)
+    assert [[p.span for p in r.matching] for r in tight] == [[p.span for p in r.heuristic] for r in tight]
+
+
+def test_heuristic_spans_standing_in_for_matching_are_no_evidence():
+    source = sentence("the United Kingdom", Span(1, 3, "LOC"))
+    target = sentence("el Reino Unido")
+    stand_in = Projection(Span(1, 2, "LOC"), Span(1, 3, "LOC"), "heuristic", score=1.0)
+    assert strong_observations([(source, target)], [[stand_in]], None) == []
+
+
+def test_doctests():
+    import doctest
+
+    import core.projection.corpus_evidence
+
+    result = doctest.testmod(core.projection.corpus_evidence)
+    assert result.attempted > 0 and result.failed == 0
