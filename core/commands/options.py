@@ -5,7 +5,7 @@ import argparse
 
 from core.alignment import aligner_names
 from core.alignment.eflomal_aligner import EFLOMAL_COMBINATIONS
-from core.projection.pipeline import ProjectionConfig
+from core.projection.pipeline import METHODS, ProjectionConfig
 
 DEFAULTS = ProjectionConfig()
 
@@ -38,7 +38,7 @@ def weight(text: str) -> float:
     return value
 
 
-PROJECTION_METHODS = ("heuristic", "matching")
+PROJECTION_METHODS = METHODS
 
 
 def projection_method(text: str) -> str:

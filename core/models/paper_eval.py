@@ -25,9 +25,9 @@ from core.models.pipeline import (
     Status,
     run_model_pipeline,
 )
+from core.projection.pipeline import METHODS
 
 CONLL_LABELS = frozenset({"PER", "LOC", "ORG", "MISC"})
-METHODS = ("heuristic", "matching")
 
 
 # --- reading gold -----------------------------------------------------------------------

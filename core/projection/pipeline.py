@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Callable, Sequence
+from typing import Callable, Literal, Sequence, get_args
 
 from core.alignment import make_aligner
 from core.alignment.lexical import add_lexical_links
@@ -19,8 +19,8 @@ from core.projection.candidates import ngram_candidates
 from core.projection.corpus_evidence import corpus_bonuses, corpus_lights
 from core.projection.heuristic import project_heuristic
 from core.projection.matching import (
-    Budget,
     Bonus,
+    Budget,
     BudgetExceeded,
     LengthCap,
     PairFilter,
@@ -30,8 +30,10 @@ from core.projection.matching import (
     top_candidates,
 )
 
-METHODS = ("heuristic", "matching")
-CANDIDATE_SOURCES = ("ngram", "ner")
+Method = Literal["heuristic", "matching"]
+CandidateSource = Literal["ngram", "ner"]
+METHODS: tuple[Method, ...] = get_args(Method)
+CANDIDATE_SOURCES: tuple[CandidateSource, ...] = get_args(CandidateSource)
 Progress = Callable[[int, int], None]
 logger = logging.getLogger(__name__)
 
@@ -54,7 +56,7 @@ class ProjectionConfig:
 
     aligner: str = "eflomal"
     aligner_options: dict = field(default_factory=dict)
-    candidates: str = "ngram"
+    candidates: CandidateSource = "ngram"
     max_ngram: int | None = None
     solver: str = "ilp"
     n_proj: int = 1
@@ -103,10 +105,15 @@ class ProjectedPair:
     notes: tuple[str, ...] = ()  # e.g. that matching fell back to greedy on this pair
     candidates: dict = field(default_factory=dict)  # entity -> its best-scoring (start, end, score), threshold ignored
 
-    def projections(self, method: str) -> tuple[Projection, ...]:
-        return self.heuristic if method == "heuristic" else self.matching
+    def projections(self, method: Method) -> tuple[Projection, ...]:
+        """One method's projections; an unknown method is an error, never a silent default."""
+        if method == "heuristic":
+            return self.heuristic
+        if method == "matching":
+            return self.matching
+        raise ValueError(f"unknown projection method {method!r}; choose one of {', '.join(METHODS)}")
 
-    def target_with(self, method: str, dropped_labels: frozenset[str] = frozenset()) -> Sentence:
+    def target_with(self, method: Method, dropped_labels: frozenset[str] = frozenset()) -> Sentence:
         """The target sentence carrying one method's projected spans."""
         spans = [p.span for p in self.projections(method)]
         return self.pair.target.with_spans(drop_labels(spans, dropped_labels))
