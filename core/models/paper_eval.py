@@ -25,7 +25,7 @@ from core.models.pipeline import (
     Status,
     run_model_pipeline,
 )
-from core.projection.pipeline import METHODS
+from core.projection.pipeline import METHODS, Method
 
 CONLL_LABELS = frozenset({"PER", "LOC", "ORG", "MISC"})
 
@@ -124,7 +124,7 @@ def keep_labels(sentences: Sequence[Sentence], labels: frozenset[str]) -> list[S
 @dataclass(frozen=True)
 class PaperEvaluation:
     labels: frozenset[str]
-    scores: dict[str, Evaluation]
+    scores: dict[Method, Evaluation]
     result: ModelPipelineResult
     sentences: int
 
@@ -143,7 +143,7 @@ class PaperEvaluation:
         return "\n".join(parts)
 
 
-def predictions(result: ModelPipelineResult, method: str, labels: frozenset[str]) -> list[Sentence]:
+def predictions(result: ModelPipelineResult, method: Method, labels: frozenset[str]) -> list[Sentence]:
     """One method's projections on the gold tokens, restricted to the scored labels (MISC
     counts here when the gold set has it, whatever ``drop_misc`` says)."""
     return keep_labels([p.target_with(method) for p in result.projected], labels)

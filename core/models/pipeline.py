@@ -20,7 +20,7 @@ from core.models.easyproject import EASYPROJECT_MODEL, translate_with_markers
 from core.models.languages import detokenize, language
 from core.models.loading import Progress, check_available
 from core.models.translate import TranslationCache, Translator
-from core.projection.pipeline import ProjectedPair, ProjectionConfig, project_corpus
+from core.projection.pipeline import METHODS, Method, ProjectedPair, ProjectionConfig, project_corpus
 
 PAPER_TRANSLATOR = "facebook/nllb-200-3.3B"
 PAPER_NER = "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
@@ -133,6 +133,8 @@ class ModelPipelineResult:
             if self.easyproject is None:
                 raise LabelBridgeError("EasyProject was not run; enable it in the options")
             return [s.with_spans(s for s in s.spans if s.label not in self.options.dropped_labels) for s in self.easyproject]
+        if method not in METHODS:
+            raise LabelBridgeError(f"unknown method {method!r}; choose one of heuristic, matching, easyproject")
         return [p.target_with(method, self.options.dropped_labels) for p in self.projected]
 
 

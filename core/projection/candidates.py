@@ -70,9 +70,9 @@ class NgramCandidates(Sequence[Candidate]):
         if not (isinstance(span, tuple) and len(span) == 2):
             return False
         start, end = span
-        return isinstance(start, (int, np.integer)) and 0 <= start < self.n_tokens and 0 < end - start <= self.counts[start]
+        return bool(isinstance(start, (int, np.integer)) and 0 <= start < self.n_tokens and 0 < end - start <= self.counts[start])
 
-    def index(self, span: Candidate, start: int = 0, stop: int | None = None) -> int:  # type: ignore[override]
+    def index(self, span: Candidate, start: int = 0, stop: int | None = None) -> int:
         if span not in self:
             raise ValueError(f"{span} is not an n-gram of this sentence")
         k = self.indices(np.array([span[0]]), np.array([span[1]]))[0]

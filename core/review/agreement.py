@@ -169,7 +169,9 @@ def span_agreement_by_label(
     """Span matches per label, plus the overall counts under ``ALL``."""
     if match not in MATCHES:
         raise AgreementError(f"unknown span match {match!r}; choose one of {', '.join(MATCHES)}")
-    matched, first_count, second_count = Counter(), Counter(), Counter()
+    matched: Counter[str] = Counter()
+    first_count: Counter[str] = Counter()
+    second_count: Counter[str] = Counter()
     for sentence in reviews:
         if first not in sentence.spans or second not in sentence.spans:
             continue
@@ -222,7 +224,8 @@ def token_labels(spans: Sequence[Span], length: int) -> list[str]:
 
 def _token_table(reviews: Iterable[SentenceReviews], group: Sequence[str]) -> tuple[list[list[str]], int]:
     """One row per token of the sentences all of ``group`` reviewed: each one's label."""
-    rows, sentences = [], 0
+    rows: list[list[str]] = []
+    sentences = 0
     for sentence in reviews:
         if not all(name in sentence.spans for name in group):
             continue

@@ -93,7 +93,7 @@ def _balanced_runs(items: list[int], parts: int) -> list[list[int]]:
 
 
 def _check_ids(sentence_ids: Iterable[int]) -> list[int]:
-    ids = []
+    ids: list[int] = []
     seen: set[int] = set()
     for sentence_id in sentence_ids:
         if isinstance(sentence_id, bool) or not isinstance(sentence_id, numbers.Integral):
