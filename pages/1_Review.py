@@ -12,6 +12,7 @@ import uuid
 import streamlit as st
 
 from core.review.actions import SESSION_PATTERN, apply_action, neighbour
+from core.review.store import FilteredIds, Filters
 from ui.auth import current_reviewer
 from ui.common import open_page, sidebar_project
 from ui.review import ordered_labels, payload, review_view
@@ -35,10 +36,11 @@ f_low = st.sidebar.checkbox("Low score", key="f_low")
 threshold = st.sidebar.slider("…any span scoring below", 0.0, 1.0, 0.6, 0.05, key="f_threshold", disabled=not f_low)
 f_label = st.sidebar.selectbox("Label", ["any"] + labels, key="f_label")
 f_text = st.sidebar.text_input("Text search (source or target)", key="f_text")
-ids = store.filter_ids(
+# the filtered ids stay in the database: next/previous, the count and the position are queries
+ids = FilteredIds(store, Filters(
     unreviewed=f_unreviewed, disagree=f_disagree, max_score=threshold if f_low else None,
     label=None if f_label == "any" else f_label, text=f_text.strip() or None,
-)
+))
 
 sid = ss.get(sid_key)
 if sid is None:
@@ -61,10 +63,7 @@ more = len(fresh) > MAX_ACTIONS_PER_RUN  # the tab sends the rest at once
 
 def shown(sid: int) -> int:
     """The sentence to show: ``sid``, or the nearest one that passes the filters."""
-    if ids and sid not in ids:
-        later = [i for i in ids if i >= sid]
-        sid = later[0] if later else ids[-1]
-    return sid
+    return ids.nearest(sid)
 
 
 if fresh:
@@ -122,7 +121,7 @@ for step, name in ((+1, "next"), (-1, "prev")):
 data = sentence_payload(
     sid,
     labels=ordered_labels(labels), ack=ack, more=more, client=client, session=client, **neighbours,
-    position=ids.index(sid), filtered=len(ids), total=total, message=message, conflict=conflict,
+    position=store.filtered_count(ids.filters, before=sid), filtered=len(ids), total=total, message=message, conflict=conflict,
     select_item=select_item, primary=project.settings.primary_method,
 )
 review_view(data)
