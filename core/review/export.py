@@ -65,7 +65,7 @@ def clean_sentences(
             yield CleanSentence(record.id, record.target_tokens, tuple(CleanSpan(*row) for row in kept), reviewed,
                                 record.source_tokens, record.source_spans)
 
-    for record in store.sentences(done_only=mode == "reviewed", chunk=chunk):
+    for record in store.sentences(done_only=mode == "reviewed", chunk=chunk, links=False):
         batch.append(record)
         if len(batch) >= chunk:
             yield from cleaned(batch)

@@ -37,7 +37,11 @@ import sqlite3
 import threading
 import time
 import uuid
+from array import array
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -471,13 +475,16 @@ class ReviewStore:
             raise KeyError(f"no sentence {sentence_id}")
         return self._record(row)
 
-    def sentences(self, done_only: bool = False, chunk: int = 256) -> Iterator[SentenceRecord]:
+    def sentences(self, done_only: bool = False, chunk: int = 256, links: bool = True) -> Iterator[SentenceRecord]:
         """Every sentence (``done_only``: the done ones) in corpus order, read ``chunk`` rows at a
-        time, so memory does not grow with the project."""
+        time, so memory does not grow with the project. ``links=False`` leaves out the alignment
+        and the candidates (empty in the records), which an export does not need."""
         done = "AND id IN (SELECT sentence_id FROM sentence_state WHERE done = 1) " if done_only else ""
+        columns = "*" if links else ("id, source_tokens, source_spans, target_tokens, gold_spans, '[]' AS alignment, heuristic, "
+                                     "matching, '{}' AS candidates, disagree, min_score")
         last = -1
         while True:
-            rows = self._db().execute(f"SELECT * FROM sentences WHERE id > ? {done}ORDER BY id LIMIT ?", (last, chunk)).fetchall()
+            rows = self._db().execute(f"SELECT {columns} FROM sentences WHERE id > ? {done}ORDER BY id LIMIT ?", (last, chunk)).fetchall()
             if not rows:
                 return
             for row in rows:
@@ -847,8 +854,8 @@ class ReviewStore:
                 counts += [("gold", sid, label, 1, n, n) for label, (n, _) in label_counts(gold, gold).items()]
             for name, spans in (("heuristic", heuristic), ("matching", matching)):
                 counts += [(name, sid, label, has_gold, n, tp) for label, (n, tp) in label_counts(spans, gold).items()]
-                auto = [span for span, *_ in final_spans(proposals, {}, name)]
-                if {(x.start, x.end, x.label) for x in auto} != {(x.start, x.end, x.label) for x in spans}:
+                ordered = sorted({(x.start, x.end, x.label) for x in spans})
+                if any(b[0] < a[1] for a, b in pairwise(ordered)):
                     counted.append(sid)  # the method's own spans overlap: count its cleaned spans instead
         db.executemany("INSERT OR REPLACE INTO sentence_facts VALUES (?,?,?,?,?,?,?,?,?)", facts)
         db.executemany("INSERT OR REPLACE INTO proposal_methods VALUES (?,?,?,?)", methods)
@@ -1024,54 +1031,102 @@ class ReviewStore:
             table.setdefault(r["sentence_id"], {})[r["item"]] = _decision(r)
         return table
 
-    # -- filters, as SQL ---------------------------------------------------------------
-    def _filter_where(self, filters: Filters) -> tuple[str, list]:
-        clauses, args = [], []
-        if filters.unreviewed:
-            clauses.append("st.done = 0")
-        if filters.disagree:
-            clauses.append("f.disagree = 1")
-        if filters.max_score is not None:
-            clauses.append("f.min_score < ?")
-            args.append(filters.max_score)
-        if filters.label:
-            clauses.append("instr(f.labels, ?) > 0")
-            args.append(f" {filters.label} ")
-        if filters.text:
-            clauses.append("instr(f.search, ?) > 0")
-            args.append(filters.text.lower())
-        return " AND ".join(clauses) or "1", args
+    # -- filters ---------------------------------------------------------------------------
+    # A sentence's disagreement, scores, labels and text never change once it is written, so the
+    # ids passing those filters are found once (one SQL pass) and kept, sorted, per filter; the
+    # "unreviewed" filter changes with every Enter and is asked of sentence_state's index.
+    def _static_ids(self, filters: Filters) -> array | None:
+        """The sorted ids passing the filters other than "unreviewed" (None when none is set)."""
+        key = (filters.disagree, filters.max_score, filters.label, filters.text, self.count())
+        if not any(key[:4]):
+            return None
+        cache = self.__dict__.setdefault("_static_filter_cache", OrderedDict())
+        found = cache.get(key)
+        if found is None:
+            self._ensure_aggregates()
+            clauses, args = [], []
+            if filters.disagree:
+                clauses.append("disagree = 1")
+            if filters.max_score is not None:
+                clauses.append("min_score < ?")
+                args.append(filters.max_score)
+            if filters.label:
+                clauses.append("instr(labels, ?) > 0")
+                args.append(f" {filters.label} ")
+            if filters.text:
+                clauses.append("instr(search, ?) > 0")
+                args.append(filters.text.lower())
+            rows = self._db().execute(f"SELECT sentence_id FROM sentence_facts WHERE {' AND '.join(clauses)} ORDER BY sentence_id", args)
+            found = array("q", (r[0] for r in rows))
+            cache[key] = found
+            while len(cache) > 16:
+                cache.popitem(last=False)
+        cache.move_to_end(key)
+        return found
 
-    def _filtered(self, filters: Filters, select: str, extra: str = "", extra_args: Sequence = (), tail: str = "") -> list:
-        self._ensure_aggregates()
-        where, args = self._filter_where(filters)
-        join = " JOIN sentence_state st ON st.sentence_id = f.sentence_id" if filters.unreviewed else ""
-        sql = f"SELECT {select} FROM sentence_facts f{join} WHERE {where}{extra} {tail}"
-        return self._db().execute(sql, [*args, *extra_args]).fetchall()
+    def _done_sorted(self) -> list[int]:
+        return [r[0] for r in self._db().execute("SELECT sentence_id FROM sentence_state WHERE done = 1 ORDER BY sentence_id")]
 
     def filtered_count(self, filters: Filters, before: int | None = None) -> int:
         """How many sentences pass the filters (``before``: with an id below it)."""
-        if not filters.active() and before is None:
-            return self.count()
-        extra, extra_args = ("", ()) if before is None else (" AND f.sentence_id < ?", (before,))
-        return int(self._filtered(filters, "COUNT(*)", extra, extra_args)[0][0])
+        static = self._static_ids(filters)
+        if static is None:  # all sentences, less the done ones (the index on done: as many as are done)
+            db, bound = self._db(), ("", ()) if before is None else (" AND sentence_id < ?", (before,))
+            total = self.count() if before is None else db.execute("SELECT COUNT(*) FROM sentence_state WHERE sentence_id < ?",
+                                                                   (before,)).fetchone()[0]
+            if not filters.unreviewed:
+                return int(total)
+            return int(total - db.execute(f"SELECT COUNT(*) FROM sentence_state WHERE done = 1{bound[0]}", bound[1]).fetchone()[0])
+        high = len(static) if before is None else bisect_left(static, before)
+        if not filters.unreviewed:
+            return high
+        done = 0
+        for sid in self._done_sorted():
+            k = bisect_left(static, sid)
+            done += k < high and static[k] == sid
+        return high - done
 
     def filtered_step(self, filters: Filters, sentence_id: int, step: int) -> int | None:
         """The first id after (``step`` > 0) or before ``sentence_id`` passing the filters."""
+        static = self._static_ids(filters)
+        if static is None:
+            done = " AND done = 0" if filters.unreviewed else ""
+            sql = (f"SELECT sentence_id FROM sentence_state WHERE sentence_id > ?{done} ORDER BY sentence_id LIMIT 1" if step > 0 else
+                   f"SELECT sentence_id FROM sentence_state WHERE sentence_id < ?{done} ORDER BY sentence_id DESC LIMIT 1")
+            row = self._db().execute(sql, (sentence_id,)).fetchone()
+            return row[0] if row else None
+        done = set(self._done_sorted()) if filters.unreviewed else set()
         if step > 0:
-            rows = self._filtered(filters, "f.sentence_id", " AND f.sentence_id > ?", (sentence_id,), "ORDER BY f.sentence_id LIMIT 1")
+            candidates = (static[k] for k in range(bisect_right(static, sentence_id), len(static)))
         else:
-            rows = self._filtered(filters, "f.sentence_id", " AND f.sentence_id < ?", (sentence_id,), "ORDER BY f.sentence_id DESC LIMIT 1")
-        return rows[0][0] if rows else None
+            candidates = (static[k] for k in range(bisect_left(static, sentence_id) - 1, -1, -1))
+        return next((sid for sid in candidates if sid not in done), None)
 
     def filtered_contains(self, filters: Filters, sentence_id: int) -> bool:
-        return bool(self._filtered(filters, "1", " AND f.sentence_id = ?", (sentence_id,)))
+        static = self._static_ids(filters)
+        if static is not None:
+            k = bisect_left(static, sentence_id)
+            if not (k < len(static) and static[k] == sentence_id):
+                return False
+        row = self._db().execute("SELECT done FROM sentence_state WHERE sentence_id = ?", (sentence_id,)).fetchone()
+        return row is not None and not (filters.unreviewed and row[0])
 
     def filtered_page(self, filters: Filters, after: int, limit: int) -> list[int]:
         """Up to ``limit`` ids after ``after`` passing the filters, in order."""
-        rows = self._filtered(filters, "f.sentence_id", " AND f.sentence_id > ?", (after, limit), "ORDER BY f.sentence_id LIMIT ?")
-        return [r[0] for r in rows]
-
+        static = self._static_ids(filters)
+        if static is None:
+            done = " AND done = 0" if filters.unreviewed else ""
+            rows = self._db().execute(f"SELECT sentence_id FROM sentence_state WHERE sentence_id > ?{done} ORDER BY sentence_id LIMIT ?",
+                                      (after, limit))
+            return [r[0] for r in rows]
+        done = set(self._done_sorted()) if filters.unreviewed else set()
+        found = []
+        for k in range(bisect_right(static, after), len(static)):
+            if static[k] not in done:
+                found.append(static[k])
+                if len(found) >= limit:
+                    break
+        return found
 
 def _quote(tokens: Sequence[str], span: Span) -> str:
     return f"“{' '.join(tokens[span.start:span.end])}” {span.label}"
