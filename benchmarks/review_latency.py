@@ -213,6 +213,7 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, help="where the projects are built (default: a temporary folder)")
     parser.add_argument("--base", type=Path, help="a Europarl project built before (skips the pipeline)")
     parser.add_argument("--repo", type=Path, default=REPO, help="the checkout to measure (default: this one)")
+    parser.add_argument("--repeats", type=int, default=3, help="fresh processes per page open (the median is shown)")
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="labelbridge-bench-"))
@@ -237,9 +238,10 @@ def main() -> None:
         shutil.rmtree(projects, ignore_errors=True)
         row = run_child(repo, "build", str(dump), str(base / "project.json"), str(projects / "bench"), n)
         print(f"{n} sentences: added in {row['add_s']:.1f} s, database {row['db_mb']:.0f} MB", flush=True)
-        for page in PAGES:
-            row[page] = run_child(repo, "page", str(projects), page)
-            print(f"  open {page}: {row[page]['s']:.2f} s, +{row[page]['mb']:.0f} MB", flush=True)
+        for page in PAGES:  # the median of a few fresh processes: the machine's load varies
+            runs = [run_child(repo, "page", str(projects), page) for _ in range(args.repeats)]
+            row[page] = {"s": statistics.median(r["s"] for r in runs), "mb": max(r["mb"] for r in runs)}
+            print(f"  open {page}: {row[page]['s']:.2f} s (median of {len(runs)}), +{row[page]['mb']:.0f} MB", flush=True)
         for kind in ("conll", "jsonl"):
             row[kind] = run_child(repo, "export", str(projects), kind)
             print(f"  export {kind}: {row[kind]['s']:.2f} s, +{row[kind]['mb']:.0f} MB, file {row[kind]['file_mb']:.1f} MB", flush=True)

@@ -227,3 +227,35 @@ def test_streamed_export_writes_what_the_whole_corpus_export_wrote(demo, tmp_pat
         n = sum(len(s.spans) for s in clean_sentences(store, mode, fallback))
         totals = store.cleaned_totals(fallback, done_only=mode == "reviewed")
         assert sum(k for k, _ in totals.values()) == n
+
+
+def test_an_empty_project_counts_nothing_and_filters_to_nothing(tmp_path):
+    store = ReviewStore(tmp_path / "empty.sqlite")
+    assert project_counts(store) == method_counts([])
+    assert project_f1(store) == {}
+    assert store.cleaned_totals("matching") == {} and store.decision_counts() == []
+    assert store.done_curve() == [] and store.review_seconds() == [] and store.labels() == []
+    for filters in (Filters(), Filters(unreviewed=True), Filters(text="a")):
+        ids = FilteredIds(store, filters)
+        assert (len(ids), bool(ids), list(ids), ids.nearest(0), ids.neighbour(0, 1)) == (0, False, [], 0, 0)
+        with pytest.raises(IndexError):
+            ids[0]
+
+
+def test_counts_are_refreshed_for_the_sentences_decided_since_and_only_then(demo):
+    store = demo.store
+    ids = list(range(store.count()))
+    before = store.version()
+    store.refresh_counts()
+    db = store._db()
+    changes = db.total_changes
+    store.refresh_counts()  # nothing new: nothing written
+    assert db.total_changes == changes and store.version() == before
+    proposal = store.sentence(5).proposals()[0]
+    apply_action(store, "s", {"type": "reject", "sid": 5, "item": proposal.item, "version": 0}, ids)
+    assert store.version() > before
+    store.refresh_counts()
+    rows = db.execute("SELECT DISTINCT sentence_id FROM span_counts WHERE variant LIKE 'final:%'").fetchall()
+    assert {r[0] for r in rows} <= {5} | {r[0] for r in db.execute("SELECT sentence_id FROM counted_reviews")}
+    assert 5 in {r[0] for r in db.execute("SELECT sentence_id FROM counted_reviews")}
+    assert db.execute("SELECT value FROM aggregate_marks WHERE key = 'events'").fetchone()[0] == store.version()[1]
