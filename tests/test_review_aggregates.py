@@ -27,7 +27,7 @@ from core.review.stats import (
     project_counts,
     project_f1,
 )
-from core.review.store import Filters, FilteredIds, NewSentence, ReviewStore
+from core.review.store import FilteredIds, Filters, NewSentence, ReviewStore
 
 LABELS = ("PER", "LOC", "ORG", "MISC")
 

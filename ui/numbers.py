@@ -10,7 +10,14 @@ import streamlit as st
 
 from core.corpus.evaluate import Evaluation
 from core.review.project import Project
-from core.review.stats import MethodCounts, decision_summary, histogram, median, project_counts, project_f1
+from core.review.stats import (
+    MethodCounts,
+    decision_summary,
+    histogram,
+    median,
+    project_counts,
+    project_f1,
+)
 from core.review.store import ReviewStore
 
 
