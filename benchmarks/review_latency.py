@@ -54,7 +54,7 @@ def child_dump(base: Path, out: Path) -> None:
 
     rows = []
     for r in open_project(base).store.sentences():
-        span = lambda s: (s.start, s.end, s.label)  # noqa: E731
+        span = lambda s: (s.start, s.end, s.label)
         rows.append((r.source_tokens, [span(s) for s in r.source_spans], r.target_tokens,
                      None if r.gold_spans is None else [span(s) for s in r.gold_spans], r.alignment,
                      [(span(s), src, sc) for s, src, sc in r.heuristic], [(span(s), src, sc) for s, src, sc in r.matching],
@@ -71,7 +71,7 @@ def child_build(dump: Path, settings: Path, folder: Path, n: int) -> dict:
     rows = pickle.loads(dump.read_bytes())
     folder.mkdir(parents=True)
     shutil.copy(settings, folder / settings.name)
-    sp = lambda t: Span(*t)  # noqa: E731
+    sp = lambda t: Span(*t)
 
     def new(k: int) -> NewSentence:
         s, ss, t, g, a, h, m, c = rows[k % len(rows)]
@@ -98,8 +98,14 @@ def child_page(projects: Path, page: str) -> dict:
     os.environ["LABELBRIDGE_PROJECTS"] = str(projects)
     at = AppTest.from_file(str(Path.cwd() / PAGES[page]), default_timeout=600)
     at.query_params["project"] = "bench"
-    import altair, pandas  # noqa: F401,E401  what a running server has imported already
-    import core.formats, core.review.export, core.review.stats, ui.common  # noqa: F401,E401
+    # what a running server has imported already
+    import altair  # noqa: F401
+    import pandas  # noqa: F401
+
+    import core.formats
+    import core.review.export
+    import core.review.stats  # noqa: F401
+    import ui.common  # noqa: F401
     base = rss_mb()
     t0 = time.perf_counter()
     at.run()
@@ -159,7 +165,13 @@ def child_actions(projects: Path, repeats: int = 10) -> dict:
 
 
 def child_browser(projects: Path, presses: int = 20) -> dict:
-    from browser_support import CHROMIUM_ARGS, free_port, review_frame, start_server, stop_server
+    from browser_support import (
+        CHROMIUM_ARGS,
+        free_port,
+        review_frame,
+        start_server,
+        stop_server,
+    )
     from playwright.sync_api import sync_playwright
 
     port = free_port()
@@ -200,7 +212,7 @@ def run_child(repo: Path, name: str, *args) -> dict:
             "args = [m['Path'](a) if isinstance(a, str) and a.startswith('/') else a for a in args]; "
             f"print('RESULT ' + json.dumps(m['CHILDREN'][{name!r}](*args)))")
     env = dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=str(repo))
-    done = subprocess.run([sys.executable, "-c", code], cwd=repo, env=env, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", code], cwd=repo, env=env, capture_output=True, text=True, check=False)
     for line in done.stdout.splitlines():
         if line.startswith("RESULT "):
             return json.loads(line[len("RESULT "):])
