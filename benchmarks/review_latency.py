@@ -1,82 +1,170 @@
-"""How fast the Review screen responds on a 10,000-sentence project.
+"""How fast the review app responds, and how much memory it takes, as the project grows.
 
-Builds a project from the shared Europarl EN-ES corpus (read from ../shared at run time,
-aligned with eflomal, both projections), repeats its 799 sentence pairs up to 10,000
-sentences in the review database, then measures
-  1. the Review page's script run per action (Streamlit AppTest: the server-side cost), and
-  2. the round trip in headless Chromium from a key press to the redrawn, saved screen.
-Prints numbers; it is not a test.   Run: python benchmarks/review_latency.py [--sentences N]
+Builds the Europarl EN-ES project once (../shared, aligned with eflomal, both projections; or
+``--base`` names one built before), then for each size in ``--sentences`` (default 1,000 and
+100,000) writes a project of that many sentences (the 799 pairs repeated) with 200 sentences
+reviewed, and measures, each in a fresh process so that peak memory is its own:
+
+  * page open: the first script run of Review, Compare, Statistics and Export (Streamlit AppTest),
+  * export: building the CoNLL and the JSONL file,
+  * script run per Review action (next, prev, accept, done; AppTest, the server's cost),
+  * key press -> saved: headless Chromium, from the key to the acknowledged, saved screen.
+
+``--repo`` measures another checkout (e.g. an older commit) with the same projects. Prints a
+table; it is not a test. The machine's load changes the numbers: run it with ``nice`` on a
+quiet machine and compare sizes within one run.
+
+    python benchmarks/review_latency.py --workdir /tmp/lb-bench [--sentences 1000 100000] [--no-browser]
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import pickle
+import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO), str(REPO / "tests")]
-
-from core.review.project import create_project, open_project  # noqa: E402
-from core.review.store import NewSentence  # noqa: E402
-
+HERE = Path(__file__).resolve()
+REPO = HERE.parents[1]
 EUROPARL = REPO.parent / "shared" / "data" / "europarl-en-es"
+PAGES = {"Review": "pages/1_Review.py", "Compare": "pages/2_Compare.py", "Statistics": "pages/3_Statistics.py", "Export": "pages/4_Export.py"}
+REVIEWED = 200
 
 
-def build(folder: Path, n: int) -> None:
+def rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+
+
+# -- children: each runs in its own process, with the measured checkout first on sys.path --------
+def child_dump(base: Path, out: Path) -> None:
+    """The base project's sentence pairs as plain tuples (readable by any checkout)."""
+    from core.review.project import open_project
+
+    rows = []
+    for r in open_project(base).store.sentences():
+        span = lambda s: (s.start, s.end, s.label)
+        rows.append((r.source_tokens, [span(s) for s in r.source_spans], r.target_tokens,
+                     None if r.gold_spans is None else [span(s) for s in r.gold_spans], r.alignment,
+                     [(span(s), src, sc) for s, src, sc in r.heuristic], [(span(s), src, sc) for s, src, sc in r.matching],
+                     r.candidates))
+    out.write_bytes(pickle.dumps(rows))
+
+
+def child_build(dump: Path, settings: Path, folder: Path, n: int) -> dict:
+    """A project of ``n`` sentences (the dumped pairs repeated), ``REVIEWED`` of them done."""
+    from core.datamodel import Span
+    from core.review.actions import apply_action
+    from core.review.store import NewSentence, ReviewStore
+
+    rows = pickle.loads(dump.read_bytes())
+    folder.mkdir(parents=True)
+    shutil.copy(settings, folder / settings.name)
+    sp = lambda t: Span(*t)
+
+    def new(k: int) -> NewSentence:
+        s, ss, t, g, a, h, m, c = rows[k % len(rows)]
+        return NewSentence(s, [sp(x) for x in ss], t, None if g is None else [sp(x) for x in g], a,
+                           [(sp(x), src, sc) for x, src, sc in h], [(sp(x), src, sc) for x, src, sc in m], c)
+
     t0 = time.perf_counter()
-    project = create_project(folder, EUROPARL / "en.conll", EUROPARL / "es.conll", gold=EUROPARL / "es.conll", name="bench")
-    print(f"pipeline on 799 Europarl pairs: {time.perf_counter() - t0:.1f} s")
-    store = project.store
-    records = list(store.sentences())
-    rows, k = [], len(records)
-    while k < n:
-        r = records[k % len(records)]
-        rows.append(NewSentence(r.source_tokens, r.source_spans, r.target_tokens, r.gold_spans, r.alignment,
-                                r.heuristic, r.matching, r.candidates))
-        k += 1
-    store.add_sentences(rows, start_id=len(records))
-    print(f"project with {store.count()} sentences, database {os.path.getsize(folder / 'review.sqlite') / 1e6:.1f} MB")
+    store = ReviewStore(folder / "review.sqlite")
+    for first in range(0, n, 10_000):
+        store.add_sentences((new(k) for k in range(first, min(n, first + 10_000))), start_id=first)
+    seconds = time.perf_counter() - t0
+    ids = list(range(n))
+    for sid in range(0, n, max(1, n // REVIEWED))[:REVIEWED]:  # spread over the project
+        for p in store.sentence(sid).proposals()[:1]:
+            apply_action(store, "bench", {"type": "reject", "sid": sid, "item": p.item, "version": 0}, ids)
+        apply_action(store, "bench", {"type": "done", "sid": sid, "seconds": 3.0 + sid % 7}, ids)
+    store.set_position("default", 1)
+    return {"add_s": seconds, "db_mb": os.path.getsize(folder / "review.sqlite") / 1e6}
 
 
-def apptest_timings(projects: Path, repeats: int = 20) -> None:
+def child_page(projects: Path, page: str) -> dict:
     from streamlit.testing.v1 import AppTest
 
     os.environ["LABELBRIDGE_PROJECTS"] = str(projects)
-    at = AppTest.from_file(str(REPO / "pages" / "1_Review.py"), default_timeout=120)
+    at = AppTest.from_file(str(Path.cwd() / PAGES[page]), default_timeout=600)
     at.query_params["project"] = "bench"
+    # what a running server has imported already
+    import altair  # noqa: F401
+    import pandas  # noqa: F401
+
+    import core.formats
+    import core.review.export
+    import core.review.stats  # noqa: F401
+    import ui.common  # noqa: F401
+    base = rss_mb()
     t0 = time.perf_counter()
     at.run()
-    print(f"AppTest first run: {1000 * (time.perf_counter() - t0):.0f} ms")
+    seconds = time.perf_counter() - t0
+    assert not at.exception, at.exception
+    return {"s": seconds, "mb": peak_mb() - base}
+
+
+def child_export(projects: Path, kind: str) -> dict:
+    from core.review import export
+    from core.review.project import open_project
+
     store = open_project(projects / "bench").store
-    nonce = 0
-    timings: dict[str, list[float]] = {}
-    for k in range(repeats):
-        sid = at.session_state["sid:bench"]
-        proposals = store.sentence(sid).proposals()
-        actions = [("next", {}), ("prev", {})]
-        if proposals:
-            actions.append(("accept", {"item": proposals[0].item, "version": store.decisions(sid).get(proposals[0].item).version if proposals[0].item in store.decisions(sid) else 0, "span": [proposals[0].span.start, proposals[0].span.end, proposals[0].span.label]}))
-        actions.append(("done", {"seconds": 1.0}))
-        for kind, extra in actions:
+    base = rss_mb()
+    t0 = time.perf_counter()
+    if hasattr(export, "export_file"):  # streamed into a file
+        with tempfile.TemporaryDirectory() as tmp:
+            size = export.export_file(export.clean_sentences(store, "all", "matching"), kind, tmp).stat().st_size
+    else:
+        sentences = list(export.clean_sentences(store, "all", "matching"))
+        size = len((export.to_conll if kind == "conll" else export.to_jsonl)(sentences).encode())
+    return {"s": time.perf_counter() - t0, "mb": peak_mb() - base, "file_mb": size / 1e6}
+
+
+def child_actions(projects: Path, repeats: int = 10) -> dict:
+    from streamlit.testing.v1 import AppTest
+
+    from core.review.project import open_project
+
+    os.environ["LABELBRIDGE_PROJECTS"] = str(projects)
+    at = AppTest.from_file(str(Path.cwd() / PAGES["Review"]), default_timeout=120)
+    at.query_params["project"] = "bench"
+    at.run()
+    store = open_project(projects / "bench").store
+    nonce, timings = 0, {}
+    for _ in range(repeats):
+        for kind in ("next", "prev", "accept", "done"):
+            sid = at.session_state["sid:bench"]
+            extra = {}
+            if kind == "accept":
+                proposals = store.sentence(sid).proposals()
+                if not proposals:
+                    continue
+                p, decisions = proposals[0], store.decisions(sid)
+                extra = {"item": p.item, "version": decisions[p.item].version if p.item in decisions else 0,
+                         "span": [p.span.start, p.span.end, p.span.label]}
+            if kind == "done":
+                extra = {"seconds": 1.0}
             nonce += 1
-            at.session_state["review"] = {"actions": [{"nonce": nonce, "sid": at.session_state["sid:bench"], "type": kind, **extra}]}
+            at.session_state["review"] = {"actions": [{"nonce": nonce, "sid": sid, "type": kind, **extra}]}
             t0 = time.perf_counter()
             at.run()
-            timings.setdefault(kind, []).append(1000 * (time.perf_counter() - t0))
+            timings.setdefault(kind, []).append(time.perf_counter() - t0)
             assert not at.exception, at.exception
-    t0 = time.perf_counter()
-    at.sidebar.checkbox[1].check().run()  # filter: methods disagree
-    timings.setdefault("filter", []).append(1000 * (time.perf_counter() - t0))
-    for kind, values in timings.items():
-        print(f"AppTest script run, {kind:7s}: median {statistics.median(values):6.1f} ms, max {max(values):6.1f} ms ({len(values)} runs)")
+    every = [t for values in timings.values() for t in values]
+    return {"median_ms": 1000 * statistics.median(every), **{k: 1000 * statistics.median(v) for k, v in timings.items()}}
 
 
-def browser_timings(projects: Path, presses: int = 30) -> None:
+def child_browser(projects: Path, presses: int = 20) -> dict:
     from browser_support import (
         CHROMIUM_ARGS,
         free_port,
@@ -88,46 +176,119 @@ def browser_timings(projects: Path, presses: int = 30) -> None:
 
     port = free_port()
     process = start_server(projects, port, projects / "server.log")
+    result: dict[str, list[float]] = {}
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(f"http://127.0.0.1:{port}/Review?project=bench")
-            frame = review_frame(page)
+            frame = review_frame(page, timeout=300_000)
             page.wait_for_timeout(2000)
-            result: dict[str, list[float]] = {}
-            for k in range(presses):
+            for _ in range(presses):
                 for key in ("a", "n", "Enter"):
                     if key == "a" and not frame.evaluate("rows().length"):
                         continue
-                    ack, sid = frame.evaluate("[A.ack, A.sid]")
+                    ack = frame.evaluate("A.ack")
                     t0 = time.perf_counter()
                     page.keyboard.press(key)
-                    if key != "a":
-                        frame.wait_for_function(f"A.sid !== {sid}", timeout=30_000, polling=5)
-                        result.setdefault(key + " drawn", []).append(1000 * (time.perf_counter() - t0))
-                    frame.wait_for_function(f"A.ack > {ack} && queue.length === 0", timeout=30_000, polling=5)
-                    result.setdefault(key, []).append(1000 * (time.perf_counter() - t0))
+                    frame.wait_for_function(f"A.ack > {ack} && queue.length === 0", timeout=120_000, polling=5)
+                    result.setdefault(key, []).append(time.perf_counter() - t0)
             browser.close()
     finally:
         stop_server(process)
-    for key, values in result.items():
-        name = {"a": "accept: saved", "n": "next sentence: saved", "Enter": "done + next: saved",
-                "n drawn": "next sentence: drawn", "Enter drawn": "done + next: drawn"}[key]
-        print(f"browser, key press -> {name:26s}: median {statistics.median(values):6.0f} ms, p90 {sorted(values)[int(0.9 * len(values))]:6.0f} ms")
+    every = [t for values in result.values() for t in values]
+    return {"median_ms": 1000 * statistics.median(every), "p90_ms": 1000 * sorted(every)[int(0.9 * len(every))],
+            **{k: 1000 * statistics.median(v) for k, v in result.items()}}
+
+
+CHILDREN = {"dump": child_dump, "build": child_build, "page": child_page, "export": child_export,
+            "actions": child_actions, "browser": child_browser}
+
+
+def run_child(repo: Path, name: str, *args) -> dict:
+    """Run one measurement in a fresh process with ``repo``'s code."""
+    code = (f"import sys, json; sys.path[:0] = [{str(repo)!r}, {str(repo / 'tests')!r}]; import runpy; "
+            f"m = runpy.run_path({str(HERE)!r}, run_name='bench_child'); args = json.loads({json.dumps(args)!r}); "
+            "args = [m['Path'](a) if isinstance(a, str) and a.startswith('/') else a for a in args]; "
+            f"print('RESULT ' + json.dumps(m['CHILDREN'][{name!r}](*args)))")
+    env = dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=str(repo))
+    done = subprocess.run([sys.executable, "-c", code], cwd=repo, env=env, capture_output=True, text=True, check=False)
+    for line in done.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[len("RESULT "):])
+    raise RuntimeError(f"{name} {args} failed:\n{done.stderr[-3000:]}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sentences", type=int, default=10_000)
+    parser.add_argument("--sentences", type=int, nargs="+", default=[1_000, 100_000], help="project sizes to compare")
+    parser.add_argument("--workdir", type=Path, help="where the projects are built (default: a temporary folder)")
+    parser.add_argument("--base", type=Path, help="a Europarl project built before (skips the pipeline)")
+    parser.add_argument("--repo", type=Path, default=REPO, help="the checkout to measure (default: this one)")
+    parser.add_argument("--repeats", type=int, default=3, help="fresh processes per page open (the median is shown)")
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="labelbridge-bench-") as tmp:
-        projects = Path(tmp)
-        build(projects / "bench", args.sentences)
-        apptest_timings(projects)
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="labelbridge-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    repo = args.repo.resolve()
+    base = args.base
+    if base is None:
+        sys.path.insert(0, str(REPO))
+        from core.review.project import create_project
+
+        base = work / "base" / "bench"
+        if not base.exists():
+            t0 = time.perf_counter()
+            create_project(base, EUROPARL / "en.conll", EUROPARL / "es.conll", gold=EUROPARL / "es.conll", name="bench")
+            print(f"pipeline on 799 Europarl pairs: {time.perf_counter() - t0:.1f} s")
+    dump = work / "pairs.pickle"
+    if not dump.exists():
+        run_child(REPO, "dump", str(base), str(dump))
+    table: dict[int, dict] = {}
+    for n in args.sentences:
+        projects = work / f"{repo.name}-{n}"
+        shutil.rmtree(projects, ignore_errors=True)
+        row = run_child(repo, "build", str(dump), str(base / "project.json"), str(projects / "bench"), n)
+        print(f"{n} sentences: added in {row['add_s']:.1f} s, database {row['db_mb']:.0f} MB", flush=True)
+        for page in PAGES:  # the median of a few fresh processes: the machine's load varies
+            runs = [run_child(repo, "page", str(projects), page) for _ in range(args.repeats)]
+            row[page] = {"s": statistics.median(r["s"] for r in runs), "mb": max(r["mb"] for r in runs)}
+            print(f"  open {page}: {row[page]['s']:.2f} s (median of {len(runs)}), +{row[page]['mb']:.0f} MB", flush=True)
+        for kind in ("conll", "jsonl"):
+            row[kind] = run_child(repo, "export", str(projects), kind)
+            print(f"  export {kind}: {row[kind]['s']:.2f} s, +{row[kind]['mb']:.0f} MB, file {row[kind]['file_mb']:.1f} MB", flush=True)
+        row["actions"] = run_child(repo, "actions", str(projects))
+        print(f"  script run per action: median {row['actions']['median_ms']:.0f} ms", flush=True)
         if not args.no_browser:
-            browser_timings(projects)
+            row["browser"] = run_child(repo, "browser", str(projects))
+            print(f"  key press -> saved: median {row['browser']['median_ms']:.0f} ms", flush=True)
+        table[n] = row
+        (work / f"results-{repo.name}.json").write_text(json.dumps(table, indent=1))
+    print_table(table)
+
+
+def print_table(table: dict[int, dict]) -> None:
+    sizes = sorted(table)
+    lines = [("", *[f"{n:,} sentences" for n in sizes], *(["ratio"] if len(sizes) > 1 else []))]
+
+    def add(name: str, values: list[float], unit: str, digits: int = 2) -> None:
+        ratio = [f"{values[-1] / values[0]:.2f}" if values[0] else "-"] if len(values) > 1 else []
+        lines.append((name, *[f"{v:.{digits}f} {unit}" for v in values], *ratio))
+
+    for page in PAGES:
+        add(f"open {page}", [table[n][page]["s"] for n in sizes], "s")
+        add(f"open {page}, memory", [table[n][page]["mb"] for n in sizes], "MB", 0)
+    for kind in ("conll", "jsonl"):
+        add(f"export {kind}", [table[n][kind]["s"] for n in sizes], "s")
+        add(f"export {kind}, memory", [table[n][kind]["mb"] for n in sizes], "MB", 0)
+    add("script run per action (median)", [table[n]["actions"]["median_ms"] for n in sizes], "ms", 0)
+    if all("browser" in table[n] for n in sizes):
+        add("key press -> saved (median)", [table[n]["browser"]["median_ms"] for n in sizes], "ms", 0)
+        add("key press -> saved (p90)", [table[n]["browser"]["p90_ms"] for n in sizes], "ms", 0)
+    add("database", [table[n]["db_mb"] for n in sizes], "MB", 0)
+    widths = [max(len(line[k]) for line in lines) for k in range(len(lines[0]))]
+    for line in lines:
+        print("  ".join(cell.ljust(w) if k == 0 else cell.rjust(w) for k, (cell, w) in enumerate(zip(line, widths))))
 
 
 if __name__ == "__main__":

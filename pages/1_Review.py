@@ -14,11 +14,12 @@ from __future__ import annotations
 import sqlite3
 import time
 import uuid
+from dataclasses import replace
 
 import streamlit as st
 
 from core.review.actions import SESSION_PATTERN, apply_action, neighbour
-from core.review.store import LOCAL_OWNER, adjudication_owner, is_adjudication, owner_of
+from core.review.store import LOCAL_OWNER, FilteredIds, Filters, adjudication_owner, is_adjudication, owner_of
 from core.review.team import team_disagreements
 from ui.auth import current_reviewer
 from ui.common import open_page, plain, sidebar_project
@@ -74,15 +75,19 @@ f_low = st.sidebar.checkbox("Low score", key="f_low")
 threshold = st.sidebar.slider("…any span scoring below", 0.0, 1.0, 0.6, 0.05, key="f_threshold", disabled=not f_low)
 f_label = st.sidebar.selectbox("Label", ["any"] + labels, key="f_label")
 f_text = st.sidebar.text_input("Text search (source or target)", key="f_text")
-ids = store.filter_ids(
-    disagree=f_disagree, max_score=threshold if f_low else None,
+filters = Filters(
+    unreviewed=f_unreviewed, disagree=f_disagree, max_score=threshold if f_low else None,
     label=None if f_label == "any" else f_label, text=f_text.strip() or None,
 )
-if queue is not None:
-    ids = [i for i in ids if i in queue]
-if f_unreviewed:  # unreviewed by this reviewer (or not yet adjudicated)
-    mine = store.done_ids(owner)
-    ids = [i for i in ids if i not in mine]
+if queue is None and (owner == LOCAL_OWNER or not f_unreviewed):
+    # the filtered ids stay in the database: next/previous, the count and the position are queries
+    ids = FilteredIds(store, filters)
+else:  # a reviewer's own queue, or unreviewed by this reviewer (team review): a list
+    in_queue = set(queue) if queue is not None else None
+    ids = [i for i in FilteredIds(store, replace(filters, unreviewed=False)) if in_queue is None or i in in_queue]
+    if f_unreviewed:  # unreviewed by this reviewer (or not yet adjudicated)
+        mine = store.done_ids(owner)
+        ids = [i for i in ids if i not in mine]
 place = "default" if owner == LOCAL_OWNER else owner  # where this reviewer was (one place per reviewer)
 sid_key = f"{sid_key}:{owner}" if owner != LOCAL_OWNER else sid_key
 
@@ -107,10 +112,12 @@ more = len(fresh) > MAX_ACTIONS_PER_RUN  # the tab sends the rest at once
 
 def shown(sid: int) -> int:
     """The sentence to show: ``sid``, or the nearest one that passes the filters."""
-    if ids and sid not in ids:
-        later = [i for i in ids if i >= sid]
-        sid = later[0] if later else ids[-1]
-    return sid
+    if isinstance(ids, FilteredIds):
+        return ids.nearest(sid)
+    if not ids or sid in ids:
+        return sid
+    later = [i for i in ids if i >= sid]
+    return later[0] if later else ids[-1]
 
 
 if fresh:

@@ -125,7 +125,7 @@ def test_a_one_reviewer_database_is_migrated_without_loss(demo_folder, tmp_path)
         old_state = raw.execute("SELECT * FROM sentence_state ORDER BY sentence_id").fetchall()
 
     store = ReviewStore(path)
-    assert store.schema_version() == SCHEMA_VERSION == 2
+    assert store.schema_version() == SCHEMA_VERSION
     with sqlite3.connect(path) as raw:  # every old row and column kept; the owner added at the end
         n = len(old_decisions[0])
         rows = raw.execute("SELECT * FROM decisions ORDER BY sentence_id, item").fetchall()

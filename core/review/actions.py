@@ -79,7 +79,10 @@ class Outcome:
 
 def neighbour(ids: Sequence[int], current: int, step: int) -> int:
     """The next (step=+1) or previous (-1) id in ``ids`` from ``current`` (which may have
-    left the filtered list); stays put at either end."""
+    left the filtered list); stays put at either end. ``ids`` may be a
+    :class:`core.review.store.FilteredIds`, which asks the database."""
+    if hasattr(ids, "neighbour"):
+        return ids.neighbour(current, step)
     if not ids:
         return current
     if step > 0:

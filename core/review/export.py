@@ -11,8 +11,11 @@ else the lead's own review; else the primary method's spans (``CleanSentence.rul
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from dataclasses import dataclass
-from typing import Iterator
+from pathlib import Path
+from typing import IO, Iterable, Iterator
 
 from core.corpus.io import format_conll
 from core.datamodel import Sentence, Span
@@ -50,84 +53,119 @@ def clean_sentences(
     drop_misc: bool = False,
     lead: str | None = None,
     primary_method: str | None = None,
+    chunk: int = 256,
 ) -> Iterator[CleanSentence]:
-    """The cleaned sentences in corpus order. ``lead`` (default: the lead who made the
-    assignment) and ``primary_method`` (default: ``fallback_method``, else matching) decide
-    team sentences that neither an adjudication nor a majority settles."""
+    """The cleaned sentences in corpus order, read from the store ``chunk`` sentences (and their
+    decisions) at a time: memory does not grow with the project. ``lead`` (default: the lead who
+    made the assignment) and ``primary_method`` (default: ``fallback_method``, else matching)
+    decide team sentences that neither an adjudication nor a majority settles."""
     from core.review.team import resolved_spans  # team builds on this module's store helpers
 
     if mode not in MODES:
         raise ValueError(f"unknown export mode {mode!r}; choose one of {', '.join(MODES)}")
-    done = store.done_ids()
-    decisions = store.all_decisions()
-    by_owner = store.decisions_by_owner()
+    dropped = frozenset({"MISC"}) if drop_misc else frozenset()
     done_by_owner = store.done_by_owner()
     lead = lead if lead is not None else (store.meta("assignment") or {}).get("lead")
     primary = primary_method or fallback_method or "matching"
-    dropped = frozenset({"MISC"}) if drop_misc else frozenset()
-    for record in store.sentences():
-        reviewed = record.id in done
-        if mode == "reviewed" and not reviewed:
-            continue
-        owners = done_by_owner.get(record.id, {})
-        team = resolved_spans(store, record, lead, primary, owners, by_owner.get(record.id, {})) if owners else None
-        rule = ""
-        if team is not None:
-            resolution, provenance = team
-            proposals = {(p.span.start, p.span.end, p.span.label): p for p in record.proposals()}
-            rule = resolution.rule
-            kept = []
-            for span in resolution.spans:
-                if span.label in dropped:
-                    continue
-                key = (span.start, span.end, span.label)
-                decision = provenance.get(key)
-                how = decision.action if decision is not None and rule != "primary" else "auto"
-                kept.append((span, how, proposals.get(key), decision if how != "auto" else None))
-        else:
-            mine = by_owner.get(record.id, {}).get(next(iter(owners)), {}) if len(owners) == 1 else decisions.get(record.id, {})
-            kept = final_spans(record.proposals(), mine, None if reviewed else fallback_method, dropped)
-        yield CleanSentence(
-            record.id,
-            record.target_tokens,
-            tuple(CleanSpan(*row) for row in kept),
-            reviewed,
-            record.source_tokens,
-            record.source_spans,
-            rule,
-        )
+    batch: list = []
+
+    def cleaned(records: list) -> Iterator[CleanSentence]:
+        decisions = store.decisions_between(records[0].id, records[-1].id)
+        by_owner = store.decisions_by_owner([r.id for r in records if r.id in done_by_owner])
+        done = set(store.done_between(records[0].id, records[-1].id))
+        for record in records:
+            reviewed = record.id in done
+            if mode == "reviewed" and not reviewed:  # done since the ids were read: next export
+                continue
+            owners = done_by_owner.get(record.id, {})
+            team = resolved_spans(store, record, lead, primary, owners, by_owner.get(record.id, {})) if owners else None
+            rule = ""
+            if team is not None:
+                resolution, provenance = team
+                proposals = {(p.span.start, p.span.end, p.span.label): p for p in record.proposals()}
+                rule = resolution.rule
+                kept = []
+                for span in resolution.spans:
+                    if span.label in dropped:
+                        continue
+                    key = (span.start, span.end, span.label)
+                    decision = provenance.get(key)
+                    how = decision.action if decision is not None and rule != "primary" else "auto"
+                    kept.append((span, how, proposals.get(key), decision if how != "auto" else None))
+            else:
+                mine = by_owner.get(record.id, {}).get(next(iter(owners)), {}) if len(owners) == 1 else decisions.get(record.id, {})
+                kept = final_spans(record.proposals(), mine, None if reviewed else fallback_method, dropped)
+            yield CleanSentence(record.id, record.target_tokens, tuple(CleanSpan(*row) for row in kept), reviewed,
+                                record.source_tokens, record.source_spans, rule)
+
+    for record in store.sentences(done_only=mode == "reviewed", chunk=chunk, links=False):
+        batch.append(record)
+        if len(batch) >= chunk:
+            yield from cleaned(batch)
+            batch = []
+    if batch:
+        yield from cleaned(batch)
 
 
-def to_conll(sentences: Iterator[CleanSentence] | list[CleanSentence]) -> str:
-    return format_conll(s.sentence() for s in sentences)
+def conll_block(sentence: CleanSentence) -> str:
+    """One sentence in CoNLL, with the blank line after it."""
+    return format_conll([sentence.sentence()])
 
 
-def to_jsonl(sentences: Iterator[CleanSentence] | list[CleanSentence]) -> str:
+def jsonl_line(s: CleanSentence) -> str:
+    """One sentence as a JSON line: tokens, spans with provenance, and the source side."""
+    spans = []
+    for c in s.spans:
+        entry = {
+            "start": c.span.start,
+            "end": c.span.end,
+            "label": c.span.label,
+            "text": " ".join(s.tokens[c.span.start : c.span.end]),
+            "methods": list(c.proposal.methods) if c.proposal else [],
+            "scores": dict(c.proposal.scores) if c.proposal else {},
+            "review": c.how,
+        }
+        if c.proposal is not None and c.how == "fix":
+            p = c.proposal.span
+            entry["projected"] = {"start": p.start, "end": p.end, "label": p.label}
+        spans.append(entry)
+    return json.dumps({
+        "id": s.id,
+        "reviewed": s.reviewed,
+        **({"resolution": s.rule} if s.rule else {}),
+        "tokens": list(s.tokens),
+        "spans": spans,
+        "source_tokens": list(s.source_tokens),
+        "source_spans": [{"start": x.start, "end": x.end, "label": x.label} for x in s.source_spans],
+    }, ensure_ascii=False) + "\n"
+
+
+WRITERS = {"conll": conll_block, "jsonl": jsonl_line}
+
+
+def write_export(sentences: Iterable[CleanSentence], kind: str, out: IO[str]) -> int:
+    """Write ``sentences`` as ``kind`` (conll or jsonl) to the open text file ``out``, one
+    sentence at a time; returns the number of sentences written."""
+    line = WRITERS[kind]
+    n = 0
+    for sentence in sentences:
+        out.write(line(sentence))
+        n += 1
+    return n
+
+
+def export_file(sentences: Iterable[CleanSentence], kind: str, folder: str | Path) -> Path:
+    """Stream ``sentences`` into a new file in ``folder`` (UTF-8) and return its path."""
+    handle, name = tempfile.mkstemp(prefix="labelbridge-export-", suffix=f".{kind}", dir=folder)
+    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+        write_export(sentences, kind, out)
+    return Path(name)
+
+
+def to_conll(sentences: Iterable[CleanSentence]) -> str:
+    return "".join(conll_block(s) for s in sentences)
+
+
+def to_jsonl(sentences: Iterable[CleanSentence]) -> str:
     """One JSON object a sentence: tokens, spans with provenance, and the source side."""
-    lines = []
-    for s in sentences:
-        spans = []
-        for c in s.spans:
-            entry = {
-                "start": c.span.start,
-                "end": c.span.end,
-                "label": c.span.label,
-                "text": " ".join(s.tokens[c.span.start : c.span.end]),
-                "methods": list(c.proposal.methods) if c.proposal else [],
-                "scores": dict(c.proposal.scores) if c.proposal else {},
-                "review": c.how,
-            }
-            if c.proposal is not None and c.how == "fix":
-                p = c.proposal.span
-                entry["projected"] = {"start": p.start, "end": p.end, "label": p.label}
-            spans.append(entry)
-        lines.append(json.dumps({
-            "id": s.id,
-            "reviewed": s.reviewed,
-            **({"resolution": s.rule} if s.rule else {}),
-            "tokens": list(s.tokens),
-            "spans": spans,
-            "source_tokens": list(s.source_tokens),
-            "source_spans": [{"start": x.start, "end": x.end, "label": x.label} for x in s.source_spans],
-        }, ensure_ascii=False))
-    return "".join(line + "\n" for line in lines)
+    return "".join(jsonl_line(s) for s in sentences)

@@ -7,6 +7,7 @@ from typing import Sequence
 
 from core.corpus.evaluate import Evaluation, evaluate
 from core.datamodel import Sentence, Span
+from core.review.counts import scores
 from core.review.store import ReviewStore, SentenceRecord, final_spans
 
 
@@ -119,3 +120,58 @@ def median(values: Sequence[float]) -> float | None:
 def seconds_per_sentence(times: Sequence[tuple[int, float, float]]) -> list[float]:
     """The recorded review times of done sentences (``store.done_times()``), unknown ones left out."""
     return [seconds for _, _, seconds in times if seconds and seconds > 0]
+
+
+# -- the same numbers from the store's aggregates: no sentence is loaded ----------------------
+def project_counts(store: ReviewStore) -> MethodCounts:
+    """:func:`method_counts` of the whole project, summed in SQL."""
+    c = store.method_overlap_counts()
+    return MethodCounts(c["sentences"], c["disagreeing"], c["both"], c["heuristic_only"], c["matching_only"])
+
+
+def project_f1(store: ReviewStore, primary: str = "matching") -> dict[str, Evaluation]:
+    """:func:`method_f1` of the whole project from per-sentence counts summed in SQL: the same
+    numbers as seqeval (see :mod:`core.review.counts`), without loading a sentence."""
+    if not store.has_gold():
+        return {}
+    gold = store.gold_totals()
+    result = {method: scores(store.method_totals(method), gold) for method in ("heuristic", "matching")}
+    if store.anything_reviewed():
+        result["after review"] = scores(store.cleaned_totals(primary, gold_only=True), gold)
+    return result
+
+
+def decision_summary(store: ReviewStore) -> list[dict]:
+    """:func:`decision_table` counted: one row per (proposed by, label, decision) with ``count``."""
+    return [{"proposed by": by, "label": label, "decision": action, "count": n} for by, label, action, n in store.decision_counts()]
+
+
+def acceptance_counted(rows: Sequence[dict], by: str) -> list[dict]:
+    """:func:`acceptance` of :func:`decision_summary` rows."""
+    table: dict[str, Counter] = {}
+    for row in rows:
+        table.setdefault(row[by], Counter())[row["decision"]] += row["count"]
+    result = []
+    for key, counts in sorted(table.items()):
+        judged = counts["accept"] + counts["fix"] + counts["reject"]
+        result.append({by: key, **{k: counts[k] for k in ("accept", "fix", "reject", "add")},
+                       "acceptance rate": round(counts["accept"] / judged, 3) if judged else None})
+    return result
+
+
+def acceptance_rate_counted(rows: Sequence[dict]) -> float | None:
+    """:func:`acceptance_rate` of :func:`decision_summary` rows."""
+    judged = sum(r["count"] for r in rows if r["decision"] in ("accept", "fix", "reject"))
+    accepted = sum(r["count"] for r in rows if r["decision"] == "accept")
+    return accepted / judged if judged else None
+
+
+def histogram(values: Sequence[float], bins: int = 20) -> list[dict]:
+    """Equal-width bins over ``values``: ``{"from", "to", "sentences"}`` each (the chart gets
+    the bins, not every value)."""
+    if not values:
+        return []
+    low, high = min(values), max(values)
+    width = (high - low) / bins or 1.0
+    counts = Counter(min(int((v - low) / width), bins - 1) for v in values)
+    return [{"from": low + k * width, "to": low + (k + 1) * width, "sentences": counts[k]} for k in range(bins) if counts[k]]

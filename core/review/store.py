@@ -43,13 +43,18 @@ import sqlite3
 import threading
 import time
 import uuid
+from array import array
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from core.datamodel import Span
 from core.errors import LabelBridgeError
 from core.review.assignment import Assignment
+from core.review.counts import label_counts
 
 ACTIONS = ("accept", "reject", "fix", "add", "undecided")
 KEPT_ACTIONS = frozenset({"accept", "fix", "add"})
@@ -138,7 +143,47 @@ CREATE TABLE IF NOT EXISTS applied_actions (
 );
 """
 
-SCHEMA_VERSION = 2
+# feature "review_aggregates": narrow per-sentence facts for the filters and the Compare counts,
+# entity counts per sentence and label (summed in SQL for F1 and the export's totals), the
+# methods behind each proposal (decisions per method in SQL), and the project's label set
+REVIEW_AGGREGATES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sentence_facts (
+    sentence_id INTEGER PRIMARY KEY,
+    has_gold INTEGER NOT NULL,
+    disagree INTEGER NOT NULL,
+    min_score REAL NOT NULL,
+    labels TEXT NOT NULL,
+    search TEXT NOT NULL,
+    both INTEGER NOT NULL,
+    heuristic_only INTEGER NOT NULL,
+    matching_only INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sentence_facts_disagree ON sentence_facts (disagree, sentence_id);
+CREATE INDEX IF NOT EXISTS sentence_facts_min_score ON sentence_facts (min_score, sentence_id);
+CREATE TABLE IF NOT EXISTS span_counts (
+    variant TEXT NOT NULL,
+    sentence_id INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    has_gold INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    tp INTEGER NOT NULL,
+    PRIMARY KEY (variant, sentence_id, label)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS proposal_methods (
+    sentence_id INTEGER NOT NULL,
+    item TEXT NOT NULL,
+    proposed_by TEXT NOT NULL,
+    label TEXT NOT NULL,
+    PRIMARY KEY (sentence_id, item)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS counted_reviews (sentence_id INTEGER PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS aggregate_marks (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS label_set (label TEXT PRIMARY KEY);
+"""
+SCHEMA += REVIEW_AGGREGATES_SCHEMA
+
+REVIEW_AGGREGATES_STEP = 3  # migration step "review_aggregates", after team review (2)
+SCHEMA_VERSION = 3
 
 # version 0 (before user_version was set) -> 1: who decided, which action did it, applied action ids
 MIGRATIONS = {
@@ -201,6 +246,8 @@ CREATE TABLE IF NOT EXISTS assignment (
     PRIMARY KEY (owner, sentence_id)
 );
 """,
+    # the tables are filled from the sentences on first use (ReviewStore._ensure_aggregates)
+    REVIEW_AGGREGATES_STEP: REVIEW_AGGREGATES_SCHEMA,
 }
 
 DECISION_COLUMNS = "item, action, start, end, label, version, event_id, updated_at, reviewer, owner"
@@ -475,8 +522,9 @@ class ReviewStore:
 
     def add_sentences(self, sentences: Iterable[NewSentence], start_id: int = 0) -> int:
         """Write sentence pairs (ids from ``start_id``) in one transaction; returns the count."""
-        rows = []
+        rows, written = [], []
         for k, s in enumerate(sentences, start=start_id):
+            written.append((k, s))
             heuristic_spans = [span for span, _, _ in s.heuristic]
             matching_spans = [span for span, _, _ in s.matching]
             scores = [score for _, _, score in list(s.heuristic) + list(s.matching)]
@@ -501,6 +549,7 @@ class ReviewStore:
                 "INSERT INTO sentences (id, source_tokens, source_spans, target_tokens, gold_spans, alignment, heuristic, "
                 "matching, candidates, disagree, min_score, labels, search) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
             db.executemany("INSERT OR IGNORE INTO sentence_state (sentence_id) VALUES (?)", [(r[0],) for r in rows])
+            self._write_aggregates(db, written)
         self._labels = self._count = None
         return len(rows)
 
@@ -516,9 +565,21 @@ class ReviewStore:
             raise KeyError(f"no sentence {sentence_id}")
         return self._record(row)
 
-    def sentences(self) -> Iterator[SentenceRecord]:
-        for row in self._db().execute("SELECT * FROM sentences ORDER BY id").fetchall():
-            yield self._record(row)
+    def sentences(self, done_only: bool = False, chunk: int = 256, links: bool = True) -> Iterator[SentenceRecord]:
+        """Every sentence (``done_only``: the done ones) in corpus order, read ``chunk`` rows at a
+        time, so memory does not grow with the project. ``links=False`` leaves out the alignment
+        and the candidates (empty in the records), which an export does not need."""
+        done = "AND id IN (SELECT sentence_id FROM sentence_state WHERE done = 1) " if done_only else ""
+        columns = "*" if links else ("id, source_tokens, source_spans, target_tokens, gold_spans, '[]' AS alignment, heuristic, "
+                                     "matching, '{}' AS candidates, disagree, min_score")
+        last = -1
+        while True:
+            rows = self._db().execute(f"SELECT {columns} FROM sentences WHERE id > ? {done}ORDER BY id LIMIT ?", (last, chunk)).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield self._record(row)
+            last = rows[-1]["id"]
 
     @staticmethod
     def _record(row: sqlite3.Row) -> SentenceRecord:
@@ -544,33 +605,16 @@ class ReviewStore:
         label: str | None = None,
         text: str | None = None,
     ) -> list[int]:
-        """Ids of the sentences passing every filter given, in corpus order."""
-        clauses, args = [], []
-        if unreviewed:
-            clauses.append("st.done = 0")
-        if disagree:
-            clauses.append("s.disagree = 1")
-        if max_score is not None:
-            clauses.append("s.min_score < ?")
-            args.append(max_score)
-        if label:
-            clauses.append("s.labels LIKE ?")
-            args.append(f"% {label} %")
-        if text:
-            clauses.append("instr(s.search, ?) > 0")
-            args.append(text.lower())
-        where = " WHERE " + " AND ".join(clauses) if clauses else ""
-        sql = f"SELECT s.id FROM sentences s JOIN sentence_state st ON st.sentence_id = s.id{where} ORDER BY s.id"
-        return [r["id"] for r in self._db().execute(sql, args)]
+        """Ids of the sentences passing every filter given, in corpus order (all of them: the
+        Review screen asks :class:`FilteredIds` instead)."""
+        return list(FilteredIds(self, Filters(unreviewed, disagree, max_score, label, text)))
 
     def labels(self) -> list[str]:
         """The project's label set (every label of a source entity or a projection); fixed once
         the sentences are written, so it is read once."""
         if self._labels is None:
-            found: set[str] = set()
-            for row in self._db().execute("SELECT DISTINCT labels FROM sentences"):
-                found.update(row["labels"].split())
-            self._labels = sorted(found)
+            self._ensure_aggregates()
+            self._labels = [r["label"] for r in self._db().execute("SELECT label FROM label_set ORDER BY label")]
         return list(self._labels)
 
     # -- decisions ------------------------------------------------------------------
@@ -965,8 +1009,8 @@ class ReviewStore:
 
     def progress(self) -> tuple[int, int]:
         """(done, total) sentences."""
-        row = self._db().execute("SELECT COALESCE(SUM(done), 0) AS done, COUNT(*) AS total FROM sentence_state").fetchone()
-        return int(row["done"]), int(row["total"])
+        done = self._db().execute("SELECT COUNT(*) FROM sentence_state WHERE done = 1").fetchone()[0]  # the index
+        return int(done), self.count()
 
     def done_ids(self, owner: str | None = None) -> set[int]:
         """The sentences anyone (or ``owner``) marked done."""
@@ -987,6 +1031,306 @@ class ReviewStore:
         return [dict(r) for r in rows]
 
 
+    # -- review aggregates (feature "review_aggregates"): filters, counts and totals in SQL ----
+    def _write_aggregates(self, db, written: Sequence[tuple[int, NewSentence | SentenceRecord]]) -> None:
+        """The narrow facts, proposal methods and per-label entity counts of sentences being
+        written (inside the caller's transaction)."""
+        facts, methods, counts, counted, labels = [], [], [], [], set()
+        for sid, s in written:
+            heuristic = [span for span, _, _ in s.heuristic]
+            matching = [span for span, _, _ in s.matching]
+            proposals = proposals_of(s.heuristic, s.matching)
+            by = {p.item: ("both" if len(p.methods) == 2 else f"{p.methods[0]} only") for p in proposals}
+            scores = [score for _, _, score in list(s.heuristic) + list(s.matching)]
+            sentence_labels = sorted({span.label for span in list(s.source_spans) + heuristic + matching})
+            labels.update(sentence_labels)
+            has_gold = int(s.gold_spans is not None)
+            facts.append((sid, has_gold, int(spans_differ(heuristic, matching)), min(scores) if scores else 1.0,
+                          " " + " ".join(sentence_labels) + " ",
+                          (" ".join(s.source_tokens) + "\n" + " ".join(s.target_tokens)).lower(),
+                          sum(v == "both" for v in by.values()), sum(v == "heuristic only" for v in by.values()),
+                          sum(v == "matching only" for v in by.values())))
+            methods += [(sid, p.item, by[p.item], p.span.label) for p in proposals]
+            gold = s.gold_spans
+            if gold is not None:
+                counts += [("gold", sid, label, 1, n, n) for label, (n, _) in label_counts(gold, gold).items()]
+            for name, spans in (("heuristic", heuristic), ("matching", matching)):
+                counts += [(name, sid, label, has_gold, n, tp) for label, (n, tp) in label_counts(spans, gold).items()]
+                ordered = sorted({(x.start, x.end, x.label) for x in spans})
+                if any(b[0] < a[1] for a, b in pairwise(ordered)):
+                    counted.append(sid)  # the method's own spans overlap: count its cleaned spans instead
+        db.executemany("INSERT OR REPLACE INTO sentence_facts VALUES (?,?,?,?,?,?,?,?,?)", facts)
+        db.executemany("INSERT OR REPLACE INTO proposal_methods VALUES (?,?,?,?)", methods)
+        db.executemany("INSERT OR REPLACE INTO span_counts VALUES (?,?,?,?,?,?)", counts)
+        db.executemany("INSERT OR IGNORE INTO label_set VALUES (?)", [(label,) for label in labels])
+        by_id = dict(written)
+        for sid in sorted(set(counted)):
+            self._count_review(db, sid, by_id[sid], {})
+
+    def _count_review(self, db, sentence_id: int, record, decisions: dict[str, Decision]) -> None:
+        """The entity counts of a sentence's cleaned spans (its decisions, and for a sentence not
+        done yet either method for what nobody decided), as variants ``final:none``,
+        ``final:heuristic`` and ``final:matching``."""
+        proposals = proposals_of(record.heuristic, record.matching)
+        gold, has_gold = record.gold_spans, int(record.gold_spans is not None)
+        db.execute("DELETE FROM span_counts WHERE variant IN ('final:none', 'final:heuristic', 'final:matching') "
+                   "AND sentence_id = ?", (sentence_id,))
+        rows = []
+        for fallback in (None, "heuristic", "matching"):
+            kept = [span for span, *_ in final_spans(proposals, decisions, fallback)]
+            rows += [(f"final:{fallback or 'none'}", sentence_id, label, has_gold, n, tp)
+                     for label, (n, tp) in label_counts(kept, gold).items()]
+        db.executemany("INSERT INTO span_counts VALUES (?,?,?,?,?,?)", rows)
+        db.execute("INSERT OR IGNORE INTO counted_reviews (sentence_id) VALUES (?)", (sentence_id,))
+
+    def _ensure_aggregates(self) -> None:
+        """Fill the aggregate tables for sentences written before they existed (a migrated
+        database); once per store."""
+        if getattr(self, "_aggregates_ready", False):
+            return
+        db = self._db()
+        missing = db.execute("SELECT (SELECT COUNT(*) FROM sentences) - (SELECT COUNT(*) FROM sentence_facts)").fetchone()[0]
+        while missing > 0:
+            with self._transaction() as tx:
+                rows = tx.execute("SELECT * FROM sentences WHERE id NOT IN (SELECT sentence_id FROM sentence_facts) "
+                                  "ORDER BY id LIMIT 2000").fetchall()
+                self._write_aggregates(tx, [(r["id"], self._record(r)) for r in rows])
+            missing -= len(rows) if rows else missing
+        self._aggregates_ready = True
+
+    def version(self) -> tuple[int, int]:
+        """A cheap project version for caches: (sentences, latest event id). Every decision, done,
+        reopen and undo adds an event."""
+        latest = self._db().execute("SELECT MAX(id) FROM events").fetchone()[0]
+        return self.count(), int(latest or 0)
+
+    def refresh_counts(self) -> None:
+        """Bring the per-sentence counts of reviewed sentences up to date: only the sentences
+        with events since the last refresh are counted again."""
+        self._ensure_aggregates()
+        db = self._db()
+        latest = self.version()[1]
+        mark = db.execute("SELECT value FROM aggregate_marks WHERE key = 'events'").fetchone()
+        if mark is not None and mark[0] >= latest:
+            return
+        outer = db.in_transaction
+        if not outer:  # derived data, rebuilt from the events when lost: no fsync of its own
+            db.execute("PRAGMA synchronous=NORMAL")
+        try:
+            with self._transaction() as tx:
+                row = tx.execute("SELECT value FROM aggregate_marks WHERE key = 'events'").fetchone()
+                since = row[0] if row else 0
+                latest = tx.execute("SELECT COALESCE(MAX(id), 0) FROM events").fetchone()[0]
+                touched = [r[0] for r in tx.execute("SELECT DISTINCT sentence_id FROM events WHERE id > ?", (since,))]
+                for sid in touched:
+                    self._count_review(tx, sid, self.sentence(sid), self.decisions(sid))
+                tx.execute("INSERT OR REPLACE INTO aggregate_marks (key, value) VALUES ('events', ?)", (latest,))
+        finally:
+            if not outer:
+                db.execute("PRAGMA synchronous=FULL")
+
+    def has_gold(self) -> bool:
+        self._ensure_aggregates()
+        return self._db().execute("SELECT 1 FROM sentence_facts WHERE has_gold = 1 LIMIT 1").fetchone() is not None
+
+    def anything_reviewed(self) -> bool:
+        """True once a sentence is done or a span decided."""
+        db = self._db()
+        return (db.execute("SELECT 1 FROM sentence_state WHERE done = 1 LIMIT 1").fetchone() is not None
+                or db.execute("SELECT 1 FROM decisions WHERE action != 'undecided' LIMIT 1").fetchone() is not None)
+
+    def gold_totals(self) -> dict[str, int]:
+        """Gold entities per label over the sentences with gold."""
+        self._ensure_aggregates()
+        rows = self._db().execute("SELECT label, SUM(n) FROM span_counts WHERE variant = 'gold' GROUP BY label")
+        return {r[0]: int(r[1]) for r in rows}
+
+    def method_totals(self, method: str, gold_only: bool = True) -> dict[str, tuple[int, int]]:
+        """label -> (spans, true positives) of one method's projection."""
+        if method not in ("heuristic", "matching"):
+            raise ValueError(f"unknown method {method!r}")
+        self._ensure_aggregates()
+        where = " AND has_gold = 1" if gold_only else ""
+        rows = self._db().execute(f"SELECT label, SUM(n), SUM(tp) FROM span_counts WHERE variant = ?{where} GROUP BY label", (method,))
+        return {r[0]: (int(r[1]), int(r[2])) for r in rows}
+
+    def cleaned_totals(self, fallback: str | None, gold_only: bool = False, done_only: bool = False) -> dict[str, tuple[int, int]]:
+        """label -> (spans, true positives) of the cleaned corpus, as the export writes it: a done
+        sentence's decisions, elsewhere the decisions so far plus ``fallback``'s projection for
+        what nobody decided (nothing when ``fallback`` is None)."""
+        if fallback not in (None, "heuristic", "matching"):
+            raise ValueError(f"unknown method {fallback!r}")
+        self.refresh_counts()
+        gold = " AND c.has_gold = 1" if gold_only else ""
+        done = " AND st.done = 1" if done_only else ""
+        counted = ("SELECT c.label, c.n, c.tp FROM counted_reviews r JOIN sentence_state st ON st.sentence_id = r.sentence_id "
+                   "JOIN span_counts c ON c.variant = CASE WHEN st.done = 1 THEN 'final:none' ELSE ? END "
+                   f"AND c.sentence_id = r.sentence_id WHERE 1{gold}{done}")
+        parts = [(counted, [f"final:{fallback or 'none'}"])]
+        if fallback is not None and not done_only:  # sentences nobody touched: the method's own counts
+            untouched = (f"SELECT c.label, c.n, c.tp FROM span_counts c WHERE c.variant = ?{gold} "
+                         "AND c.sentence_id NOT IN (SELECT sentence_id FROM counted_reviews)")
+            parts.append((untouched, [fallback]))
+        sql = "SELECT label, SUM(n), SUM(tp) FROM (" + " UNION ALL ".join(p for p, _ in parts) + ") GROUP BY label"
+        rows = self._db().execute(sql, [a for _, args in parts for a in args])
+        return {r[0]: (int(r[1]), int(r[2])) for r in rows}
+
+    def method_overlap_counts(self) -> dict[str, int]:
+        """Sentences, sentences where the methods differ, and proposals both / one method made."""
+        self._ensure_aggregates()
+        row = self._db().execute(
+            "SELECT COUNT(*), COALESCE(SUM(disagree), 0), COALESCE(SUM(both), 0), COALESCE(SUM(heuristic_only), 0), "
+            "COALESCE(SUM(matching_only), 0) FROM sentence_facts").fetchone()
+        return dict(zip(("sentences", "disagreeing", "both", "heuristic_only", "matching_only"), map(int, row)))
+
+    def disagreeing(self, offset: int = 0, limit: int = 50) -> list[SentenceRecord]:
+        """One page of the sentences where the methods differ, in corpus order."""
+        rows = self._db().execute("SELECT * FROM sentences WHERE disagree = 1 ORDER BY id LIMIT ? OFFSET ?",
+                                  (max(int(limit), 0), max(int(offset), 0))).fetchall()
+        return [self._record(r) for r in rows]
+
+    def decision_counts(self) -> list[tuple[str, str, str, int]]:
+        """(proposed by, label, decision, count) over the current decisions (undecided left out);
+        "proposed by" is both, heuristic only, matching only, or added."""
+        self._ensure_aggregates()
+        rows = self._db().execute(
+            "SELECT COALESCE(p.proposed_by, 'added'), COALESCE(p.label, d.label, '?'), d.action, COUNT(*) "
+            "FROM decisions d LEFT JOIN proposal_methods p ON p.sentence_id = d.sentence_id AND p.item = d.item "
+            "WHERE d.action != 'undecided' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")
+        return [(r[0], r[1], r[2], int(r[3])) for r in rows]
+
+    def review_seconds(self) -> list[float]:
+        """The recorded times of done sentences (unknown ones left out), shortest first."""
+        rows = self._db().execute("SELECT seconds FROM sentence_state WHERE done = 1 AND seconds > 0 ORDER BY seconds")
+        return [r[0] for r in rows]
+
+    def done_curve(self, points: int = 400) -> list[tuple[float, int]]:
+        """(time, sentences done by then) at most ``points`` times, the last one included."""
+        db = self._db()
+        total = db.execute("SELECT COUNT(*) FROM sentence_state WHERE done = 1").fetchone()[0]
+        if not total:
+            return []
+        step = max(1, -(-total // max(points, 1)))
+        rows = db.execute(
+            "SELECT done_at, k FROM (SELECT done_at, ROW_NUMBER() OVER (ORDER BY done_at) AS k FROM sentence_state "
+            "WHERE done = 1) WHERE k % ? = 0 OR k = ? ORDER BY k", (step, total))
+        return [(r[0], int(r[1])) for r in rows]
+
+    def done_between(self, first: int, last: int) -> list[int]:
+        """The done sentences among ``first`` to ``last`` (inclusive)."""
+        rows = self._db().execute("SELECT sentence_id FROM sentence_state WHERE done = 1 AND sentence_id BETWEEN ? AND ?", (first, last))
+        return [r[0] for r in rows]
+
+    def sentence_ids(self, done_only: bool = False) -> list[int]:
+        sql = "SELECT sentence_id FROM sentence_state" + (" WHERE done = 1" if done_only else "") + " ORDER BY sentence_id"
+        return [r[0] for r in self._db().execute(sql)]
+
+    def decisions_between(self, first: int, last: int) -> dict[int, dict[str, Decision]]:
+        """The current decisions of sentences ``first`` to ``last`` (inclusive)."""
+        table: dict[int, dict[str, Decision]] = {}
+        rows = self._db().execute(f"SELECT sentence_id, {DECISION_COLUMNS} FROM decisions WHERE sentence_id BETWEEN ? AND ? "
+                                  "ORDER BY sentence_id, event_id", (first, last))  # the latest decision on an item wins
+        for r in rows:
+            table.setdefault(r["sentence_id"], {})[r["item"]] = _decision(r)
+        return table
+
+    # -- filters ---------------------------------------------------------------------------
+    # A sentence's disagreement, scores, labels and text never change once it is written, so the
+    # ids passing those filters are found once (one SQL pass) and kept, sorted, per filter; the
+    # "unreviewed" filter changes with every Enter and is asked of sentence_state's index.
+    def _static_ids(self, filters: Filters) -> array | None:
+        """The sorted ids passing the filters other than "unreviewed" (None when none is set)."""
+        key = (filters.disagree, filters.max_score, filters.label, filters.text, self.count())
+        if not any(key[:4]):
+            return None
+        cache = self.__dict__.setdefault("_static_filter_cache", OrderedDict())
+        found = cache.get(key)
+        if found is None:
+            self._ensure_aggregates()
+            clauses, args = [], []
+            if filters.disagree:
+                clauses.append("disagree = 1")
+            if filters.max_score is not None:
+                clauses.append("min_score < ?")
+                args.append(filters.max_score)
+            if filters.label:
+                clauses.append("instr(labels, ?) > 0")
+                args.append(f" {filters.label} ")
+            if filters.text:
+                clauses.append("instr(search, ?) > 0")
+                args.append(filters.text.lower())
+            rows = self._db().execute(f"SELECT sentence_id FROM sentence_facts WHERE {' AND '.join(clauses)} ORDER BY sentence_id", args)
+            found = array("q", (r[0] for r in rows))
+            cache[key] = found
+            while len(cache) > 16:
+                cache.popitem(last=False)
+        cache.move_to_end(key)
+        return found
+
+    def _done_sorted(self) -> list[int]:
+        return [r[0] for r in self._db().execute("SELECT sentence_id FROM sentence_state WHERE done = 1 ORDER BY sentence_id")]
+
+    def filtered_count(self, filters: Filters, before: int | None = None) -> int:
+        """How many sentences pass the filters (``before``: with an id below it)."""
+        static = self._static_ids(filters)
+        if static is None:  # all sentences, less the done ones (the index on done: as many as are done)
+            db, bound = self._db(), ("", ()) if before is None else (" AND sentence_id < ?", (before,))
+            total = self.count() if before is None else db.execute("SELECT COUNT(*) FROM sentence_state WHERE sentence_id < ?",
+                                                                   (before,)).fetchone()[0]
+            if not filters.unreviewed:
+                return int(total)
+            return int(total - db.execute(f"SELECT COUNT(*) FROM sentence_state WHERE done = 1{bound[0]}", bound[1]).fetchone()[0])
+        high = len(static) if before is None else bisect_left(static, before)
+        if not filters.unreviewed:
+            return high
+        done = 0
+        for sid in self._done_sorted():
+            k = bisect_left(static, sid)
+            done += k < high and static[k] == sid
+        return high - done
+
+    def filtered_step(self, filters: Filters, sentence_id: int, step: int) -> int | None:
+        """The first id after (``step`` > 0) or before ``sentence_id`` passing the filters."""
+        static = self._static_ids(filters)
+        if static is None:
+            done = " AND done = 0" if filters.unreviewed else ""
+            sql = (f"SELECT sentence_id FROM sentence_state WHERE sentence_id > ?{done} ORDER BY sentence_id LIMIT 1" if step > 0 else
+                   f"SELECT sentence_id FROM sentence_state WHERE sentence_id < ?{done} ORDER BY sentence_id DESC LIMIT 1")
+            row = self._db().execute(sql, (sentence_id,)).fetchone()
+            return row[0] if row else None
+        done = set(self._done_sorted()) if filters.unreviewed else set()
+        if step > 0:
+            candidates = (static[k] for k in range(bisect_right(static, sentence_id), len(static)))
+        else:
+            candidates = (static[k] for k in range(bisect_left(static, sentence_id) - 1, -1, -1))
+        return next((sid for sid in candidates if sid not in done), None)
+
+    def filtered_contains(self, filters: Filters, sentence_id: int) -> bool:
+        static = self._static_ids(filters)
+        if static is not None:
+            k = bisect_left(static, sentence_id)
+            if not (k < len(static) and static[k] == sentence_id):
+                return False
+        row = self._db().execute("SELECT done FROM sentence_state WHERE sentence_id = ?", (sentence_id,)).fetchone()
+        return row is not None and not (filters.unreviewed and row[0])
+
+    def filtered_page(self, filters: Filters, after: int, limit: int) -> list[int]:
+        """Up to ``limit`` ids after ``after`` passing the filters, in order."""
+        static = self._static_ids(filters)
+        if static is None:
+            done = " AND done = 0" if filters.unreviewed else ""
+            rows = self._db().execute(f"SELECT sentence_id FROM sentence_state WHERE sentence_id > ?{done} ORDER BY sentence_id LIMIT ?",
+                                      (after, limit))
+            return [r[0] for r in rows]
+        done = set(self._done_sorted()) if filters.unreviewed else set()
+        found = []
+        for k in range(bisect_right(static, after), len(static)):
+            if static[k] not in done:
+                found.append(static[k])
+                if len(found) >= limit:
+                    break
+        return found
+
 def _quote(tokens: Sequence[str], span: Span) -> str:
     return f"“{' '.join(tokens[span.start:span.end])}” {span.label}"
 
@@ -1001,3 +1345,84 @@ def _decision_json(d: Decision) -> dict:
     return {"item": d.item, "action": d.action, "span": None if d.span is None else [d.span.start, d.span.end, d.span.label],
             "version": d.version, "event_id": d.event_id, "updated_at": d.updated_at, "reviewer": d.reviewer,
             "owner": d.owner}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The Review screen's sidebar filters."""
+
+    unreviewed: bool = False
+    disagree: bool = False
+    max_score: float | None = None
+    label: str | None = None
+    text: str | None = None
+
+    def active(self) -> bool:
+        return bool(self.unreviewed or self.disagree or self.max_score is not None or self.label or self.text)
+
+
+class FilteredIds(Sequence[int]):
+    """The ids passing a set of filters, asked of the database when needed instead of listed:
+    the next and previous one, the count, a position. Counts are kept for the object's life
+    (one script run)."""
+
+    def __init__(self, store: ReviewStore, filters: Filters):
+        self.store = store
+        self.filters = filters
+        self._len: int | None = None
+
+    def __len__(self) -> int:
+        if self._len is None:
+            self._len = self.store.filtered_count(self.filters)
+        return self._len
+
+    def __bool__(self) -> bool:
+        return self.store.filtered_step(self.filters, -1, +1) is not None
+
+    def __contains__(self, sentence_id: object) -> bool:
+        return isinstance(sentence_id, int) and self.store.filtered_contains(self.filters, sentence_id)
+
+    def __iter__(self) -> Iterator[int]:
+        last = -1
+        while True:
+            page = self.store.filtered_page(self.filters, last, 5000)
+            yield from page
+            if len(page) < 5000:
+                return
+            last = page[-1]
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return list(self)[index]
+        if index == 0 or index == -1:
+            found = self.store.filtered_step(self.filters, -1 if index == 0 else 2**62, +1 if index == 0 else -1)
+            if found is None:
+                raise IndexError("no sentence passes the filters")
+            return found
+        n = len(self)
+        k = index + n if index < 0 else index
+        if not 0 <= k < n:
+            raise IndexError(index)
+        page = self.store.filtered_page(self.filters, -1, k + 1)  # rare: the screen asks only for ends and neighbours
+        return page[k]
+
+    def index(self, sentence_id: int, *args) -> int:
+        if sentence_id not in self:
+            raise ValueError(f"{sentence_id} does not pass the filters")
+        return self.store.filtered_count(self.filters, before=sentence_id)
+
+    def neighbour(self, current: int, step: int) -> int:
+        """The next (+1) or previous (-1) id from ``current`` (which may not pass the filters);
+        ``current`` itself at either end."""
+        found = self.store.filtered_step(self.filters, current, step)
+        return current if found is None else found
+
+    def nearest(self, sentence_id: int) -> int:
+        """``sentence_id`` if it passes, else the next one that does, else the last one (or
+        ``sentence_id`` when none passes)."""
+        if sentence_id in self:
+            return sentence_id
+        found = self.store.filtered_step(self.filters, sentence_id, +1)
+        if found is None:
+            found = self.store.filtered_step(self.filters, sentence_id, -1)
+        return sentence_id if found is None else found
