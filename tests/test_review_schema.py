@@ -60,7 +60,7 @@ def test_a_database_of_the_old_schema_is_migrated_without_loss(tmp_path, demo):
     assert len(old_events) == 7 and len(old_decisions) == 5
 
     store = ReviewStore(path)
-    assert store.schema_version() == SCHEMA_VERSION == 1
+    assert store.schema_version() == SCHEMA_VERSION == 2
     with sqlite3.connect(path) as raw:  # every old row, every old column, unchanged
         n = len(old_decisions[0])
         assert [row[:n] for row in raw.execute("SELECT * FROM decisions ORDER BY sentence_id, item")] == old_decisions
@@ -86,7 +86,7 @@ def test_a_database_from_a_newer_version_is_refused_clearly(tmp_path, demo):
     ReviewStore(path).close()
     with sqlite3.connect(path) as raw:
         raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    with pytest.raises(SchemaError, match="schema version 2; this LabelBridge reads up to 1") as err:
+    with pytest.raises(SchemaError, match=f"schema version {SCHEMA_VERSION + 1}; this LabelBridge reads up to {SCHEMA_VERSION}") as err:
         ReviewStore(path)
     assert str(tmp_path) not in str(err.value)  # no server path in the message
 

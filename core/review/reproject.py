@@ -1,0 +1,379 @@
+"""Re-projecting the sentences nobody has reviewed yet, from what the reviewers decided.
+
+Every span a reviewer accepted, fixed or added is a gold projection of a source entity. Two
+kinds of evidence come from them (pure functions, below):
+
+* a **translation table**: source entity string -> the target strings reviewers gave it
+  (lower-cased token tuples, with counts), :func:`translation_table`;
+* **fixed links**: in an unreviewed sentence, a source entity whose string is in the table
+  and one of whose reviewed target strings occurs in the target gets links between its words
+  and that occurrence's words (:func:`table_evidence`, :func:`apply_evidence`); its other
+  links are dropped, so both the heuristic and matching land on the reviewed translation.
+
+The reviewed sentences' final spans also train the project's NER candidate model in place
+of their heuristic projections (:func:`ner_training_data`).
+
+:func:`reproject_project` is the thin store-facing part: it reads the decisions, re-projects
+every sentence that is not done and has no decision, and stores the new proposals as a new
+generation (:meth:`core.review.store.ReviewStore.replace_projections`), which
+:meth:`~core.review.store.ReviewStore.undo_reprojection` takes back as a whole.
+"""
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from core.datamodel import Alignment, Sentence, SentencePair, Span
+
+Phrase = tuple[str, ...]
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class ReviewedPair:
+    """A reviewed sentence pair: its final target spans, each with the index of the source
+    entity it stands for (None when no decision says so; see :func:`attach_sources`)."""
+
+    source_tokens: tuple[str, ...]
+    source_spans: tuple[Span, ...]
+    target_tokens: tuple[str, ...]
+    spans: tuple[tuple[Span, int | None], ...]
+
+
+@dataclass
+class TranslationTable:
+    """Source entity string -> reviewed target strings with how often reviewers chose them."""
+
+    entries: dict[Phrase, Counter] = field(default_factory=dict)
+
+    def add(self, source: Phrase, target: Phrase) -> None:
+        self.entries.setdefault(source, Counter())[target] += 1
+
+    def targets(self, source: Phrase) -> list[tuple[Phrase, int]]:
+        """The reviewed target strings of ``source``, most frequent first (then longest)."""
+        found = self.entries.get(source)
+        if not found:
+            return []
+        return sorted(found.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why an entity of an unreviewed sentence is re-projected: the reviewed target string
+    of its source string found at ``[start, end)`` of the target (seen ``count`` times)."""
+
+    entity: int
+    start: int
+    end: int
+    source: Phrase
+    target: Phrase
+    count: int
+
+    def describe(self) -> dict:
+        return {"entity": self.entity, "span": [self.start, self.end], "source": " ".join(self.source),
+                "target": " ".join(self.target), "count": self.count}
+
+
+def phrase(tokens: Sequence[str], start: int, end: int) -> Phrase:
+    """The lower-cased words ``[start, end)``: the key of the translation table."""
+    return tuple(t.lower() for t in tokens[start:end])
+
+
+def attach_sources(source_spans: Sequence[Span], spans: Sequence[tuple[Span, int | None]],
+                   alignment: Alignment | None = None) -> list[tuple[Span, int | None]]:
+    """Give each final span without a known source entity the entity it most likely stands
+    for: an unused entity of the same label with the most links into the span, else the
+    first unused entity of that label in order (spans in target order). A span no entity of
+    its label is left for keeps None (e.g. an entity the reviewer added without a source)."""
+    used = {e for _, e in spans if e is not None}
+    counts: dict[tuple[int, int], float] = {}
+    if alignment is not None:
+        for (i, j), w in alignment.weight_map().items():
+            counts[(i, j)] = w
+    result = []
+    for span, entity in sorted(spans, key=lambda se: se[0].start):
+        if entity is None:
+            options = [e for e, s in enumerate(source_spans) if e not in used and s.label == span.label]
+            if options:
+                def links(e: int) -> float:
+                    s = source_spans[e]
+                    return sum(w for (i, j), w in counts.items() if s.start <= i < s.end and span.start <= j < span.end)
+                entity = max(options, key=lambda e: (links(e), -e))
+                used.add(entity)
+        result.append((span, entity))
+    return result
+
+
+def translation_table(reviewed: Iterable[ReviewedPair]) -> TranslationTable:
+    """Every (source entity string, reviewed target string) of the reviewed sentences."""
+    table = TranslationTable()
+    for pair in reviewed:
+        for span, entity in pair.spans:
+            if entity is None or not 0 <= entity < len(pair.source_spans):
+                continue
+            source = pair.source_spans[entity]
+            table.add(phrase(pair.source_tokens, source.start, source.end), phrase(pair.target_tokens, span.start, span.end))
+    return table
+
+
+def occurrences(tokens: Sequence[str], target: Phrase) -> list[int]:
+    """Where ``target`` (lower-cased words) starts in ``tokens``, compared lower-cased."""
+    n = len(target)
+    if n == 0:
+        return []
+    lowered = [t.lower() for t in tokens]
+    return [k for k in range(len(lowered) - n + 1) if tuple(lowered[k:k + n]) == target]
+
+
+def table_evidence(source_tokens: Sequence[str], source_spans: Sequence[Span], target_tokens: Sequence[str],
+                   table: TranslationTable, alignment: Alignment | None = None) -> list[Evidence]:
+    """For each entity whose string has reviewed translations, the occurrence in the target
+    of its most frequent reviewed translation that occurs there at all.
+
+    Entities sharing one string take distinct occurrences; among several, an entity takes
+    the one with the most links from its words (then the earliest). Two entities never take
+    overlapping occurrences (the earlier entity in the source first)."""
+    links = alignment.weight_map() if alignment is not None else {}
+    taken: list[tuple[int, int]] = []
+    evidence = []
+    for e, entity in enumerate(source_spans):
+        source = phrase(source_tokens, entity.start, entity.end)
+        for target, count in table.targets(source):
+            free = [(k, k + len(target)) for k in occurrences(target_tokens, target)
+                    if not any(k < b and a < k + len(target) for a, b in taken)]
+            if not free:
+                continue
+
+            def support(span: tuple[int, int]) -> float:
+                return sum(w for (i, j), w in links.items() if entity.start <= i < entity.end and span[0] <= j < span[1])
+
+            start, end = max(free, key=lambda s: (support(s), -s[0]))
+            taken.append((start, end))
+            evidence.append(Evidence(e, start, end, source, target, count))
+            break
+    return evidence
+
+
+def diagonal_links(entity: Span, start: int, end: int) -> list[tuple[int, int]]:
+    """Links between the words of ``entity`` and of target ``[start, end)`` in order: every
+    word on both sides gets at least one, the i-th source word the proportional target word."""
+    n_s, n_t = len(entity), end - start
+    pairs = set()
+    for k in range(max(n_s, n_t)):
+        pairs.add((entity.start + k * n_s // max(n_s, n_t), start + k * n_t // max(n_s, n_t)))
+    return sorted(pairs)
+
+
+def apply_evidence(alignment: Alignment, source_spans: Sequence[Span], evidence: Sequence[Evidence],
+                   replace: bool = True) -> Alignment:
+    """The alignment with each evidence's entity linked to its occurrence (weight 1); with
+    ``replace`` the entity's other links are dropped, and so are other source words' links
+    into the occurrence."""
+    if not evidence:
+        return alignment
+    weights = alignment.weight_map()
+    for ev in evidence:
+        entity = source_spans[ev.entity]
+        if replace:
+            weights = {(i, j): w for (i, j), w in weights.items()
+                       if not (entity.start <= i < entity.end) and not (ev.start <= j < ev.end)}
+        for link in diagonal_links(entity, ev.start, ev.end):
+            weights[link] = 1.0
+    return Alignment.from_pairs(weights, weights)
+
+
+def ner_training_data(targets: Sequence[Sequence[str]], heuristic: Sequence[Sequence[Span]],
+                      reviewed: dict[int, Sequence[Span]], weight: int = 2) -> list[tuple[Sequence[str], list[Span]]]:
+    """Training sentences for the NER candidate model: each sentence's heuristic spans, but a
+    reviewed sentence's final spans instead, repeated ``weight`` times."""
+    data = []
+    for k, tokens in enumerate(targets):
+        if k in reviewed:
+            data.extend([(tokens, list(reviewed[k]))] * max(weight, 1))
+        else:
+            data.append((tokens, list(heuristic[k])))
+    return data
+
+
+# --- re-projecting a corpus (no store) ------------------------------------------------------
+
+@dataclass(frozen=True)
+class Reprojected:
+    """One sentence's new projection and the evidence that produced it."""
+
+    result: object  # core.projection.pipeline.ProjectedPair
+    evidence: tuple[Evidence, ...]
+
+
+def reproject_pairs(pairs: Sequence[SentencePair], alignments: Sequence[Alignment], config, table: TranslationTable,
+                    candidates: Sequence[Sequence[tuple[int, int]]] | None = None, replace: bool = True,
+                    progress: Callable[[int, int], None] | None = None) -> list[Reprojected]:
+    """Project each pair again with the table's fixed links added to its alignment."""
+    from core.projection.pipeline import check_lengths, project_pair
+
+    check_lengths(pairs, config)
+    out = []
+    for k, (pair, alignment) in enumerate(zip(pairs, alignments)):
+        evidence = table_evidence(pair.source.tokens, pair.source.spans, pair.target.tokens, table, alignment)
+        links = apply_evidence(alignment, pair.source.spans, evidence, replace)
+        result = project_pair(pair, links, config, candidates[k] if candidates is not None else None, number=k + 1)
+        out.append(Reprojected(result, tuple(evidence)))
+        if progress:
+            progress(k + 1, len(pairs))
+    return out
+
+
+# --- the store-facing part -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReprojectionReport:
+    generation: int | None  # None when nothing was re-projected
+    reviewed: int  # sentences whose decisions served as evidence
+    table_size: int  # distinct source entity strings in the translation table
+    considered: int  # sentences re-projected (not done, no decision)
+    changed: int  # of them, sentences whose proposals changed
+    with_evidence: int  # of them, sentences where the table found a reviewed translation
+    seconds: float
+    ner_retrained: bool = False
+
+
+def reviewed_pairs(store) -> list[tuple[int, ReviewedPair]]:
+    """The done sentences with their final spans (decisions kept: accept, fix, add) and the
+    entity each stands for (from the proposal or the added span's ``@e``, else inferred)."""
+    from core.review.store import KEPT_ACTIONS
+
+    decisions = store.all_decisions()
+    out = []
+    for sentence_id in sorted(store.done_ids()):
+        record = store.sentence(sentence_id)
+        by_item = {p.item: p for p in record.proposals()}
+        spans = []
+        for item, decision in decisions.get(sentence_id, {}).items():
+            if decision.action not in KEPT_ACTIONS or decision.span is None:
+                continue
+            entity = None
+            if item in by_item:
+                entity = by_item[item].source
+            elif "@" in item:
+                try:
+                    entity = int(item.rsplit("@", 1)[1])
+                except ValueError:
+                    entity = None
+            if entity is not None and not 0 <= entity < len(record.source_spans):
+                entity = None
+            span = Span(decision.span.start, decision.span.end, decision.span.label)
+            spans.append((span, entity))
+        alignment = Alignment.from_pairs([(i, j) for i, j, _ in record.alignment], {(i, j): w for i, j, w in record.alignment})
+        spans = attach_sources(record.source_spans, spans, alignment)
+        out.append((sentence_id, ReviewedPair(record.source_tokens, record.source_spans, record.target_tokens, tuple(spans))))
+    return out
+
+
+def _config(settings) -> object:
+    from core.projection.pipeline import ProjectionConfig
+
+    data = dict(settings.config)
+    data["dropped_labels"] = frozenset(data.get("dropped_labels", ()))
+    known = {f.name for f in dataclasses.fields(ProjectionConfig)}
+    return ProjectionConfig(**{k: v for k, v in data.items() if k in known})
+
+
+def reproject_project(project, reviewer: str = "", retrain_ner: bool = True, progress: Progress | None = None,
+                      ner_epochs: int | None = None) -> ReprojectionReport:
+    """Re-project every sentence of ``project`` that is not done and has no decision, from
+    the evidence in the done sentences, and store the result as a new generation.
+
+    Candidates: n-grams for n-gram projects; for NER-candidate projects the NER model is
+    trained again (reviewed sentences' final spans in place of their heuristic spans) unless
+    ``retrain_ner`` is False; a project whose candidates came from a target model is
+    re-projected with n-grams (its model's spans are not stored), which the provenance says."""
+    from core.projection.pipeline import ProjectedPair
+    from core.review.project import entity_candidates
+    from core.review.store import NewSentence
+
+    started = time.perf_counter()
+    report = progress or (lambda fraction, message: None)
+    store = project.store
+    report(0.0, "reading the reviewed sentences")
+    reviewed = reviewed_pairs(store)
+    table = translation_table(pair for _, pair in reviewed)
+    config = _config(project.settings)
+    open_ids = store.reprojectable_ids()
+    base = store.base_alignments(open_ids)
+    records = {sid: store.sentence(sid) for sid in open_ids}
+    pairs = [SentencePair(Sentence(records[s].source_tokens, records[s].source_spans), Sentence(records[s].target_tokens))
+             for s in open_ids]
+    alignments = [Alignment.from_pairs([(i, j) for i, j, _ in base[s]], {(i, j): w for i, j, w in base[s]}) for s in open_ids]
+    candidate_source = project.settings.candidates
+    candidates = None
+    ner_retrained = False
+    if candidate_source == "ner" and retrain_ner and open_ids:
+        candidates = _ner_candidates(project, store, reviewed, table, config, ner_epochs, report)
+        ner_retrained = True
+    elif candidate_source == "ner":
+        candidates = None  # n-grams: without retraining there are no stored NER spans to reuse
+    share = (0.1, 0.85) if not ner_retrained else (0.6, 0.95)
+    results = reproject_pairs(
+        pairs, alignments, config, table, [candidates[s] for s in open_ids] if candidates is not None else None,
+        progress=lambda done, total: report(share[0] + (share[1] - share[0]) * done / max(total, 1),
+                                            f"re-projecting sentence {done} of {total}"))
+    rows: dict[int, NewSentence] = {}
+    evidence: dict[int, list[dict]] = {}
+    for sid, redone in zip(open_ids, results):
+        result: ProjectedPair = redone.result
+        record = records[sid]
+        source_index = {span: e for e, span in enumerate(record.source_spans)}
+        rows[sid] = NewSentence(
+            source_tokens=record.source_tokens, source_spans=record.source_spans, target_tokens=record.target_tokens,
+            gold_spans=record.gold_spans,
+            alignment=[(i, j, w) for (i, j), w in sorted(result.alignment.weight_map().items())],
+            heuristic=[(p.span, source_index.get(p.source_span, -1), min(p.score, 1.0)) for p in result.heuristic],
+            matching=[(p.span, source_index.get(p.source_span, -1), min(p.score, 1.0)) for p in result.matching],
+            candidates={e: [(a, b, min(c, 1.0)) for a, b, c in cands] for e, cands in entity_candidates(result, config).items()},
+        )
+        evidence[sid] = [ev.describe() for ev in redone.evidence]
+    report(0.95, "saving the new proposals")
+    summary = {"kind": "reviewed decisions", "reviewed_sentences": [sid for sid, _ in reviewed], "table_size": len(table),
+               "candidates": candidate_source if candidate_source != "model" else "ngram (the model's spans are not stored)",
+               "ner_retrained": ner_retrained}
+    generation, changed = store.replace_projections(rows, evidence, summary, reviewer) if rows else (None, 0)
+    report(1.0, "done")
+    return ReprojectionReport(generation, len(reviewed), len(table), len(rows), changed,
+                              sum(1 for e in evidence.values() if e), time.perf_counter() - started, ner_retrained)
+
+
+def _ner_candidates(project, store, reviewed, table, config, ner_epochs, report) -> dict[int, list[tuple[int, int]]]:
+    """Train the NER candidate model again, reviewed sentences' final spans in place of their
+    heuristic spans (and the others' heuristic spans re-projected with the table), and
+    return its predicted spans for every sentence."""
+    from core.review.ner_training import predict_spans, train_ner
+    from core.review.project import auto_epochs
+
+    records = list(store.sentences())
+    pairs = [SentencePair(Sentence(r.source_tokens, r.source_spans), Sentence(r.target_tokens)) for r in records]
+    base = store.base_alignments([r.id for r in records])
+    alignments = [Alignment.from_pairs([(i, j) for i, j, _ in base[r.id]], {(i, j): w for i, j, w in base[r.id]}) for r in records]
+    report(0.05, "projecting with the heuristic for the NER model")
+    from core.projection.pipeline import project_pair
+
+    heuristic = []
+    for k, (pair, alignment) in enumerate(zip(pairs, alignments)):
+        ev = table_evidence(pair.source.tokens, pair.source.spans, pair.target.tokens, table, alignment)
+        result = project_pair(pair, apply_evidence(alignment, pair.source.spans, ev), config, methods=("heuristic",), number=k + 1)
+        heuristic.append([p.span for p in result.heuristic])
+    final = {sid: [span for span, _ in pair.spans] for sid, pair in reviewed}
+    position = {r.id: k for k, r in enumerate(records)}
+    data = ner_training_data([r.target_tokens for r in records], heuristic, {position[s]: v for s, v in final.items()})
+    out_dir = Path(project.folder) / f"ner-model-reviewed-{int(time.time())}"
+    epochs = ner_epochs or auto_epochs(len(records))
+    trained = train_ner(data, project.settings.target_lang, out_dir, epochs=epochs,
+                        progress=lambda done, total: report(0.1 + 0.5 * done / total, f"training the NER candidate model (epoch {done} of {total})"))
+    spans = predict_spans(trained.path, [r.target_tokens for r in records])
+    return {r.id: spans[k] for k, r in enumerate(records)}
