@@ -29,11 +29,20 @@ from core.review.reproject import (  # noqa: E402
     attach_sources,
     ner_training_data,
     reproject_pairs,
+    span_edges,
     translation_table,
 )
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "europarl-en-es"
 SHARES = (0, 5, 10, 25)
+VARIANTS = {
+    "links added": {"replace": False},
+    "links replaced": {"replace": True},
+    "+ edges": {"edges": True},
+    "+ labels": {"relabel": True},
+    "+ drops": {"drop": True},
+    "all": {"edges": True, "relabel": True, "drop": True},
+}
 
 
 def f1(gold, results, method: str) -> float:
@@ -86,9 +95,11 @@ def run(args: argparse.Namespace) -> None:
         rest, rest_links, rest_gold = plain_pairs[k:], alignments[k:], gold[k:]
         before = before_all[k:]
         variants = {}
-        for name, replace in (("links added", False), ("links replaced", True)):
+        edges = span_edges(reviewed)
+        for name, options in VARIANTS.items():
             started = time.perf_counter()
-            after = [r.result for r in reproject_pairs(rest, rest_links, config, table, replace=replace)]
+            options = {**options, "edges": edges if options.get("edges") else None}
+            after = [r.result for r in reproject_pairs(rest, rest_links, config, table, **options)]
             variants[name] = (after, time.perf_counter() - started)
         row = {"share": share, "reviewed": k, "rest": n - k, "table": len(table),
                "heuristic before": f1(rest_gold, before, "heuristic"), "matching before": f1(rest_gold, before, "matching")}
@@ -107,18 +118,19 @@ def run(args: argparse.Namespace) -> None:
         print(f"  {share}% reviewed: done", file=sys.stderr, flush=True)
 
     print(f"\nEN->ES Europarl, {n} sentence pairs; the first k% reviewed (final spans = gold), F1 x 100 on the rest; "
-          "matching = n-gram candidates, ILP; one eflomal alignment for all rows\n")
-    print("| reviewed | sentences left | table entries | heuristic before | heuristic after (links added) | heuristic after (links replaced) "
-          "| matching before | matching after (links added) | matching after (links replaced) | re-projection s |"
-          + (" NER matching before | NER matching after |" if args.ner else ""))
-    print("|---|---|---|---|---|---|---|---|---|---|" + ("---|---|" if args.ner else ""))
+          "matching = n-gram candidates, ILP; one eflomal alignment for all rows; after = re-projected with the evidence named\n")
+    names = list(VARIANTS)
+    head = ["reviewed", "left", "table", "heuristic before"] + [f"heuristic {v}" for v in names] + ["matching before"] + \
+        [f"matching {v}" for v in names] + ["s (all)"] + (["NER matching before", "NER matching after"] if args.ner else [])
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
     for r in rows:
-        line = (f"| {r['share']}% ({r['reviewed']}) | {r['rest']} | {r['table']} | {r['heuristic before']:.1f} | "
-                f"{r['heuristic, links added']:.1f} | {r['heuristic, links replaced']:.1f} | {r['matching before']:.1f} | "
-                f"{r['matching, links added']:.1f} | {r['matching, links replaced']:.1f} | {r['seconds, links replaced']:.1f} |")
+        cells = [f"{r['share']}% ({r['reviewed']})", str(r["rest"]), str(r["table"]), f"{r['heuristic before']:.1f}"]
+        cells += [f"{r[f'heuristic, {v}']:.1f}" for v in names] + [f"{r['matching before']:.1f}"]
+        cells += [f"{r[f'matching, {v}']:.1f}" for v in names] + [f"{r['seconds, all']:.1f}"]
         if args.ner:
-            line += f" {r['NER matching before']:.1f} | {r['NER matching after']:.1f} |"
-        print(line)
+            cells += [f"{r['NER matching before']:.1f}", f"{r['NER matching after']:.1f}"]
+        print("| " + " | ".join(cells) + " |")
 
 
 def main() -> None:

@@ -49,9 +49,27 @@ class TranslationTable:
     """Source entity string -> reviewed target strings with how often reviewers chose them."""
 
     entries: dict[Phrase, Counter] = field(default_factory=dict)
+    labels: dict[Phrase, Counter] = field(default_factory=dict)  # source string -> reviewed labels
+    dropped: Counter = field(default_factory=Counter)  # source string -> times reviewers kept no span for it
 
-    def add(self, source: Phrase, target: Phrase) -> None:
+    def add(self, source: Phrase, target: Phrase, label: str | None = None) -> None:
         self.entries.setdefault(source, Counter())[target] += 1
+        if label is not None:
+            self.labels.setdefault(source, Counter())[label] += 1
+
+    def label(self, source: Phrase, label: str) -> str:
+        """The label reviewers gave ``source`` most often when they gave it another label
+        than ``label`` more often than ``label`` itself; else ``label``."""
+        found = self.labels.get(source)
+        if not found:
+            return label
+        best, count = max(found.items(), key=lambda kv: (kv[1], kv[0] == label))
+        return best if count > found.get(label, 0) else label
+
+    def is_dropped(self, source: Phrase) -> bool:
+        """Reviewers kept no span for ``source`` more often than they kept one."""
+        kept = sum(self.entries.get(source, Counter()).values())
+        return self.dropped.get(source, 0) > kept
 
     def targets(self, source: Phrase) -> list[tuple[Phrase, int]]:
         """The reviewed target strings of ``source``, most frequent first (then longest)."""
@@ -115,12 +133,71 @@ def translation_table(reviewed: Iterable[ReviewedPair]) -> TranslationTable:
     """Every (source entity string, reviewed target string) of the reviewed sentences."""
     table = TranslationTable()
     for pair in reviewed:
+        kept = set()
         for span, entity in pair.spans:
             if entity is None or not 0 <= entity < len(pair.source_spans):
                 continue
+            kept.add(entity)
             source = pair.source_spans[entity]
-            table.add(phrase(pair.source_tokens, source.start, source.end), phrase(pair.target_tokens, span.start, span.end))
+            table.add(phrase(pair.source_tokens, source.start, source.end), phrase(pair.target_tokens, span.start, span.end), span.label)
+        for e, source in enumerate(pair.source_spans):
+            if e not in kept:
+                table.dropped[phrase(pair.source_tokens, source.start, source.end)] += 1
     return table
+
+
+@dataclass
+class SpanEdges:
+    """Which neighbouring target words reviewers keep in one span (``inside``) and which
+    they split at a span's edge (``across``): lower-cased word pairs with counts."""
+
+    inside: Counter = field(default_factory=Counter)
+    across: Counter = field(default_factory=Counter)
+
+    def joins(self, left: str, right: str) -> bool:
+        key = (left.lower(), right.lower())
+        return self.inside.get(key, 0) > self.across.get(key, 0)
+
+    def splits(self, left: str, right: str) -> bool:
+        key = (left.lower(), right.lower())
+        return self.across.get(key, 0) > self.inside.get(key, 0)
+
+
+def span_edges(reviewed: Iterable[ReviewedPair]) -> SpanEdges:
+    """The word pairs inside the reviewed spans and across their edges."""
+    edges = SpanEdges()
+    for pair in reviewed:
+        tokens = pair.target_tokens
+        for span, _ in pair.spans:
+            for k in range(span.start, span.end - 1):
+                edges.inside[(tokens[k].lower(), tokens[k + 1].lower())] += 1
+            if span.start > 0:
+                edges.across[(tokens[span.start - 1].lower(), tokens[span.start].lower())] += 1
+            if span.end < len(tokens):
+                edges.across[(tokens[span.end - 1].lower(), tokens[span.end].lower())] += 1
+    return edges
+
+
+def adjust_span(span: Span, tokens: Sequence[str], edges: SpanEdges, blocked: Sequence[Span] = ()) -> Span:
+    """``span`` with its edges moved as reviewers move them: a word that reviewers keep
+    together with the edge word is taken in, an edge word reviewers split from its inner
+    neighbour is left out (never emptying the span, never into a ``blocked`` span)."""
+    start, end = span.start, span.end
+
+    def free(k: int) -> bool:
+        return not any(b.start <= k < b.end for b in blocked)
+
+    while end - start > 1 and edges.splits(tokens[start], tokens[start + 1]) and not edges.joins(tokens[start], tokens[start + 1]):
+        start += 1
+    while end - start > 1 and edges.splits(tokens[end - 2], tokens[end - 1]) and not edges.joins(tokens[end - 2], tokens[end - 1]):
+        end -= 1
+    while start > 0 and free(start - 1) and edges.joins(tokens[start - 1], tokens[start]):
+        start -= 1
+    while end < len(tokens) and free(end) and edges.joins(tokens[end - 1], tokens[end]):
+        end += 1
+    if (start, end) == (span.start, span.end):
+        return span
+    return Span(start, end, span.label, span.score)
 
 
 def occurrences(tokens: Sequence[str], target: Phrase) -> list[int]:
@@ -212,10 +289,38 @@ class Reprojected:
     evidence: tuple[Evidence, ...]
 
 
+def refine_projections(projections: Sequence, source_tokens: Sequence[str], target_tokens: Sequence[str],
+                       table: TranslationTable, edges: SpanEdges | None, settled: Iterable[Span] = (),
+                       relabel: bool = True, drop: bool = True) -> list:
+    """One method's projections of a pair after the reviewers' habits: the label reviewers
+    give an entity string (``relabel``), no span for a string they keep rejecting (``drop``),
+    and edges moved as :func:`adjust_span` moves them (not for the entities in ``settled``,
+    whose span a reviewed translation fixed). Spans never come to overlap."""
+    settled = set(settled)
+    kept: list = []
+    ordered = sorted(projections, key=lambda p: (p.span.start, p.span.end))
+    for k, p in enumerate(ordered):
+        source = phrase(source_tokens, p.source_span.start, p.source_span.end)
+        fixed = p.source_span in settled
+        if drop and not fixed and table.is_dropped(source):
+            continue
+        span = p.span
+        if edges is not None and not fixed:
+            blocked = [q.span for q in kept] + [q.span for q in ordered[k + 1:]]
+            span = adjust_span(span, target_tokens, edges, blocked)
+        label = table.label(source, span.label) if relabel else span.label
+        if (span.start, span.end, span.label) != (p.span.start, p.span.end, label):
+            p = dataclasses.replace(p, span=Span(span.start, span.end, label, p.span.score))
+        kept.append(p)
+    return kept
+
+
 def reproject_pairs(pairs: Sequence[SentencePair], alignments: Sequence[Alignment], config, table: TranslationTable,
                     candidates: Sequence[Sequence[tuple[int, int]]] | None = None, replace: bool = True,
-                    progress: Callable[[int, int], None] | None = None) -> list[Reprojected]:
-    """Project each pair again with the table's fixed links added to its alignment."""
+                    progress: Callable[[int, int], None] | None = None, edges: SpanEdges | None = None,
+                    relabel: bool = False, drop: bool = False) -> list[Reprojected]:
+    """Project each pair again with the table's fixed links added to its alignment, then
+    (optionally) :func:`refine_projections` with the reviewers' span edges, labels, drops."""
     from core.projection.pipeline import check_lengths, project_pair
 
     check_lengths(pairs, config)
@@ -224,6 +329,11 @@ def reproject_pairs(pairs: Sequence[SentencePair], alignments: Sequence[Alignmen
         evidence = table_evidence(pair.source.tokens, pair.source.spans, pair.target.tokens, table, alignment)
         links = apply_evidence(alignment, pair.source.spans, evidence, replace)
         result = project_pair(pair, links, config, candidates[k] if candidates is not None else None, number=k + 1)
+        if edges is not None or relabel or drop:
+            settled = [pair.source.spans[ev.entity] for ev in evidence]
+            refine = lambda ps: tuple(refine_projections(ps, pair.source.tokens, pair.target.tokens, table, edges,  # noqa: E731
+                                                         settled, relabel, drop))
+            result = dataclasses.replace(result, heuristic=refine(result.heuristic), matching=refine(result.matching))
         out.append(Reprojected(result, tuple(evidence)))
         if progress:
             progress(k + 1, len(pairs))
