@@ -27,6 +27,7 @@ from core.projection.pipeline import ProjectionConfig, align, project_corpus  # 
 from core.review.reproject import (  # noqa: E402
     ReviewedPair,
     attach_sources,
+    learn_scores,
     ner_training_data,
     reproject_pairs,
     span_edges,
@@ -41,7 +42,8 @@ VARIANTS = {
     "+ edges": {"edges": True},
     "+ labels": {"relabel": True},
     "+ drops": {"drop": True},
-    "all": {"edges": True, "relabel": True, "drop": True},
+    "learned scores": {"model": True},
+    "learned + labels": {"model": True, "relabel": True},
 }
 
 
@@ -96,9 +98,11 @@ def run(args: argparse.Namespace) -> None:
         before = before_all[k:]
         variants = {}
         edges = span_edges(reviewed)
+        model = learn_scores(reviewed, alignments[:k], table, config)
         for name, options in VARIANTS.items():
             started = time.perf_counter()
-            options = {**options, "edges": edges if options.get("edges") else None}
+            options = {**options, "edges": edges if options.get("edges") else None,
+                       "model": model if options.get("model") else None}
             after = [r.result for r in reproject_pairs(rest, rest_links, config, table, **options)]
             variants[name] = (after, time.perf_counter() - started)
         row = {"share": share, "reviewed": k, "rest": n - k, "table": len(table),
@@ -121,13 +125,13 @@ def run(args: argparse.Namespace) -> None:
           "matching = n-gram candidates, ILP; one eflomal alignment for all rows; after = re-projected with the evidence named\n")
     names = list(VARIANTS)
     head = ["reviewed", "left", "table", "heuristic before"] + [f"heuristic {v}" for v in names] + ["matching before"] + \
-        [f"matching {v}" for v in names] + ["s (all)"] + (["NER matching before", "NER matching after"] if args.ner else [])
+        [f"matching {v}" for v in names] + ["s (learned)"] + (["NER matching before", "NER matching after"] if args.ner else [])
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for r in rows:
         cells = [f"{r['share']}% ({r['reviewed']})", str(r["rest"]), str(r["table"]), f"{r['heuristic before']:.1f}"]
         cells += [f"{r[f'heuristic, {v}']:.1f}" for v in names] + [f"{r['matching before']:.1f}"]
-        cells += [f"{r[f'matching, {v}']:.1f}" for v in names] + [f"{r['seconds, all']:.1f}"]
+        cells += [f"{r[f'matching, {v}']:.1f}" for v in names] + [f"{r['seconds, learned scores']:.1f}"]
         if args.ner:
             cells += [f"{r['NER matching before']:.1f}", f"{r['NER matching after']:.1f}"]
         print("| " + " | ".join(cells) + " |")

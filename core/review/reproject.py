@@ -10,8 +10,11 @@ kinds of evidence come from them (pure functions, below):
   and that occurrence's words (:func:`table_evidence`, :func:`apply_evidence`); its other
   links are dropped, so both the heuristic and matching land on the reviewed translation.
 
-The reviewed sentences' final spans also train the project's NER candidate model in place
-of their heuristic projections (:func:`ner_training_data`).
+Once reviewers have settled :data:`MIN_POSITIVES` entities, matching's scores are learned
+from them too (:func:`learn_scores`, :mod:`core.review.learned_scores`): which of an entity's
+candidates reviewers keep, from the plain score, length, capitalisation and links at the
+edges. The reviewed sentences' final spans also train the project's NER candidate model in
+place of their heuristic projections (:func:`ner_training_data`).
 
 :func:`reproject_project` is the thin store-facing part: it reads the decisions, re-projects
 every sentence that is not done and has no decision, and stores the new proposals as a new
@@ -315,12 +318,82 @@ def refine_projections(projections: Sequence, source_tokens: Sequence[str], targ
     return kept
 
 
+MIN_POSITIVES = 20  # reviewed entities needed before learned scores replace the plain ones
+
+
+def learn_scores(reviewed: Sequence[ReviewedPair], alignments: Sequence[Alignment], table: TranslationTable, config,
+                 min_positives: int = MIN_POSITIVES):
+    """A :class:`~core.review.learned_scores.ScoreModel` trained on the reviewed sentences'
+    candidates (their final spans are the right ones), or None with fewer than
+    ``min_positives`` reviewed entities."""
+    import numpy as np
+
+    from core.projection.pipeline import pair_filter, project_pair
+    from core.review.learned_scores import fit_chosen, training_examples
+
+    rows, labels, groups = [], [], []
+    offset = 0
+    for pair, alignment in zip(reviewed, alignments):
+        sp = SentencePair(Sentence(pair.source_tokens, pair.source_spans), Sentence(pair.target_tokens))
+        own = translation_table([pair])  # left out: the feature must not know the answer it is trained on
+        others = lambda source, own=own: [t for t, c in table.targets(source) if c > own.entries.get(source, Counter()).get(t, 0)]  # noqa: E731
+        plain = project_pair(sp, alignment, config)
+        x, y, g = training_examples(pair.source_tokens, pair.source_spans, pair.target_tokens, alignment, pair.spans,
+                                    others, pair_filter(sp, config), config.length_cap(), plain_choices(plain))
+        rows.append(x)
+        labels.append(y)
+        groups.append(g + offset)
+        offset += len(pair.source_spans)
+    if not rows:
+        return None
+    x, y, g = np.concatenate(rows), np.concatenate(labels), np.concatenate(groups)
+    if y.sum() < min_positives or y.sum() == len(y):
+        return None
+    return fit_chosen(x, y, g)
+
+
+def plain_choices(result) -> dict[int, dict[str, tuple[int, int]]]:
+    """entity -> method -> the span the plain heuristic and matching chose for it."""
+    entities = list(result.pair.source.spans)
+    chosen: dict[int, dict[str, tuple[int, int]]] = {}
+    for method in ("heuristic", "matching"):
+        for p in result.projections(method):
+            if p.source_span in entities:
+                chosen.setdefault(entities.index(p.source_span), {}).setdefault(method, (p.span.start, p.span.end))
+    return chosen
+
+
+def _translations(table: TranslationTable):
+    return lambda source: [target for target, _ in table.targets(source)]
+
+
+def _learned_matching(pair: SentencePair, links: Alignment, config, candidates, model, table: TranslationTable, plain=None):
+    """Matching of one pair with the model's probabilities as scores (None past the budget)."""
+    from core.projection.candidates import ngram_candidates
+    from core.projection.matching import BudgetExceeded, matching_projections, score_pairs, solve
+    from core.projection.pipeline import pair_filter
+    from core.review.learned_scores import rescore
+
+    entities = list(pair.source.spans)
+    grams = candidates if candidates is not None else ngram_candidates(pair.target.tokens, config.max_ngram)
+    try:
+        scored = score_pairs(entities, grams, links, len(pair.target), 0.0, pair_filter(pair, config), config.length_cap(),
+                             config.budget().max_pairs)
+        scored = rescore(scored, grams, pair.source.tokens, entities, pair.target.tokens, links, model, _translations(table),
+                         chosen=plain_choices(plain) if plain is not None else None)
+        chosen = solve(scored, grams, config.solver, config.n_proj, config.budget())
+    except BudgetExceeded:
+        return None
+    return tuple(matching_projections(entities, grams, links, chosen))
+
+
 def reproject_pairs(pairs: Sequence[SentencePair], alignments: Sequence[Alignment], config, table: TranslationTable,
                     candidates: Sequence[Sequence[tuple[int, int]]] | None = None, replace: bool = True,
                     progress: Callable[[int, int], None] | None = None, edges: SpanEdges | None = None,
-                    relabel: bool = False, drop: bool = False) -> list[Reprojected]:
-    """Project each pair again with the table's fixed links added to its alignment, then
-    (optionally) :func:`refine_projections` with the reviewers' span edges, labels, drops."""
+                    relabel: bool = False, drop: bool = False, model=None) -> list[Reprojected]:
+    """Project each pair again with the table's fixed links added to its alignment, matching
+    with ``model``'s learned scores when given (:func:`learn_scores`), then (optionally)
+    :func:`refine_projections` with the reviewers' span edges, labels, drops."""
     from core.projection.pipeline import check_lengths, project_pair
 
     check_lengths(pairs, config)
@@ -328,7 +401,12 @@ def reproject_pairs(pairs: Sequence[SentencePair], alignments: Sequence[Alignmen
     for k, (pair, alignment) in enumerate(zip(pairs, alignments)):
         evidence = table_evidence(pair.source.tokens, pair.source.spans, pair.target.tokens, table, alignment)
         links = apply_evidence(alignment, pair.source.spans, evidence, replace)
-        result = project_pair(pair, links, config, candidates[k] if candidates is not None else None, number=k + 1)
+        own = candidates[k] if candidates is not None else None
+        result = project_pair(pair, links, config, own, number=k + 1)
+        if model is not None:
+            learned = _learned_matching(pair, links, config, own, model, table, result)
+            if learned is not None:
+                result = dataclasses.replace(result, matching=learned)
         if edges is not None or relabel or drop:
             settled = [pair.source.spans[ev.entity] for ev in evidence]
             refine = lambda ps: tuple(refine_projections(ps, pair.source.tokens, pair.target.tokens, table, edges,  # noqa: E731
@@ -352,6 +430,7 @@ class ReprojectionReport:
     with_evidence: int  # of them, sentences where the table found a reviewed translation
     seconds: float
     ner_retrained: bool = False
+    learned_scores: bool = False  # matching scored by a model learned from the reviewed sentences
 
 
 def reviewed_pairs(store) -> list[tuple[int, ReviewedPair]]:
@@ -430,8 +509,13 @@ def reproject_project(project, reviewer: str = "", retrain_ner: bool = True, pro
     elif candidate_source == "ner":
         candidates = None  # n-grams: without retraining there are no stored NER spans to reuse
     share = (0.1, 0.85) if not ner_retrained else (0.6, 0.95)
+    report(share[0], "learning matching scores from the reviewed sentences")
+    reviewed_links = store.base_alignments([sid for sid, _ in reviewed])
+    model = learn_scores([pair for _, pair in reviewed],
+                         [Alignment.from_pairs([(i, j) for i, j, _ in reviewed_links[sid]], {(i, j): w for i, j, w in reviewed_links[sid]})
+                          for sid, _ in reviewed], table, config) if reviewed else None
     results = reproject_pairs(
-        pairs, alignments, config, table, [candidates[s] for s in open_ids] if candidates is not None else None,
+        pairs, alignments, config, table, [candidates[s] for s in open_ids] if candidates is not None else None, model=model,
         progress=lambda done, total: report(share[0] + (share[1] - share[0]) * done / max(total, 1),
                                             f"re-projecting sentence {done} of {total}"))
     rows: dict[int, NewSentence] = {}
@@ -452,11 +536,13 @@ def reproject_project(project, reviewer: str = "", retrain_ner: bool = True, pro
     report(0.95, "saving the new proposals")
     summary = {"kind": "reviewed decisions", "reviewed_sentences": [sid for sid, _ in reviewed], "table_size": len(table),
                "candidates": candidate_source if candidate_source != "model" else "ngram (the model's spans are not stored)",
-               "ner_retrained": ner_retrained}
+               "ner_retrained": ner_retrained, "learned_scores": None if model is None else
+               {"entities": model.groups, "candidates": model.examples}}
     generation, changed = store.replace_projections(rows, evidence, summary, reviewer) if rows else (None, 0)
     report(1.0, "done")
     return ReprojectionReport(generation, len(reviewed), len(table), len(rows), changed,
-                              sum(1 for e in evidence.values() if e), time.perf_counter() - started, ner_retrained)
+                              sum(1 for e in evidence.values() if e), time.perf_counter() - started, ner_retrained,
+                              model is not None)
 
 
 def _ner_candidates(project, store, reviewed, table, config, ner_epochs, report) -> dict[int, list[tuple[int, int]]]:
