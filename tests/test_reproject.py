@@ -265,3 +265,57 @@ def test_the_command_refuses_a_folder_that_is_not_a_project(tmp_path):
     result = run_cli(str(tmp_path))
     assert result.returncode == 2 and "not a LabelBridge project folder" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+# --- learned matching scores -------------------------------------------------------------
+
+def test_pair_features_describe_candidates():
+    from core.review.learned_scores import FEATURES, pair_features
+    import numpy as np
+
+    source, target = toks("the United Kingdom voted"), toks("el Reino Unido votó")
+    entity = Span(1, 3, "LOC")
+    links = Alignment.from_pairs([(1, 1), (2, 2), (3, 3)])
+    x = pair_features(source, entity, [entity], target, links, np.array([1, 1, 0]), np.array([3, 2, 3]),
+                      [("reino", "unido")], {"matching": (1, 3)})
+    row = dict(zip(FEATURES, x[0]))
+    assert x.shape == (3, len(FEATURES))
+    assert row["score"] == 1.0 and row["entity words covered"] == 1.0 and row["reviewed translation"] == 1.0
+    assert row["matching's choice"] == 1.0 and row["heuristic's choice"] == 0.0 and row["LOC"] == 1.0
+    assert row["word after capitalised"] == 0.0 and row["first capitalised"] == 1.0
+    short = dict(zip(FEATURES, x[1]))
+    assert short["entity words covered"] == 0.5 and short["word after capitalised"] == 1.0 and short["reviewed translation"] == 0.0
+    assert dict(zip(FEATURES, x[2]))["word before capitalised"] == 0.0
+
+
+def test_the_ranker_learns_which_candidate_reviewers_keep():
+    import numpy as np
+
+    from core.review.learned_scores import fit, fit_chosen
+
+    rng = np.random.default_rng(0)
+    rows, labels, groups = [], [], []
+    for g in range(60):  # feature 1 marks the right candidate; feature 2 is noise
+        x = np.c_[np.ones(5), np.zeros(5), rng.normal(size=5)]
+        right = rng.integers(5)
+        x[right, 1] = 1.0
+        rows.append(x)
+        labels.append(np.eye(5)[right])
+        groups.append(np.full(5, g))
+    x, y, g = np.concatenate(rows), np.concatenate(labels), np.concatenate(groups)
+    for model in (fit(x, y, g), fit_chosen(x, y, g)):
+        assert model.weights[1] > 1.0 and abs(model.weights[2]) < model.weights[1] / 3
+        test = np.c_[np.ones(3), [0.0, 1.0, 0.0], [2.0, -1.0, 0.5]]
+        p = model.probability(test)
+        assert p.argmax() == 1 and abs(p.sum() - 1) < 1e-9
+
+
+def test_learned_scores_need_enough_reviewed_entities():
+    from core.review.reproject import learn_scores
+
+    pair = reviewed("the United Kingdom voted", [Span(1, 3, "LOC")], "el Reino Unido votó", [(Span(1, 3, "LOC"), 0)])
+    links = Alignment.from_pairs([(1, 1), (2, 2), (3, 3)])
+    config = ProjectionConfig(target_lang="es")
+    assert learn_scores([pair], [links], translation_table([pair]), config) is None
+    model = learn_scores([pair] * 3, [links] * 3, translation_table([pair]), config, min_positives=3)
+    assert model is not None and model.groups == 3
