@@ -20,11 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.corpus.evaluate import evaluate  # noqa: E402
-from core.corpus.io import read_parallel, read_pharaoh, write_pharaoh  # noqa: E402
-from core.datamodel import Sentence, SentencePair  # noqa: E402
-from core.projection.pipeline import ProjectionConfig, align, project_corpus  # noqa: E402
-from core.review.reproject import (  # noqa: E402
+from core.corpus.evaluate import evaluate
+from core.corpus.io import read_parallel, read_pharaoh, write_pharaoh
+from core.datamodel import Sentence, SentencePair
+from core.projection.pipeline import ProjectionConfig, align, project_corpus
+from core.review.reproject import (
     ReviewedPair,
     attach_sources,
     learn_scores,

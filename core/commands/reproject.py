@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from core.progress import terminal_progress
-    from core.review.project import open_project, is_project
+    from core.review.project import is_project, open_project
     from core.review.reproject import reproject_project
 
     if not is_project(args.project):

@@ -12,8 +12,9 @@ Pure functions: :func:`pair_features` (one entity against many candidates),
 """
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -132,7 +133,7 @@ def fit(features: np.ndarray, labels: np.ndarray, groups: np.ndarray, l2: float 
     order = np.argsort(groups, kind="stable")
     x, labels, groups = x[order], labels[order], groups[order]
     bounds = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1], True])
-    spans = list(zip(bounds[:-1], bounds[1:]))
+    spans = list(itertools.pairwise(bounds.tolist()))
 
     def loss(w: np.ndarray) -> float:
         total = 0.5 * l2 * float(w @ w)

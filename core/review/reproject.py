@@ -26,9 +26,9 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 from core.datamodel import Alignment, Sentence, SentencePair, Span
 
@@ -123,13 +123,15 @@ def attach_sources(source_spans: Sequence[Span], spans: Sequence[tuple[Span, int
         if entity is None:
             options = [e for e, s in enumerate(source_spans) if e not in used and s.label == span.label]
             if options:
-                def links(e: int) -> float:
-                    s = source_spans[e]
-                    return sum(w for (i, j), w in counts.items() if s.start <= i < s.end and span.start <= j < span.end)
-                entity = max(options, key=lambda e: (links(e), -e))
+                entity = max(options, key=lambda e, span=span: (_links_between(counts, source_spans[e], span.start, span.end), -e))
                 used.add(entity)
         result.append((span, entity))
     return result
+
+
+def _links_between(weights: dict, entity: Span, start: int, end: int) -> float:
+    """The weight of the links from ``entity`` into target words ``[start, end)``."""
+    return sum(w for (i, j), w in weights.items() if entity.start <= i < entity.end and start <= j < end)
 
 
 def translation_table(reviewed: Iterable[ReviewedPair]) -> TranslationTable:
@@ -231,10 +233,7 @@ def table_evidence(source_tokens: Sequence[str], source_spans: Sequence[Span], t
             if not free:
                 continue
 
-            def support(span: tuple[int, int]) -> float:
-                return sum(w for (i, j), w in links.items() if entity.start <= i < entity.end and span[0] <= j < span[1])
-
-            start, end = max(free, key=lambda s: (support(s), -s[0]))
+            start, end = max(free, key=lambda s, entity=entity: (_links_between(links, entity, s[0], s[1]), -s[0]))
             taken.append((start, end))
             evidence.append(Evidence(e, start, end, source, target, count))
             break
@@ -336,7 +335,7 @@ def learn_scores(reviewed: Sequence[ReviewedPair], alignments: Sequence[Alignmen
     for pair, alignment in zip(reviewed, alignments):
         sp = SentencePair(Sentence(pair.source_tokens, pair.source_spans), Sentence(pair.target_tokens))
         own = translation_table([pair])  # left out: the feature must not know the answer it is trained on
-        others = lambda source, own=own: [t for t, c in table.targets(source) if c > own.entries.get(source, Counter()).get(t, 0)]  # noqa: E731
+        others = lambda source, own=own: [t for t, c in table.targets(source) if c > own.entries.get(source, Counter()).get(t, 0)]
         plain = project_pair(sp, alignment, config)
         x, y, g = training_examples(pair.source_tokens, pair.source_spans, pair.target_tokens, alignment, pair.spans,
                                     others, pair_filter(sp, config), config.length_cap(), plain_choices(plain))
@@ -370,7 +369,12 @@ def _translations(table: TranslationTable):
 def _learned_matching(pair: SentencePair, links: Alignment, config, candidates, model, table: TranslationTable, plain=None):
     """Matching of one pair with the model's probabilities as scores (None past the budget)."""
     from core.projection.candidates import ngram_candidates
-    from core.projection.matching import BudgetExceeded, matching_projections, score_pairs, solve
+    from core.projection.matching import (
+        BudgetExceeded,
+        matching_projections,
+        score_pairs,
+        solve,
+    )
     from core.projection.pipeline import pair_filter
     from core.review.learned_scores import rescore
 
@@ -409,9 +413,9 @@ def reproject_pairs(pairs: Sequence[SentencePair], alignments: Sequence[Alignmen
                 result = dataclasses.replace(result, matching=learned)
         if edges is not None or relabel or drop:
             settled = [pair.source.spans[ev.entity] for ev in evidence]
-            refine = lambda ps: tuple(refine_projections(ps, pair.source.tokens, pair.target.tokens, table, edges,  # noqa: E731
-                                                         settled, relabel, drop))
-            result = dataclasses.replace(result, heuristic=refine(result.heuristic), matching=refine(result.matching))
+            heuristic, matching = (tuple(refine_projections(ps, pair.source.tokens, pair.target.tokens, table, edges, settled,
+                                                            relabel, drop)) for ps in (result.heuristic, result.matching))
+            result = dataclasses.replace(result, heuristic=heuristic, matching=matching)
         out.append(Reprojected(result, tuple(evidence)))
         if progress:
             progress(k + 1, len(pairs))
