@@ -213,10 +213,9 @@ def test_a_second_generation_starts_from_the_built_links_and_undo_goes_back_one_
     reproject_project(small_project)
     first = raw_rows(small_project)
     assert store.base_alignments([1])[1] == tuple((i, j, w) for i, j, w in json.loads(built[1][0]))
-    reproject_project(small_project)  # the same evidence: nothing changes, nothing to restore
-    assert raw_rows(small_project) == first and store.projection_generations()[1]["changed"] == 0
-    assert store.undo_reprojection() == (2, 0, 0)
-    assert raw_rows(small_project) == first
+    again = reproject_project(small_project)  # the same evidence: nothing changes, no generation
+    assert again.generation is None and again.changed == 0
+    assert raw_rows(small_project) == first and len(store.projection_generations()) == 1
     # a sentence decided after the re-projection keeps the proposals it was decided on
     record = store.sentence(1)
     store.decide(1, record.proposals()[0].item, "accept", record.proposals()[0].span, 0, "tab")
@@ -227,7 +226,8 @@ def test_a_second_generation_starts_from_the_built_links_and_undo_goes_back_one_
 def test_reprojection_without_reviewed_sentences_changes_nothing(small_project):
     before = raw_rows(small_project)
     report = reproject_project(small_project)
-    assert report.reviewed == 0 and report.changed == 0 and raw_rows(small_project) == before
+    assert report.reviewed == 0 and report.changed == 0 and report.generation is None
+    assert raw_rows(small_project) == before and small_project.store.projection_generations() == []
 
 
 def test_a_database_of_the_previous_schema_gains_the_generation_tables(small_project):
@@ -262,9 +262,24 @@ def test_the_command_reprojects_lists_and_undoes(small_project):
 
 
 def test_the_command_refuses_a_folder_that_is_not_a_project(tmp_path):
-    result = run_cli(str(tmp_path))
-    assert result.returncode == 2 and "not a LabelBridge project folder" in result.stderr
-    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    for path in (tmp_path, tmp_path / "missing", REPO / "README.md"):
+        result = run_cli(str(path))
+        assert result.returncode == 2 and "not a LabelBridge project folder" in result.stderr
+        assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_the_command_names_a_damaged_project_file(small_project):
+    (small_project.folder / "project.json").write_text('{"name": ', encoding="utf-8")
+    result = run_cli(str(small_project.folder))
+    assert result.returncode == 2 and "its project.json cannot be read" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_command_with_nothing_reviewed_or_nothing_to_undo_says_so(small_project):
+    result = run_cli(str(small_project.folder), "--undo")
+    assert result.returncode == 0 and "nothing to undo" in result.stderr
+    result = run_cli(str(small_project.folder), "--quiet")
+    assert result.returncode == 0 and "no sentence is marked done yet" in result.stderr
+    assert "nothing changed, no generation stored" in result.stderr
 
 
 # --- learned matching scores -------------------------------------------------------------

@@ -91,7 +91,8 @@ def reproject_panel(project, done: int) -> None:
             st.session_state["reproject-message"] = (
                 f"Generation {result.generation}: {result.changed} of {result.considered} unreviewed sentences have new proposals "
                 f"(from {result.reviewed} reviewed sentences, {result.table_size} entity names"
-                f"{', NER model retrained' if result.ner_retrained else ''})." if result.generation else "No unreviewed sentence to re-project.")
+                f"{', NER model retrained' if result.ner_retrained else ''})." if result.generation else
+                "Nothing changed: what was reviewed so far holds no new evidence for the other sentences.")
     standing = store.current_generation()
     with right:
         if standing and st.button(f"Undo the re-projection (generation {standing})", key="undo-reproject"):

@@ -42,7 +42,10 @@ def run(args: argparse.Namespace) -> int:
 
     if not is_project(args.project):
         raise UsageError(f"{args.project}: not a LabelBridge project folder (it needs project.json and review.sqlite)")
-    project = open_project(args.project)
+    try:
+        project = open_project(args.project)
+    except (ValueError, TypeError) as exc:  # a damaged project.json
+        raise UsageError(f"{args.project}: its project.json cannot be read ({exc})") from None
     store = project.store
     if args.list:
         rows = store.projection_generations()
@@ -67,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
                                    progress=lambda fraction, message: progress(int(1000 * fraction), 1000))
     if report.reviewed == 0:
         print("note: no sentence is marked done yet, so there are no reviewed decisions to learn from", file=sys.stderr)
-    generation = f"generation {report.generation}" if report.generation else "nothing stored"
+    generation = f"generation {report.generation}" if report.generation else "nothing changed, no generation stored"
     print(f"{generation}: {report.reviewed} reviewed sentences, {report.table_size} entity strings; "
           f"{report.changed} of {report.considered} unreviewed sentences changed ({report.with_evidence} with a reviewed "
           f"translation){', NER model retrained' if report.ner_retrained else ''}", file=sys.stderr)

@@ -426,7 +426,7 @@ def reproject_pairs(pairs: Sequence[SentencePair], alignments: Sequence[Alignmen
 
 @dataclass(frozen=True)
 class ReprojectionReport:
-    generation: int | None  # None when nothing was re-projected
+    generation: int | None  # None when nothing changed (or nothing was reviewed yet): no generation stored
     reviewed: int  # sentences whose decisions served as evidence
     table_size: int  # distinct source entity strings in the translation table
     considered: int  # sentences re-projected (not done, no decision)
@@ -542,7 +542,7 @@ def reproject_project(project, reviewer: str = "", retrain_ner: bool = True, pro
                "candidates": candidate_source if candidate_source != "model" else "ngram (the model's spans are not stored)",
                "ner_retrained": ner_retrained, "learned_scores": None if model is None else
                {"entities": model.groups, "candidates": model.examples}}
-    generation, changed = store.replace_projections(rows, evidence, summary, reviewer) if rows else (None, 0)
+    generation, changed = store.replace_projections(rows, evidence, summary, reviewer) if rows and reviewed else (None, 0)
     report(1.0, "done")
     return ReprojectionReport(generation, len(reviewed), len(table), len(rows), changed,
                               sum(1 for e in evidence.values() if e), time.perf_counter() - started, ner_retrained,

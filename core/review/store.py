@@ -797,7 +797,7 @@ class ReviewStore:
             out[sid] = tuple((i, j, w) for i, j, w in json.loads(text))
         return out
 
-    def replace_projections(self, rows: dict[int, "NewSentence"], evidence: dict[int, list], summary: dict,
+    def replace_projections(self, rows: dict[int, NewSentence], evidence: dict[int, list], summary: dict,
                             reviewer: str = "") -> tuple[int, int]:
         """Store new proposals for the sentences in ``rows`` as a new generation, in one
         transaction; returns ``(generation, sentences changed)``.
@@ -805,7 +805,8 @@ class ReviewStore:
         A sentence that is done or has a decision by now (a reviewer was quicker) is left
         alone. For each sentence whose proposals or links change, the previous columns are
         kept verbatim in ``projection_history`` with the evidence, so
-        :meth:`undo_reprojection` restores them exactly."""
+        :meth:`undo_reprojection` restores them exactly. When nothing changes no generation
+        is stored: ``(None, 0)``."""
         with self._transaction() as db:
             allowed = set(self.reprojectable_ids())
             last = db.execute("SELECT COALESCE(MAX(generation), 0) AS g FROM projection_generations").fetchone()["g"]
@@ -826,6 +827,9 @@ class ReviewStore:
                            (generation, sid, json.dumps({c: old[c] for c in PROJECTION_COLUMNS}), json.dumps(values),
                             json.dumps(evidence.get(sid, []))))
                 changed += 1
+            if changed == 0:  # nothing new: no generation to list or undo
+                db.execute("DELETE FROM projection_generations WHERE generation = ?", (generation,))
+                return None, 0
             db.execute("UPDATE projection_generations SET changed = ? WHERE generation = ?", (changed, generation))
         self._labels = None
         return generation, changed
