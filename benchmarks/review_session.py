@@ -32,7 +32,9 @@ from core.review.reproject import (
     reproject_pairs,
     span_edges,
     translation_table,
+    word_table,
 )
+from core.projection.stopwords import stop_words  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "europarl-en-es"
 SHARES = (0, 5, 10, 25)
@@ -44,6 +46,8 @@ VARIANTS = {
     "+ drops": {"drop": True},
     "learned scores": {"model": True},
     "learned + labels": {"model": True, "relabel": True},
+    "word links": {"words": True},
+    "learned + word links": {"model": True, "words": True},
 }
 
 
@@ -99,10 +103,11 @@ def run(args: argparse.Namespace) -> None:
         variants = {}
         edges = span_edges(reviewed)
         model = learn_scores(reviewed, alignments[:k], table, config)
+        words = word_table(reviewed, skip=stop_words("es"), source_skip=stop_words("en"))
         for name, options in VARIANTS.items():
             started = time.perf_counter()
             options = {**options, "edges": edges if options.get("edges") else None,
-                       "model": model if options.get("model") else None}
+                       "model": model if options.get("model") else None, "words": words if options.get("words") else None}
             after = [r.result for r in reproject_pairs(rest, rest_links, config, table, **options)]
             variants[name] = (after, time.perf_counter() - started)
         row = {"share": share, "reviewed": k, "rest": n - k, "table": len(table),

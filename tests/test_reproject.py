@@ -335,3 +335,19 @@ def test_learned_scores_need_enough_reviewed_entities():
     assert learn_scores([pair], [links], translation_table([pair]), config) is None
     model = learn_scores([pair] * 3, [links] * 3, translation_table([pair]), config, min_positives=3)
     assert model is not None and model.groups == 3
+
+
+def test_word_links_carry_reviewed_word_translations_to_other_entities():
+    from core.review.reproject import word_links, word_table
+
+    pairs = [reviewed("the United Kingdom", [Span(1, 3, "LOC")], "el Reino Unido", [(Span(1, 3, "LOC"), 0)]),
+             reviewed("the Kingdom of Spain", [Span(1, 4, "LOC")], "el Reino de España", [(Span(1, 4, "LOC"), 0)])]
+    words = word_table(pairs, skip=frozenset({"de", "el"}), source_skip=frozenset({"of", "the"}))
+    assert words.get("Kingdom") == "reino" and words.get("of") is None  # function words never pair
+    assert words.get("Spain") == "españa"
+    # "Kingdom" unlinked: it gets "Reino", the occurrence nearest the entity's other links
+    source, target = toks("the Kingdom of Spain and the Kingdom"), toks("el Reino de España y el Reino")
+    entities = [Span(1, 4, "LOC"), Span(6, 7, "LOC")]
+    links = Alignment.from_pairs([(3, 3), (4, 4)])
+    assert word_links(source, entities, target, words, links) == [(1, 1), (3, 3)]  # the second mention: no anchor, two places
+    assert word_links(source, entities, target, words, links, skip=[0]) == []

@@ -8,7 +8,10 @@ kinds of evidence come from them (pure functions, below):
 * **fixed links**: in an unreviewed sentence, a source entity whose string is in the table
   and one of whose reviewed target strings occurs in the target gets links between its words
   and that occurrence's words (:func:`table_evidence`, :func:`apply_evidence`); its other
-  links are dropped, so both the heuristic and matching land on the reviewed translation.
+  links are dropped, so both the heuristic and matching land on the reviewed translation;
+* **word links**: the words of a reviewed span translate the words of its entity
+  (:func:`word_table`); other entities with those words get links to the translations
+  (:func:`word_links`).
 
 Once reviewers have settled :data:`MIN_POSITIVES` entities, matching's scores are learned
 from them too (:func:`learn_scores`, :mod:`core.review.learned_scores`): which of an entity's
@@ -240,6 +243,72 @@ def table_evidence(source_tokens: Sequence[str], source_spans: Sequence[Span], t
     return evidence
 
 
+@dataclass
+class WordTable:
+    """Source word -> target word from the reviewed (entity, span) pairs: the words of a
+    reviewed span translate the words of its entity. Kept: pairs whose Dice coefficient over
+    the reviewed pairs is at least ``min_dice``."""
+
+    best: dict[str, tuple[str, float]] = field(default_factory=dict)
+
+    def get(self, word: str) -> str | None:
+        found = self.best.get(word.lower())
+        return found[0] if found else None
+
+
+def word_table(reviewed: Iterable[ReviewedPair], min_dice: float = 0.5, skip: frozenset[str] = frozenset(),
+               source_skip: frozenset[str] = frozenset()) -> WordTable:
+    """The :class:`WordTable` of the reviewed sentences (target words of ``skip`` and source
+    words of ``source_skip``, e.g. each side's function words, and punctuation never pair)."""
+    from core.projection.stopwords import is_punctuation
+
+    together: Counter = Counter()
+    source_count: Counter = Counter()
+    target_count: Counter = Counter()
+    for pair in reviewed:
+        for span, entity in pair.spans:
+            if entity is None or not 0 <= entity < len(pair.source_spans):
+                continue
+            e = pair.source_spans[entity]
+            src = {w.lower() for w in pair.source_tokens[e.start:e.end] if not is_punctuation(w) and w.lower() not in source_skip}
+            tgt = {w.lower() for w in pair.target_tokens[span.start:span.end] if not is_punctuation(w) and w.lower() not in skip}
+            source_count.update(src)
+            target_count.update(tgt)
+            together.update((w, v) for w in src for v in tgt)
+    table = WordTable()
+    for (w, v), c in together.items():
+        dice = 2 * c / (source_count[w] + target_count[v])
+        if dice >= min_dice and (w not in table.best or dice > table.best[w][1]):
+            table.best[w] = (v, dice)
+    return table
+
+
+def word_links(source_tokens: Sequence[str], entities: Sequence[Span], target_tokens: Sequence[str], words: WordTable,
+               alignment: Alignment, skip: Iterable[int] = ()) -> list[tuple[int, int]]:
+    """Links from entity words to their reviewed word translations in the target: for each
+    word of an entity (not in ``skip``, the entities a reviewed translation already settles),
+    the occurrence of its translation nearest the entity's other links (the only one, or
+    none when the entity has no link and the word occurs more than once)."""
+    skip = set(skip)
+    lowered = [t.lower() for t in target_tokens]
+    by_source = alignment.source_to_target()
+    links = []
+    for e, entity in enumerate(entities):
+        if e in skip:
+            continue
+        anchors = [j for i in range(entity.start, entity.end) for j in by_source.get(i, ())]
+        for i in range(entity.start, entity.end):
+            v = words.get(source_tokens[i])
+            if v is None:
+                continue
+            places = [j for j, t in enumerate(lowered) if t == v]
+            if not places or (not anchors and len(places) > 1):
+                continue
+            centre = sum(anchors) / len(anchors) if anchors else places[0]
+            links.append((i, min(places, key=lambda j: (abs(j - centre), j))))
+    return links
+
+
 def diagonal_links(entity: Span, start: int, end: int) -> list[tuple[int, int]]:
     """Links between the words of ``entity`` and of target ``[start, end)`` in order: every
     word on both sides gets at least one, the i-th source word the proportional target word."""
@@ -394,7 +463,7 @@ def _learned_matching(pair: SentencePair, links: Alignment, config, candidates, 
 def reproject_pairs(pairs: Sequence[SentencePair], alignments: Sequence[Alignment], config, table: TranslationTable,
                     candidates: Sequence[Sequence[tuple[int, int]]] | None = None, replace: bool = True,
                     progress: Callable[[int, int], None] | None = None, edges: SpanEdges | None = None,
-                    relabel: bool = False, drop: bool = False, model=None) -> list[Reprojected]:
+                    relabel: bool = False, drop: bool = False, model=None, words: WordTable | None = None) -> list[Reprojected]:
     """Project each pair again with the table's fixed links added to its alignment, matching
     with ``model``'s learned scores when given (:func:`learn_scores`), then (optionally)
     :func:`refine_projections` with the reviewers' span edges, labels, drops."""
@@ -405,6 +474,12 @@ def reproject_pairs(pairs: Sequence[SentencePair], alignments: Sequence[Alignmen
     for k, (pair, alignment) in enumerate(zip(pairs, alignments)):
         evidence = table_evidence(pair.source.tokens, pair.source.spans, pair.target.tokens, table, alignment)
         links = apply_evidence(alignment, pair.source.spans, evidence, replace)
+        if words is not None:
+            extra = word_links(pair.source.tokens, pair.source.spans, pair.target.tokens, words, links, [ev.entity for ev in evidence])
+            if extra:
+                weights = links.weight_map()
+                weights.update({link: 1.0 for link in extra if link not in weights})
+                links = Alignment.from_pairs(weights, weights)
         own = candidates[k] if candidates is not None else None
         result = project_pair(pair, links, config, own, number=k + 1)
         if model is not None:
@@ -518,8 +593,13 @@ def reproject_project(project, reviewer: str = "", retrain_ner: bool = True, pro
     model = learn_scores([pair for _, pair in reviewed],
                          [Alignment.from_pairs([(i, j) for i, j, _ in reviewed_links[sid]], {(i, j): w for i, j, w in reviewed_links[sid]})
                           for sid, _ in reviewed], table, config) if reviewed else None
+    from core.projection.stopwords import stop_words
+
+    words = word_table([pair for _, pair in reviewed], skip=stop_words(config.target_lang or project.settings.target_lang),
+                       source_skip=stop_words(config.source_lang))
     results = reproject_pairs(
         pairs, alignments, config, table, [candidates[s] for s in open_ids] if candidates is not None else None, model=model,
+        words=words,
         progress=lambda done, total: report(share[0] + (share[1] - share[0]) * done / max(total, 1),
                                             f"re-projecting sentence {done} of {total}"))
     rows: dict[int, NewSentence] = {}
@@ -540,7 +620,7 @@ def reproject_project(project, reviewer: str = "", retrain_ner: bool = True, pro
     report(0.95, "saving the new proposals")
     summary = {"kind": "reviewed decisions", "reviewed_sentences": [sid for sid, _ in reviewed], "table_size": len(table),
                "candidates": candidate_source if candidate_source != "model" else "ngram (the model's spans are not stored)",
-               "ner_retrained": ner_retrained, "learned_scores": None if model is None else
+               "ner_retrained": ner_retrained, "word_pairs": len(words.best), "learned_scores": None if model is None else
                {"entities": model.groups, "candidates": model.examples}}
     generation, changed = store.replace_projections(rows, evidence, summary, reviewer) if rows and reviewed else (None, 0)
     report(1.0, "done")
