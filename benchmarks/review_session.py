@@ -127,7 +127,8 @@ def run(args: argparse.Namespace) -> None:
         print(f"  {share}% reviewed: done", file=sys.stderr, flush=True)
 
     print(f"\nEN->ES Europarl, {n} sentence pairs; the first k% reviewed (final spans = gold), F1 x 100 on the rest; "
-          "matching = n-gram candidates, ILP; one eflomal alignment for all rows; after = re-projected with the evidence named\n")
+          "matching = n-gram candidates, ILP; one eflomal alignment for all rows; after = re-projected with the evidence named "
+          "(every variant starts from the reviewed translations as links, replaced unless said; the app uses learned + word links)\n")
     names = list(VARIANTS)
     head = ["reviewed", "left", "table", "heuristic before"] + [f"heuristic {v}" for v in names] + ["matching before"] + \
         [f"matching {v}" for v in names] + ["s (learned)"] + (["NER matching before", "NER matching after"] if args.ner else [])
