@@ -351,3 +351,21 @@ def test_word_links_carry_reviewed_word_translations_to_other_entities():
     links = Alignment.from_pairs([(3, 3), (4, 4)])
     assert word_links(source, entities, target, words, links) == [(1, 1), (3, 3)]  # the second mention: no anchor, two places
     assert word_links(source, entities, target, words, links, skip=[0]) == []
+
+
+def test_an_ner_candidate_project_retrains_its_model_or_keeps_it(tmp_path):
+    (tmp_path / "en.conll").write_text(SOURCE, encoding="utf-8")
+    (tmp_path / "es.txt").write_text(TARGET, encoding="utf-8")
+    (tmp_path / "links.pharaoh").write_text(LINKS, encoding="utf-8")
+    project = create_project(tmp_path / "uk-ner", tmp_path / "en.conll", tmp_path / "es.txt", target_lang="es",
+                             alignments=tmp_path / "links.pharaoh", candidates="ner", ner_epochs=3)
+    first = project.store.sentence(0).proposals()[0]
+    assert first.span == Span(1, 3, "LOC")
+    project.store.decide(0, first.item, "accept", first.span, 0, "tab")
+    project.store.set_done(0, "tab")
+    kept = reproject_project(project, retrain_ner=False)
+    assert kept.generation == 1 and not kept.ner_retrained and not list(project.folder.glob("ner-model-reviewed-*"))
+    assert project.store.undo_reprojection()[0] == 1
+    retrained = reproject_project(project, ner_epochs=3)
+    assert retrained.ner_retrained and len(list(project.folder.glob("ner-model-reviewed-*"))) == 1
+    assert project.store.projection_generations()[-1]["evidence"]["ner_retrained"] is True

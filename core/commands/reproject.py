@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     action.add_argument("--undo", action="store_true", help="take back the latest re-projection")
     action.add_argument("--list", action="store_true", help="list the re-projections made so far")
     parser.add_argument("--no-ner-retraining", action="store_true",
-                        help="NER-candidate projects: do not train the model again (n-grams are used instead)")
+                        help="NER-candidate projects: keep the project's NER model instead of training it again with the reviewed spans")
     parser.add_argument("--reviewer", default="command line", help="who is recorded as having run it (default: %(default)s)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(handler=run)

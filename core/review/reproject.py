@@ -561,7 +561,8 @@ def reproject_project(project, reviewer: str = "", retrain_ner: bool = True, pro
     Candidates: n-grams for n-gram projects; for NER-candidate projects the NER model is
     trained again (reviewed sentences' final spans in place of their heuristic spans) unless
     ``retrain_ner`` is False; a project whose candidates came from a target model is
-    re-projected with n-grams (its model's spans are not stored), which the provenance says."""
+    re-projected with n-grams (its model's spans are not stored), which the provenance says.
+    Without retraining, an NER-candidate project's own model (``ner-model``) predicts them again."""
     from core.projection.pipeline import ProjectedPair
     from core.review.project import entity_candidates
     from core.review.store import NewSentence
@@ -585,8 +586,12 @@ def reproject_project(project, reviewer: str = "", retrain_ner: bool = True, pro
     if candidate_source == "ner" and retrain_ner and open_ids:
         candidates = _ner_candidates(project, store, reviewed, table, config, ner_epochs, report)
         ner_retrained = True
-    elif candidate_source == "ner":
-        candidates = None  # n-grams: without retraining there are no stored NER spans to reuse
+    elif candidate_source == "ner" and (Path(project.folder) / "ner-model").is_dir() and open_ids:
+        from core.review.ner_training import predict_spans
+
+        report(0.05, "NER candidates from the project's model")
+        predicted = predict_spans(Path(project.folder) / "ner-model", [records[s].target_tokens for s in open_ids])
+        candidates = dict(zip(open_ids, predicted))
     share = (0.1, 0.85) if not ner_retrained else (0.6, 0.95)
     report(share[0], "learning matching scores from the reviewed sentences")
     reviewed_links = store.base_alignments([sid for sid, _ in reviewed])
