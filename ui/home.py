@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.auth import current_reviewer
 from ui.common import (
     DEMO_LANGS,
     build_demo,
@@ -43,6 +44,7 @@ def home() -> None:
             st.caption(plain(note))
         st.progress(done / total if total else 0.0, text=f"{done} of {total} sentences reviewed")
         st.page_link("pages/1_Review.py", label="Review the sentences →", icon=":material/rate_review:")
+        reproject_panel(project, done)
 
     st.divider()
     left, right = st.columns(2)
@@ -70,3 +72,34 @@ def home() -> None:
             model_form()
         else:
             parallel_form()
+
+
+def reproject_panel(project, done: int) -> None:
+    """The button that re-projects the unreviewed sentences from the reviewed ones, and its undo."""
+    from core.review.reproject import reproject_project
+
+    store = project.store
+    left, right = st.columns(2)
+    with left:
+        if st.button("Improve the rest from what you reviewed", key="reproject", disabled=done == 0,
+                     help="Reviewed translations of entity names become alignment links in every sentence not reviewed yet"
+                          + (" and the NER candidate model is trained again with your spans" if project.settings.candidates == "ner" else "")
+                          + ". Sentences you finished or decided on are never changed; undo takes it all back."):
+            bar, report = progress_bar("Re-projecting:")
+            result = reproject_project(project, current_reviewer(), progress=report)
+            bar.empty()
+            st.session_state["reproject-message"] = (
+                f"Generation {result.generation}: {result.changed} of {result.considered} unreviewed sentences have new proposals "
+                f"(from {result.reviewed} reviewed sentences, {result.table_size} entity names"
+                f"{', NER model retrained' if result.ner_retrained else ''})." if result.generation else
+                "Nothing changed: what was reviewed so far holds no new evidence for the other sentences.")
+    standing = store.current_generation()
+    with right:
+        if standing and st.button(f"Undo the re-projection (generation {standing})", key="undo-reproject"):
+            generation, restored, kept = store.undo_reprojection(current_reviewer())
+            st.session_state["reproject-message"] = (
+                f"Generation {generation} undone: {restored} sentences have their previous proposals back"
+                + (f"; {kept} decided since keep theirs." if kept else "."))
+    message = st.session_state.get("reproject-message")
+    if message:
+        st.success(message)

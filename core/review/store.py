@@ -183,7 +183,35 @@ CREATE TABLE IF NOT EXISTS label_set (label TEXT PRIMARY KEY);
 SCHEMA += REVIEW_AGGREGATES_SCHEMA
 
 REVIEW_AGGREGATES_STEP = 3  # migration step "review_aggregates", after team review (2)
-SCHEMA_VERSION = 3
+# re-projection from reviewed decisions (core.review.reproject): each generation of proposals,
+# and for every sentence it changed the columns as they were before and the evidence used
+REPROJECTION_SCHEMA = """
+CREATE TABLE IF NOT EXISTS projection_generations (
+    generation INTEGER PRIMARY KEY,
+    created REAL NOT NULL,
+    reviewer TEXT NOT NULL DEFAULT '',
+    evidence TEXT NOT NULL,
+    considered INTEGER NOT NULL,
+    changed INTEGER NOT NULL,
+    undone_at REAL,
+    undone_by TEXT
+);
+CREATE TABLE IF NOT EXISTS projection_history (
+    generation INTEGER NOT NULL REFERENCES projection_generations (generation),
+    sentence_id INTEGER NOT NULL REFERENCES sentences (id),
+    previous TEXT NOT NULL,
+    proposals TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    PRIMARY KEY (generation, sentence_id)
+);
+CREATE INDEX IF NOT EXISTS projection_history_sentence ON projection_history (sentence_id, generation);
+"""
+SCHEMA += REPROJECTION_SCHEMA
+#: the columns of ``sentences`` a re-projection rewrites (and an undo restores)
+PROJECTION_COLUMNS = ("alignment", "heuristic", "matching", "candidates", "disagree", "min_score", "labels")
+
+REPROJECTION_STEP = 4  # migration step "reprojection", after review_aggregates (3)
+SCHEMA_VERSION = 4
 
 # version 0 (before user_version was set) -> 1: who decided, which action did it, applied action ids
 MIGRATIONS = {
@@ -248,6 +276,8 @@ CREATE TABLE IF NOT EXISTS assignment (
 """,
     # the tables are filled from the sentences on first use (ReviewStore._ensure_aggregates)
     REVIEW_AGGREGATES_STEP: REVIEW_AGGREGATES_SCHEMA,
+    # "reprojection": generations of proposals re-projected from reviewed decisions
+    REPROJECTION_STEP: REPROJECTION_SCHEMA,
 }
 
 DECISION_COLUMNS = "item, action, start, end, label, version, event_id, updated_at, reviewer, owner"
@@ -988,6 +1018,112 @@ class ReviewStore:
                 overlap.add(r["sentence_id"])
         return Assignment({name: tuple(ids) for name, ids in queues.items()}, tuple(sorted(overlap)))
 
+    # -- re-projection generations (core.review.reproject) -------------------------------
+    def reprojectable_ids(self) -> list[int]:
+        """Sentences a re-projection may change: not done and without any decision."""
+        rows = self._db().execute(
+            "SELECT st.sentence_id AS id FROM sentence_state st WHERE st.done = 0 AND NOT EXISTS "
+            "(SELECT 1 FROM decisions d WHERE d.sentence_id = st.sentence_id AND d.action != 'undecided') ORDER BY st.sentence_id")
+        return [r["id"] for r in rows]
+
+    def base_alignments(self, sentence_ids: Iterable[int]) -> dict[int, tuple[tuple[int, int, float], ...]]:
+        """Each sentence's alignment as the project was built (before any re-projection added
+        links), so evidence never compounds from one generation to the next."""
+        db = self._db()
+        out = {}
+        for sid in sentence_ids:
+            row = db.execute("SELECT previous FROM projection_history WHERE sentence_id = ? ORDER BY generation LIMIT 1",
+                             (sid,)).fetchone()
+            text = json.loads(row["previous"])["alignment"] if row else \
+                db.execute("SELECT alignment FROM sentences WHERE id = ?", (sid,)).fetchone()["alignment"]
+            out[sid] = tuple((i, j, w) for i, j, w in json.loads(text))
+        return out
+
+    def replace_projections(self, rows: dict[int, NewSentence], evidence: dict[int, list], summary: dict,
+                            reviewer: str = "") -> tuple[int, int]:
+        """Store new proposals for the sentences in ``rows`` as a new generation, in one
+        transaction; returns ``(generation, sentences changed)``.
+
+        A sentence that is done or has a decision by now (a reviewer was quicker) is left
+        alone. For each sentence whose proposals or links change, the previous columns are
+        kept verbatim in ``projection_history`` with the evidence, so
+        :meth:`undo_reprojection` restores them exactly. When nothing changes no generation
+        is stored: ``(None, 0)``."""
+        self._ensure_aggregates()
+        with self._transaction() as db:
+            allowed = set(self.reprojectable_ids())
+            last = db.execute("SELECT COALESCE(MAX(generation), 0) AS g FROM projection_generations").fetchone()["g"]
+            generation = last + 1
+            db.execute("INSERT INTO projection_generations (generation, created, reviewer, evidence, considered, changed) "
+                       "VALUES (?,?,?,?,?,0)", (generation, time.time(), reviewer, json.dumps(summary), len(rows)))
+            changed = 0
+            for sid, new in rows.items():
+                if sid not in allowed:
+                    continue
+                old = db.execute(f"SELECT {', '.join(PROJECTION_COLUMNS)} FROM sentences WHERE id = ?", (sid,)).fetchone()
+                values = _projection_columns(new)
+                if all(old[c] == values[c] for c in PROJECTION_COLUMNS):
+                    continue
+                db.execute(f"UPDATE sentences SET {', '.join(c + ' = ?' for c in PROJECTION_COLUMNS)} WHERE id = ?",
+                           [values[c] for c in PROJECTION_COLUMNS] + [sid])
+                self._rewrite_aggregates(db, sid)
+                db.execute("INSERT INTO projection_history (generation, sentence_id, previous, proposals, evidence) VALUES (?,?,?,?,?)",
+                           (generation, sid, json.dumps({c: old[c] for c in PROJECTION_COLUMNS}), json.dumps(values),
+                            json.dumps(evidence.get(sid, []))))
+                changed += 1
+            if changed == 0:  # nothing new: no generation to list or undo
+                db.execute("DELETE FROM projection_generations WHERE generation = ?", (generation,))
+                return None, 0
+            db.execute("UPDATE projection_generations SET changed = ? WHERE generation = ?", (changed, generation))
+        self._labels = None
+        return generation, changed
+
+    def projection_generations(self) -> list[dict]:
+        """Every re-projection, oldest first: number, when, by whom, the evidence summary,
+        sentences considered and changed, and when it was undone (None if it stands)."""
+        rows = self._db().execute("SELECT * FROM projection_generations ORDER BY generation")
+        return [{**dict(r), "evidence": json.loads(r["evidence"])} for r in rows]
+
+    def current_generation(self) -> int:
+        """The latest generation that stands (0: the projection the project was built with)."""
+        row = self._db().execute("SELECT MAX(generation) AS g FROM projection_generations WHERE undone_at IS NULL").fetchone()
+        return row["g"] or 0
+
+    def projection_provenance(self, sentence_id: int) -> list[dict]:
+        """The generations that changed one sentence, oldest first: ``generation``, the
+        ``evidence`` used, and whether that generation was undone."""
+        rows = self._db().execute(
+            "SELECT h.generation, h.evidence, g.undone_at FROM projection_history h JOIN projection_generations g "
+            "ON g.generation = h.generation WHERE h.sentence_id = ? ORDER BY h.generation", (sentence_id,))
+        return [{"generation": r["generation"], "evidence": json.loads(r["evidence"]), "undone": r["undone_at"] is not None} for r in rows]
+
+    def undo_reprojection(self, reviewer: str = "") -> tuple[int | None, int, int]:
+        """Take back the latest standing re-projection: every sentence it changed gets its
+        previous proposals back, column for column. A sentence someone has decided on or
+        finished since keeps the proposals those decisions were made on. Returns
+        ``(generation undone or None, sentences restored, sentences kept)``."""
+        self._ensure_aggregates()
+        with self._transaction() as db:
+            row = db.execute("SELECT MAX(generation) AS g FROM projection_generations WHERE undone_at IS NULL").fetchone()
+            generation = row["g"]
+            if generation is None:
+                return None, 0, 0
+            allowed = set(self.reprojectable_ids())
+            restored = kept = 0
+            for h in db.execute("SELECT sentence_id, previous FROM projection_history WHERE generation = ?", (generation,)).fetchall():
+                if h["sentence_id"] not in allowed:
+                    kept += 1
+                    continue
+                previous = json.loads(h["previous"])
+                db.execute(f"UPDATE sentences SET {', '.join(c + ' = ?' for c in PROJECTION_COLUMNS)} WHERE id = ?",
+                           [previous[c] for c in PROJECTION_COLUMNS] + [h["sentence_id"]])
+                self._rewrite_aggregates(db, h["sentence_id"])
+                restored += 1
+            db.execute("UPDATE projection_generations SET undone_at = ?, undone_by = ? WHERE generation = ?",
+                       (time.time(), reviewer, generation))
+        self._labels = None
+        return generation, restored, kept
+
     # -- position and statistics -------------------------------------------------------
     def set_position(self, reviewer: str, sentence_id: int) -> None:
         """Where a reviewer is. Not worth an fsync of its own: it reaches the disk with the next
@@ -1066,6 +1202,15 @@ class ReviewStore:
         by_id = dict(written)
         for sid in sorted(set(counted)):
             self._count_review(db, sid, by_id[sid], {})
+
+    def _rewrite_aggregates(self, db, sentence_id: int) -> None:
+        """A sentence's facts, proposal methods and method counts again, after its proposals
+        changed (re-projection or its undo; inside the caller's transaction, after
+        :meth:`_ensure_aggregates`)."""
+        db.execute("DELETE FROM proposal_methods WHERE sentence_id = ?", (sentence_id,))
+        db.execute("DELETE FROM span_counts WHERE sentence_id = ? AND variant IN ('heuristic', 'matching')", (sentence_id,))
+        row = db.execute("SELECT * FROM sentences WHERE id = ?", (sentence_id,)).fetchone()
+        self._write_aggregates(db, [(sentence_id, self._record(row))])
 
     def _count_review(self, db, sentence_id: int, record, decisions: dict[str, Decision]) -> None:
         """The entity counts of a sentence's cleaned spans (its decisions, and for a sentence not
@@ -1238,9 +1383,14 @@ class ReviewStore:
     # A sentence's disagreement, scores, labels and text never change once it is written, so the
     # ids passing those filters are found once (one SQL pass) and kept, sorted, per filter; the
     # "unreviewed" filter changes with every Enter and is asked of sentence_state's index.
+    def _projection_stamp(self) -> tuple:
+        """Changes whenever a re-projection or its undo rewrites proposals (any process)."""
+        row = self._db().execute("SELECT COUNT(*), MAX(undone_at) FROM projection_generations").fetchone()
+        return (row[0], row[1])
+
     def _static_ids(self, filters: Filters) -> array | None:
         """The sorted ids passing the filters other than "unreviewed" (None when none is set)."""
-        key = (filters.disagree, filters.max_score, filters.label, filters.text, self.count())
+        key = (filters.disagree, filters.max_score, filters.label, filters.text, self.count(), self._projection_stamp())
         if not any(key[:4]):
             return None
         cache = self.__dict__.setdefault("_static_filter_cache", OrderedDict())
@@ -1330,6 +1480,24 @@ class ReviewStore:
                 if len(found) >= limit:
                     break
         return found
+
+
+def _projection_columns(s: NewSentence) -> dict:
+    """The :data:`PROJECTION_COLUMNS` of a sentence row, written as :meth:`ReviewStore.add_sentences` writes them."""
+    heuristic_spans = [span for span, _, _ in s.heuristic]
+    matching_spans = [span for span, _, _ in s.matching]
+    scores = [score for _, _, score in list(s.heuristic) + list(s.matching)]
+    labels = sorted({span.label for span in list(s.source_spans) + heuristic_spans + matching_spans})
+    return {
+        "alignment": json.dumps([[i, j, round(w, 3)] for i, j, w in s.alignment]),
+        "heuristic": json.dumps([[p.start, p.end, p.label, src, round(sc, 4)] for p, src, sc in s.heuristic]),
+        "matching": json.dumps([[p.start, p.end, p.label, src, round(sc, 4)] for p, src, sc in s.matching]),
+        "candidates": json.dumps({str(e): [[a, b, round(c, 4)] for a, b, c in cands] for e, cands in s.candidates.items()}),
+        "disagree": int(spans_differ(heuristic_spans, matching_spans)),
+        "min_score": min(scores) if scores else 1.0,
+        "labels": " " + " ".join(labels) + " ",
+    }
+
 
 def _quote(tokens: Sequence[str], span: Span) -> str:
     return f"“{' '.join(tokens[span.start:span.end])}” {span.label}"
