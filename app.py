@@ -1,5 +1,6 @@
 """LabelBridge review app: the entry script. It checks who is signed in before any page runs,
 then routes to the pages (Home, Review, Compare, Statistics, Export, Team, Agreement)."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -21,6 +22,10 @@ PAGES = [
 st.set_page_config(page_title="LabelBridge", layout="wide")
 user = require_login(tuple(path for *_, path in PAGES[1:]))  # only the sign-in page until someone is signed in
 sidebar_account(user)
-page = st.navigation([st.Page(target, title=title, icon=icon, url_path=path, default=target is home)
-                      for target, title, icon, path in PAGES])
+page = st.navigation(
+    [
+        st.Page(target, title=title, icon=icon, url_path=path, default=target is home)
+        for target, title, icon, path in PAGES
+    ]
+)
 page.run()

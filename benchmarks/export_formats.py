@@ -6,6 +6,7 @@ written (so the numbers show the writer's own memory, not the corpus's).
 Each format runs in a fresh process; "peak" is that process's maximum resident memory, and
 "baseline" the same process after importing everything but before writing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,8 +21,30 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-WORDS = ["la", "Comisión", "Europea", "presentó", "ayer", "en", "Bruselas", "un", "informe", "sobre", "el",
-         "Fondo", "Social", "y", "Ana", "Pérez", "dijo", "que", "São", "Paulo", ",", "."]
+WORDS = [
+    "la",
+    "Comisión",
+    "Europea",
+    "presentó",
+    "ayer",
+    "en",
+    "Bruselas",
+    "un",
+    "informe",
+    "sobre",
+    "el",
+    "Fondo",
+    "Social",
+    "y",
+    "Ana",
+    "Pérez",
+    "dijo",
+    "que",
+    "São",
+    "Paulo",
+    ",",
+    ".",
+]
 
 
 def corpus(n: int):
@@ -46,8 +69,17 @@ def one(name: str, n: int) -> None:
         seconds = time.perf_counter() - started
         size = sum(p.stat().st_size for p in out.rglob("*")) if out.is_dir() else out.stat().st_size
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"format": name, "seconds": seconds, "baseline_mib": baseline / 1024, "peak_mib": peak / 1024,
-                      "size_mib": size / 2**20}))
+    print(
+        json.dumps(
+            {
+                "format": name,
+                "seconds": seconds,
+                "baseline_mib": baseline / 1024,
+                "peak_mib": peak / 1024,
+                "size_mib": size / 2**20,
+            }
+        )
+    )
 
 
 def main() -> None:
@@ -64,11 +96,18 @@ def main() -> None:
     print(f"{'format':13} {'seconds':>8} {'sent/s':>8} {'file MiB':>9} {'peak MiB':>9} {'over baseline':>14}")
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     for name in EXPORTS:
-        result = subprocess.run([sys.executable, __file__, "--one", name, "--sentences", str(args.sentences)],
-                                capture_output=True, text=True, env=env, check=True)
+        result = subprocess.run(
+            [sys.executable, __file__, "--one", name, "--sentences", str(args.sentences)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
         row = json.loads(result.stdout.strip().splitlines()[-1])
-        print(f"{name:13} {row['seconds']:8.1f} {args.sentences / row['seconds']:8.0f} {row['size_mib']:9.1f} "
-              f"{row['peak_mib']:9.0f} {row['peak_mib'] - row['baseline_mib']:14.0f}")
+        print(
+            f"{name:13} {row['seconds']:8.1f} {args.sentences / row['seconds']:8.0f} {row['size_mib']:9.1f} "
+            f"{row['peak_mib']:9.0f} {row['peak_mib'] - row['baseline_mib']:14.0f}"
+        )
 
 
 if __name__ == "__main__":

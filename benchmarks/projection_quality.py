@@ -10,6 +10,7 @@ each run trains the aligner afresh.
     python benchmarks/projection_quality.py            # the full table (about 15 min)
     python benchmarks/projection_quality.py --quick    # default configuration only
 """
+
 from __future__ import annotations
 
 import argparse
@@ -87,7 +88,9 @@ def solver_objectives(pairs, alignments, config: ProjectionConfig) -> tuple[floa
     for pair, alignment in zip(pairs, alignments):
         candidates = ngram_candidates(pair.target.tokens, config.max_ngram)
         allowed = lambda e, c, p=pair: rule.allows(p.source.tokens, p.target.tokens, e, c)  # noqa: E731
-        scored = score_pairs(list(pair.source.spans), candidates, alignment, len(pair.target), config.min_score, allowed)
+        scored = score_pairs(
+            list(pair.source.spans), candidates, alignment, len(pair.target), config.min_score, allowed
+        )
         greedy, ilp = objective(solve_greedy(scored, candidates)), objective(solve_ilp(scored, candidates))
         greedy_total += greedy
         ilp_total += ilp
@@ -113,8 +116,11 @@ def run(args: argparse.Namespace) -> None:
             plain = align(pairs, config.with_options(lexical_links=False))
             alignments = with_lexical_links(pairs, plain)
             align_s = time.perf_counter() - started
-            variants = [("heuristic", "heuristic", config), ("matching, greedy", "matching", config.with_options(solver="greedy")),
-                        ("matching, ILP", "matching", config.with_options(solver="ilp"))]
+            variants = [
+                ("heuristic", "heuristic", config),
+                ("matching, greedy", "matching", config.with_options(solver="greedy")),
+                ("matching, ILP", "matching", config.with_options(solver="ilp")),
+            ]
             if aligner_name.endswith("(default)") and not args.quick:
                 for ablation, changes in ABLATIONS.items():
                     variants.append((f"matching, ILP, {ablation}", "matching", config.with_options(**changes)))
@@ -139,21 +145,29 @@ def run(args: argparse.Namespace) -> None:
     peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
     n = len(pairs)
-    print(f"\n{source.upper()}->{target.upper()}, {n} sentence pairs, gold {source.upper()} entities, all four labels; F1 x 100 as mean ± stdev (min–max) over {args.runs} runs\n")
+    print(
+        f"\n{source.upper()}->{target.upper()}, {n} sentence pairs, gold {source.upper()} entities, all four labels; F1 x 100 as mean ± stdev (min–max) over {args.runs} runs\n"
+    )
     print("| method | aligner | F1 | PER | LOC | ORG | MISC | align sent/s | project sent/s |")
     print("|---|---|---|---|---|---|---|---|---|")
     for row in rows.values():
         method, aligner_name = row.name.split(" | ")
         labels = " | ".join(f"{statistics.mean(row.per_label[label]):.1f}" for label in LABELS)
-        print(f"| {method} | {aligner_name} | {mean_spread(row.f1)} | {labels} | "
-              f"{n / statistics.mean(row.align_seconds):.0f} | {n / statistics.mean(row.project_seconds):.0f} |")
-    print(f"\npeak memory: {peak_rss:.0f} MiB resident (this process), {peak_children:.0f} MiB (eflomal), "
-          f"{peak_python / 2**20:.0f} MiB traced Python allocations")
+        print(
+            f"| {method} | {aligner_name} | {mean_spread(row.f1)} | {labels} | "
+            f"{n / statistics.mean(row.align_seconds):.0f} | {n / statistics.mean(row.project_seconds):.0f} |"
+        )
+    print(
+        f"\npeak memory: {peak_rss:.0f} MiB resident (this process), {peak_children:.0f} MiB (eflomal), "
+        f"{peak_python / 2**20:.0f} MiB traced Python allocations"
+    )
     if objectives is not None:
         greedy_total, ilp_total, better = objectives
-        print(f"\nmatching objective (sum of chosen scores, default aligner, run 1): greedy {greedy_total:.2f}, "
-              f"ILP {ilp_total:.2f} (+{100 * (ilp_total - greedy_total) / greedy_total:.2f}%); "
-              f"the ILP scores higher on {better} of {n} sentences")
+        print(
+            f"\nmatching objective (sum of chosen scores, default aligner, run 1): greedy {greedy_total:.2f}, "
+            f"ILP {ilp_total:.2f} (+{100 * (ilp_total - greedy_total) / greedy_total:.2f}%); "
+            f"the ILP scores higher on {better} of {n} sentences"
+        )
     if default_errors is not None:
         print("\nerrors of matching (ILP, default aligner, run 1) by kind and gold label:\n")
         print(format_summary(default_errors))
@@ -166,8 +180,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="alignment runs per configuration (default: %(default)s)")
     parser.add_argument("--quick", action="store_true", help="the default aligner configuration only")
     parser.add_argument("--limit", type=int, help="only the first N sentence pairs")
-    parser.add_argument("--reverse", action="store_true",
-                        help="project the Spanish gold onto English instead (a second language pair)")
+    parser.add_argument(
+        "--reverse", action="store_true", help="project the Spanish gold onto English instead (a second language pair)"
+    )
     run(parser.parse_args())
 
 

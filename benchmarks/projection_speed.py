@@ -17,6 +17,7 @@ so both solvers see the same links:
     python benchmarks/projection_speed.py                               # aligns once (about a minute)
     python benchmarks/projection_speed.py --long-only --lengths 600 2000 5000
 """
+
 from __future__ import annotations
 
 import argparse
@@ -73,7 +74,9 @@ def timed(function, *args, **kwargs) -> tuple[float, object]:
 
 def stages(pairs: list[SentencePair], alignments: list[Alignment]) -> dict[str, float]:
     """Seconds spent in each stage of matching over the corpus (both solvers)."""
-    seconds = dict.fromkeys(("candidates", "edge rule (masks)", "scoring (with edge rule)", "greedy", "ILP", "projections"), 0.0)
+    seconds = dict.fromkeys(
+        ("candidates", "edge rule (masks)", "scoring (with edge rule)", "greedy", "ILP", "projections"), 0.0
+    )
     edge_calls = milp_sentences = 0
     for pair, alignment in zip(pairs, alignments):
         entities = list(pair.source.spans)
@@ -85,8 +88,16 @@ def stages(pairs: list[SentencePair], alignments: list[Alignment]) -> dict[str, 
             allowed.edges(entity)
             edge_calls += 1
         seconds["edge rule (masks)"] += time.process_time() - started
-        dt, scored = timed(score_pairs, entities, candidates, alignment, len(pair.target), 0.0, pair_filter(pair, CONFIG),
-                           undominated=True)
+        dt, scored = timed(
+            score_pairs,
+            entities,
+            candidates,
+            alignment,
+            len(pair.target),
+            0.0,
+            pair_filter(pair, CONFIG),
+            undominated=True,
+        )
         seconds["scoring (with edge rule)"] += dt
         dt, _ = timed(solve_greedy, scored, candidates)
         seconds["greedy"] += dt
@@ -124,11 +135,15 @@ def corpus_section(pairs: list[SentencePair], alignments: list[Alignment], sizes
         best: dict[tuple[str, str], float] = {}
         for _ in range(repeats):  # interleaved, so a busy moment hurts both solvers alike
             for method, solver in (("matching", "greedy"), ("matching", "ilp"), ("heuristic", "ilp")):
-                seconds = timed(project_corpus, some_pairs, CONFIG.with_options(solver=solver), some_links, methods=(method,))[0]
+                seconds = timed(
+                    project_corpus, some_pairs, CONFIG.with_options(solver=solver), some_links, methods=(method,)
+                )[0]
                 best[(method, solver)] = min(seconds, best.get((method, solver), seconds))
         greedy, ilp = best[("matching", "greedy")], best[("matching", "ilp")]
-        print(f"| {size:,} | {greedy:.2f} | {ilp:.2f} | {ilp / greedy:.2f} | {size / greedy:,.0f} | {size / ilp:,.0f} | "
-              f"{best[('heuristic', 'ilp')]:.2f} |")
+        print(
+            f"| {size:,} | {greedy:.2f} | {ilp:.2f} | {ilp / greedy:.2f} | {size / greedy:,.0f} | {size / ilp:,.0f} | "
+            f"{best[('heuristic', 'ilp')]:.2f} |"
+        )
     print("\n## Stages on the", len(pairs), "pairs (seconds)\n")
     for name, value in stages(pairs, alignments).items():
         print(f"- {name}: {value:.3f}" if isinstance(value, float) else f"- {name}: {value:,}")
@@ -152,13 +167,17 @@ def exactness_section(pairs: list[SentencePair], alignments: list[Alignment]) ->
         worse += difference > 1e-9
         different += {(p.entity, p.candidate) for p in fast} != {(p.entity, p.candidate) for p in reference}
     print(f"\n## Exactness on the {len(pairs)} pairs\n")
-    print(f"- sentences where the ILP's objective is below the full MILP's (no length cap): {worse} "
-          f"(largest difference {gap:.2e})")
+    print(
+        f"- sentences where the ILP's objective is below the full MILP's (no length cap): {worse} "
+        f"(largest difference {gap:.2e})"
+    )
     print(f"- sentences where the two choose different pairs of equal total score (ties): {different}")
     print(f"- groups of conflicting entities: {groups_total:,}")
 
 
-def long_pair(pairs: list[SentencePair], alignments: list[Alignment], n_tokens: int, dense: int, seed: int = 1) -> tuple[SentencePair, Alignment]:
+def long_pair(
+    pairs: list[SentencePair], alignments: list[Alignment], n_tokens: int, dense: int, seed: int = 1
+) -> tuple[SentencePair, Alignment]:
     """Consecutive pairs joined into one of at least ``n_tokens`` target tokens."""
     source: list[str] = []
     target: list[str] = []
@@ -194,40 +213,75 @@ def long_child(args: argparse.Namespace) -> None:
     seconds, projected = timed(project_pair, pair, alignment, config)
     wall = time.perf_counter() - wall
     review_seconds, _ = timed(candidate_lists, pair, alignment, ngram_candidates(pair.target.tokens), config)
-    print(json.dumps({
-        "tokens": len(pair.target), "entities": len(pair.source.spans), "links": len(alignment),
-        "seconds": seconds, "wall": wall, "review_seconds": review_seconds, "matched": len(projected.matching),
-        "heuristic": len(projected.heuristic), "notes": list(projected.notes),
-        "rss_before": before, "rss_peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }))
+    print(
+        json.dumps(
+            {
+                "tokens": len(pair.target),
+                "entities": len(pair.source.spans),
+                "links": len(alignment),
+                "seconds": seconds,
+                "wall": wall,
+                "review_seconds": review_seconds,
+                "matched": len(projected.matching),
+                "heuristic": len(projected.heuristic),
+                "notes": list(projected.notes),
+                "rss_before": before,
+                "rss_peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
 
 
 def long_section(args: argparse.Namespace) -> None:
     print("\n## Long sentences (one fresh process each; both methods)\n")
-    print("| target tokens | entities | links | solver | project_pair CPU s (wall) | review candidate lists CPU s | "
-          "peak RSS MiB (after imports and input) | notes |")
+    print(
+        "| target tokens | entities | links | solver | project_pair CPU s (wall) | review candidate lists CPU s | "
+        "peak RSS MiB (after imports and input) | notes |"
+    )
     print("|---|---|---|---|---|---|---|---|")
-    for dense in ([0, args.dense] if args.dense else [0]):
+    for dense in [0, args.dense] if args.dense else [0]:
         for n_tokens in args.lengths:
             for solver in ("greedy", "ilp"):
-                command = [sys.executable, __file__, "--child", str(n_tokens), "--solver", solver, "--dense", str(dense)]
+                command = [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    str(n_tokens),
+                    "--solver",
+                    solver,
+                    "--dense",
+                    str(dense),
+                ]
                 if args.alignments:
                     command += ["--alignments", args.alignments]
                 out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
                 r = json.loads(out.strip().splitlines()[-1])
-                print(f"| {r['tokens']:,} | {r['entities']} | {r['links']:,}{' (noisy)' if dense else ''} | {solver} | "
-                      f"{r['seconds']:.2f} ({r['wall']:.2f}) | {r['review_seconds']:.2f} | {r['rss_peak']:.0f} ({r['rss_before']:.0f}) | "
-                      f"{'; '.join(r['notes']) or '-'} |", flush=True)
+                print(
+                    f"| {r['tokens']:,} | {r['entities']} | {r['links']:,}{' (noisy)' if dense else ''} | {solver} | "
+                    f"{r['seconds']:.2f} ({r['wall']:.2f}) | {r['review_seconds']:.2f} | {r['rss_peak']:.0f} ({r['rss_before']:.0f}) | "
+                    f"{'; '.join(r['notes']) or '-'} |",
+                    flush=True,
+                )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--alignments", metavar="FILE.pharaoh", help="links for the corpus (default: align once with eflomal)")
+    parser.add_argument(
+        "--alignments", metavar="FILE.pharaoh", help="links for the corpus (default: align once with eflomal)"
+    )
     parser.add_argument("--save-alignments", metavar="FILE.pharaoh", help="write the links used, to reuse them later")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[799, 10_000], help="corpus sizes in pairs (default: %(default)s)")
-    parser.add_argument("--repeats", type=int, default=3, help="runs per timing, the best counts (default: %(default)s)")
-    parser.add_argument("--lengths", type=int, nargs="+", default=[600, 2000, 5000], help="long-sentence sizes in target tokens")
-    parser.add_argument("--dense", type=int, default=5, help="random links per source word in the noisy long-sentence rows (0: none)")
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=[799, 10_000], help="corpus sizes in pairs (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="runs per timing, the best counts (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--lengths", type=int, nargs="+", default=[600, 2000, 5000], help="long-sentence sizes in target tokens"
+    )
+    parser.add_argument(
+        "--dense", type=int, default=5, help="random links per source word in the noisy long-sentence rows (0: none)"
+    )
     parser.add_argument("--long-only", action="store_true", help="only the long-sentence measurements")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--solver", default="ilp", help=argparse.SUPPRESS)

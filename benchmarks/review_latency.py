@@ -16,6 +16,7 @@ quiet machine and compare sizes within one run.
 
     python benchmarks/review_latency.py --workdir /tmp/lb-bench [--sentences 1000 100000] [--no-browser]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,7 +35,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve()
 REPO = HERE.parents[1]
 EUROPARL = REPO.parent / "shared" / "data" / "europarl-en-es"
-PAGES = {"Review": "pages/1_Review.py", "Compare": "pages/2_Compare.py", "Statistics": "pages/3_Statistics.py", "Export": "pages/4_Export.py"}
+PAGES = {
+    "Review": "pages/1_Review.py",
+    "Compare": "pages/2_Compare.py",
+    "Statistics": "pages/3_Statistics.py",
+    "Export": "pages/4_Export.py",
+}
 REVIEWED = 200
 
 
@@ -55,10 +61,18 @@ def child_dump(base: Path, out: Path) -> None:
     rows = []
     for r in open_project(base).store.sentences():
         span = lambda s: (s.start, s.end, s.label)
-        rows.append((r.source_tokens, [span(s) for s in r.source_spans], r.target_tokens,
-                     None if r.gold_spans is None else [span(s) for s in r.gold_spans], r.alignment,
-                     [(span(s), src, sc) for s, src, sc in r.heuristic], [(span(s), src, sc) for s, src, sc in r.matching],
-                     r.candidates))
+        rows.append(
+            (
+                r.source_tokens,
+                [span(s) for s in r.source_spans],
+                r.target_tokens,
+                None if r.gold_spans is None else [span(s) for s in r.gold_spans],
+                r.alignment,
+                [(span(s), src, sc) for s, src, sc in r.heuristic],
+                [(span(s), src, sc) for s, src, sc in r.matching],
+                r.candidates,
+            )
+        )
     out.write_bytes(pickle.dumps(rows))
 
 
@@ -75,8 +89,16 @@ def child_build(dump: Path, settings: Path, folder: Path, n: int) -> dict:
 
     def new(k: int) -> NewSentence:
         s, ss, t, g, a, h, m, c = rows[k % len(rows)]
-        return NewSentence(s, [sp(x) for x in ss], t, None if g is None else [sp(x) for x in g], a,
-                           [(sp(x), src, sc) for x, src, sc in h], [(sp(x), src, sc) for x, src, sc in m], c)
+        return NewSentence(
+            s,
+            [sp(x) for x in ss],
+            t,
+            None if g is None else [sp(x) for x in g],
+            a,
+            [(sp(x), src, sc) for x, src, sc in h],
+            [(sp(x), src, sc) for x, src, sc in m],
+            c,
+        )
 
     t0 = time.perf_counter()
     store = ReviewStore(folder / "review.sqlite")
@@ -106,6 +128,7 @@ def child_page(projects: Path, page: str) -> dict:
     import core.review.export
     import core.review.stats  # noqa: F401
     import ui.common  # noqa: F401
+
     base = rss_mb()
     t0 = time.perf_counter()
     at.run()
@@ -150,8 +173,11 @@ def child_actions(projects: Path, repeats: int = 10) -> dict:
                 if not proposals:
                     continue
                 p, decisions = proposals[0], store.decisions(sid)
-                extra = {"item": p.item, "version": decisions[p.item].version if p.item in decisions else 0,
-                         "span": [p.span.start, p.span.end, p.span.label]}
+                extra = {
+                    "item": p.item,
+                    "version": decisions[p.item].version if p.item in decisions else 0,
+                    "span": [p.span.start, p.span.end, p.span.label],
+                }
             if kind == "done":
                 extra = {"seconds": 1.0}
             nonce += 1
@@ -161,7 +187,10 @@ def child_actions(projects: Path, repeats: int = 10) -> dict:
             timings.setdefault(kind, []).append(time.perf_counter() - t0)
             assert not at.exception, at.exception
     every = [t for values in timings.values() for t in values]
-    return {"median_ms": 1000 * statistics.median(every), **{k: 1000 * statistics.median(v) for k, v in timings.items()}}
+    return {
+        "median_ms": 1000 * statistics.median(every),
+        **{k: 1000 * statistics.median(v) for k, v in timings.items()},
+    }
 
 
 def child_browser(projects: Path, presses: int = 20) -> dict:
@@ -197,25 +226,36 @@ def child_browser(projects: Path, presses: int = 20) -> dict:
     finally:
         stop_server(process)
     every = [t for values in result.values() for t in values]
-    return {"median_ms": 1000 * statistics.median(every), "p90_ms": 1000 * sorted(every)[int(0.9 * len(every))],
-            **{k: 1000 * statistics.median(v) for k, v in result.items()}}
+    return {
+        "median_ms": 1000 * statistics.median(every),
+        "p90_ms": 1000 * sorted(every)[int(0.9 * len(every))],
+        **{k: 1000 * statistics.median(v) for k, v in result.items()},
+    }
 
 
-CHILDREN = {"dump": child_dump, "build": child_build, "page": child_page, "export": child_export,
-            "actions": child_actions, "browser": child_browser}
+CHILDREN = {
+    "dump": child_dump,
+    "build": child_build,
+    "page": child_page,
+    "export": child_export,
+    "actions": child_actions,
+    "browser": child_browser,
+}
 
 
 def run_child(repo: Path, name: str, *args) -> dict:
     """Run one measurement in a fresh process with ``repo``'s code."""
-    code = (f"import sys, json; sys.path[:0] = [{str(repo)!r}, {str(repo / 'tests')!r}]; import runpy; "
-            f"m = runpy.run_path({str(HERE)!r}, run_name='bench_child'); args = json.loads({json.dumps(args)!r}); "
-            "args = [m['Path'](a) if isinstance(a, str) and a.startswith('/') else a for a in args]; "
-            f"print('RESULT ' + json.dumps(m['CHILDREN'][{name!r}](*args)))")
+    code = (
+        f"import sys, json; sys.path[:0] = [{str(repo)!r}, {str(repo / 'tests')!r}]; import runpy; "
+        f"m = runpy.run_path({str(HERE)!r}, run_name='bench_child'); args = json.loads({json.dumps(args)!r}); "
+        "args = [m['Path'](a) if isinstance(a, str) and a.startswith('/') else a for a in args]; "
+        f"print('RESULT ' + json.dumps(m['CHILDREN'][{name!r}](*args)))"
+    )
     env = dict(os.environ, HF_HUB_OFFLINE="1", PYTHONPATH=str(repo))
     done = subprocess.run([sys.executable, "-c", code], cwd=repo, env=env, capture_output=True, text=True, check=False)
     for line in done.stdout.splitlines():
         if line.startswith("RESULT "):
-            return json.loads(line[len("RESULT "):])
+            return json.loads(line[len("RESULT ") :])
     raise RuntimeError(f"{name} {args} failed:\n{done.stderr[-3000:]}")
 
 
@@ -253,10 +293,15 @@ def main() -> None:
         for page in PAGES:  # the median of a few fresh processes: the machine's load varies
             runs = [run_child(repo, "page", str(projects), page) for _ in range(args.repeats)]
             row[page] = {"s": statistics.median(r["s"] for r in runs), "mb": max(r["mb"] for r in runs)}
-            print(f"  open {page}: {row[page]['s']:.2f} s (median of {len(runs)}), +{row[page]['mb']:.0f} MB", flush=True)
+            print(
+                f"  open {page}: {row[page]['s']:.2f} s (median of {len(runs)}), +{row[page]['mb']:.0f} MB", flush=True
+            )
         for kind in ("conll", "jsonl"):
             row[kind] = run_child(repo, "export", str(projects), kind)
-            print(f"  export {kind}: {row[kind]['s']:.2f} s, +{row[kind]['mb']:.0f} MB, file {row[kind]['file_mb']:.1f} MB", flush=True)
+            print(
+                f"  export {kind}: {row[kind]['s']:.2f} s, +{row[kind]['mb']:.0f} MB, file {row[kind]['file_mb']:.1f} MB",
+                flush=True,
+            )
         row["actions"] = run_child(repo, "actions", str(projects))
         print(f"  script run per action: median {row['actions']['median_ms']:.0f} ms", flush=True)
         if not args.no_browser:

@@ -10,6 +10,7 @@ eflomal (cached in --links, reused on later runs).
     nice -n 10 python benchmarks/review_session.py
     nice -n 10 python benchmarks/review_session.py --ner   # NER candidates too (minutes per k)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,6 +25,7 @@ from core.corpus.evaluate import evaluate
 from core.corpus.io import read_parallel, read_pharaoh, write_pharaoh
 from core.datamodel import Sentence, SentencePair
 from core.projection.pipeline import ProjectionConfig, align, project_corpus
+from core.projection.stopwords import stop_words  # noqa: E402
 from core.review.reproject import (
     ReviewedPair,
     attach_sources,
@@ -34,7 +36,6 @@ from core.review.reproject import (
     translation_table,
     word_table,
 )
-from core.projection.stopwords import stop_words  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "europarl-en-es"
 SHARES = (0, 5, 10, 25)
@@ -89,7 +90,9 @@ def run(args: argparse.Namespace) -> None:
     ner_before = None
     if args.ner:
         heuristic = [[p.span for p in r.heuristic] for r in before_all]
-        ner_before = project_corpus(plain_pairs, config, alignments, ner_candidates(plain_pairs, gold, heuristic, 0, args.epochs))
+        ner_before = project_corpus(
+            plain_pairs, config, alignments, ner_candidates(plain_pairs, gold, heuristic, 0, args.epochs)
+        )
     rows = []
     for share in args.shares:
         k = round(n * share / 100)
@@ -106,12 +109,22 @@ def run(args: argparse.Namespace) -> None:
         words = word_table(reviewed, skip=stop_words("es"), source_skip=stop_words("en"))
         for name, options in VARIANTS.items():
             started = time.perf_counter()
-            options = {**options, "edges": edges if options.get("edges") else None,
-                       "model": model if options.get("model") else None, "words": words if options.get("words") else None}
+            options = {
+                **options,
+                "edges": edges if options.get("edges") else None,
+                "model": model if options.get("model") else None,
+                "words": words if options.get("words") else None,
+            }
             after = [r.result for r in reproject_pairs(rest, rest_links, config, table, **options)]
             variants[name] = (after, time.perf_counter() - started)
-        row = {"share": share, "reviewed": k, "rest": n - k, "table": len(table),
-               "heuristic before": f1(rest_gold, before, "heuristic"), "matching before": f1(rest_gold, before, "matching")}
+        row = {
+            "share": share,
+            "reviewed": k,
+            "rest": n - k,
+            "table": len(table),
+            "heuristic before": f1(rest_gold, before, "heuristic"),
+            "matching before": f1(rest_gold, before, "matching"),
+        }
         for name, (after, seconds) in variants.items():
             row[f"heuristic, {name}"] = f1(rest_gold, after, "heuristic")
             row[f"matching, {name}"] = f1(rest_gold, after, "matching")
@@ -119,19 +132,29 @@ def run(args: argparse.Namespace) -> None:
         if args.ner:
             row["NER matching before"] = f1(rest_gold, ner_before[k:], "matching")
             redone = [r.result for r in reproject_pairs(rest, rest_links, config, table)]
-            heuristic = [[p.span for p in r.heuristic] for r in before_all[:k]] + [[p.span for p in r.heuristic] for r in redone]
+            heuristic = [[p.span for p in r.heuristic] for r in before_all[:k]] + [
+                [p.span for p in r.heuristic] for r in redone
+            ]
             candidates = ner_candidates(plain_pairs, gold, heuristic, k, args.epochs)
             after = [r.result for r in reproject_pairs(rest, rest_links, config, table, candidates[k:])]
             row["NER matching after"] = f1(rest_gold, after, "matching")
         rows.append(row)
         print(f"  {share}% reviewed: done", file=sys.stderr, flush=True)
 
-    print(f"\nEN->ES Europarl, {n} sentence pairs; the first k% reviewed (final spans = gold), F1 x 100 on the rest; "
-          "matching = n-gram candidates, ILP; one eflomal alignment for all rows; after = re-projected with the evidence named "
-          "(every variant starts from the reviewed translations as links, replaced unless said; the app uses learned + word links)\n")
+    print(
+        f"\nEN->ES Europarl, {n} sentence pairs; the first k% reviewed (final spans = gold), F1 x 100 on the rest; "
+        "matching = n-gram candidates, ILP; one eflomal alignment for all rows; after = re-projected with the evidence named "
+        "(every variant starts from the reviewed translations as links, replaced unless said; the app uses learned + word links)\n"
+    )
     names = list(VARIANTS)
-    head = ["reviewed", "left", "table", "heuristic before"] + [f"heuristic {v}" for v in names] + ["matching before"] + \
-        [f"matching {v}" for v in names] + ["s (learned)"] + (["NER matching before", "NER matching after"] if args.ner else [])
+    head = (
+        ["reviewed", "left", "table", "heuristic before"]
+        + [f"heuristic {v}" for v in names]
+        + ["matching before"]
+        + [f"matching {v}" for v in names]
+        + ["s (learned)"]
+        + (["NER matching before", "NER matching after"] if args.ner else [])
+    )
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for r in rows:
@@ -145,10 +168,17 @@ def run(args: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--links", default=str(Path(tempfile.gettempdir()) / "labelbridge-europarl-en-es.pharaoh"),
-                        help="eflomal links of the corpus: read when the file exists, else made and written there")
-    parser.add_argument("--shares", type=int, nargs="+", default=list(SHARES), help="percentages reviewed (default: 0 5 10 25)")
-    parser.add_argument("--ner", action="store_true", help="also NER-candidate matching, the model retrained per share (slow)")
+    parser.add_argument(
+        "--links",
+        default=str(Path(tempfile.gettempdir()) / "labelbridge-europarl-en-es.pharaoh"),
+        help="eflomal links of the corpus: read when the file exists, else made and written there",
+    )
+    parser.add_argument(
+        "--shares", type=int, nargs="+", default=list(SHARES), help="percentages reviewed (default: 0 5 10 25)"
+    )
+    parser.add_argument(
+        "--ner", action="store_true", help="also NER-candidate matching, the model retrained per share (slow)"
+    )
     parser.add_argument("--epochs", type=int, default=15, help="NER training epochs with --ner (default: %(default)s)")
     run(parser.parse_args())
 

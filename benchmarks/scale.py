@@ -23,6 +23,7 @@ then `project --alignments` with each method) and prints one row per stage:
 Timings are only comparable within one invocation on a quiet machine; run the
 configurations you compare back to back.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -146,10 +147,30 @@ def run_size(folder: Path, pairs: int, stages: list[str], align_options: list[st
     commands = {
         "raw": python + ["-c", RAW_RUN, str(source), str(target)],
         "align": core + ["align", *common, "--out", str(alignments), "--quiet", *align_options],
-        "heuristic": core + ["project", *common, "--alignments", str(alignments), "--method", "heuristic",
-                             "--out", str(folder / f"{pairs}.heuristic.conll")],
-        "matching": core + ["project", *common, "--alignments", str(alignments), "--method", "matching",
-                            "--solver", solver, "--out", str(folder / f"{pairs}.matching.conll")],
+        "heuristic": core
+        + [
+            "project",
+            *common,
+            "--alignments",
+            str(alignments),
+            "--method",
+            "heuristic",
+            "--out",
+            str(folder / f"{pairs}.heuristic.conll"),
+        ],
+        "matching": core
+        + [
+            "project",
+            *common,
+            "--alignments",
+            str(alignments),
+            "--method",
+            "matching",
+            "--solver",
+            solver,
+            "--out",
+            str(folder / f"{pairs}.matching.conll"),
+        ],
     }
     rows = []
     for stage in stages:
@@ -165,17 +186,25 @@ HEADER = f"{'stage':<22} {'pairs':>8} {'wall s':>8} {'pairs/s':>9} {'peak MB':>8
 
 def format_row(row: Measurement) -> str:
     name = "eflomal, one raw run" if row.stage == "raw" else row.stage
-    return (f"{name:<22} {row.pairs:>8,} {row.wall:>8.1f} {row.pairs / row.wall:>9.0f} {row.peak_mb:>8.0f} "
-            f"{row.max_one_mb:>10.0f} {row.cpu_percent:>6.0f} {row.cpu_seconds:>7.1f}")
+    return (
+        f"{name:<22} {row.pairs:>8,} {row.wall:>8.1f} {row.pairs / row.wall:>9.0f} {row.peak_mb:>8.0f} "
+        f"{row.max_one_mb:>10.0f} {row.cpu_percent:>6.0f} {row.cpu_seconds:>7.1f}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000], help="sentence pairs per corpus")
     parser.add_argument("--stages", nargs="+", default=list(STAGES), choices=STAGES)
-    parser.add_argument("--align-options", default="", help='extra options for `core align`, e.g. "--runs 5 --samplers 3"')
-    parser.add_argument("--solver", default="greedy", choices=("greedy", "ilp"),
-                        help="matching solver (default: %(default)s; the ILP takes about 2.5 times as long)")
+    parser.add_argument(
+        "--align-options", default="", help='extra options for `core align`, e.g. "--runs 5 --samplers 3"'
+    )
+    parser.add_argument(
+        "--solver",
+        default="greedy",
+        choices=("greedy", "ilp"),
+        help="matching solver (default: %(default)s; the ILP takes about 2.5 times as long)",
+    )
     args = parser.parse_args(argv)
     if not (SHARED / "en.conll").exists():
         sys.exit(f"the shared corpus is missing at {SHARED}")
@@ -189,7 +218,9 @@ def main(argv: list[str] | None = None) -> int:
             rows += run_size(Path(name), size, stages, shlex.split(args.align_options), args.solver)
             for path in Path(name).iterdir():
                 path.unlink()
-    print(f"cores: {os.cpu_count()}; align options: {args.align_options or '(defaults)'}; matching solver: {args.solver}")
+    print(
+        f"cores: {os.cpu_count()}; align options: {args.align_options or '(defaults)'}; matching solver: {args.solver}"
+    )
     print(HEADER)
     for row in rows:
         print(format_row(row))
@@ -197,8 +228,10 @@ def main(argv: list[str] | None = None) -> int:
         timing = {row.stage: row for row in rows if row.pairs == size}
         if "raw" in timing and "align" in timing:
             align, raw = timing["align"], timing["raw"]
-            print(f"{size:,} pairs: align / one raw eflomal run = {align.wall / raw.wall:.2f} in wall time, "
-                  f"{align.cpu_seconds / raw.cpu_seconds:.2f} in CPU time")
+            print(
+                f"{size:,} pairs: align / one raw eflomal run = {align.wall / raw.wall:.2f} in wall time, "
+                f"{align.cpu_seconds / raw.cpu_seconds:.2f} in CPU time"
+            )
     return 0
 
 

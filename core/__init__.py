@@ -7,6 +7,7 @@ path; model-backed parts (translation, NER, neural aligners) load torch only whe
 >>> projected = project_corpus(pairs, ProjectionConfig(target_lang="es"))  # doctest: +SKIP
 >>> projected[0].target_with("matching").spans                       # doctest: +SKIP
 """
+
 from core.corpus.evaluate import evaluate
 from core.corpus.io import (
     read_conll,
@@ -27,8 +28,24 @@ from core.projection.pipeline import (
 )
 
 __all__ = [
-    "Alignment", "CorpusError", "LabelBridgeError", "ModelLoadError", "ProjectedPair", "Projection",
-    "ProjectionConfig", "Sentence", "SentencePair", "Span", "align", "evaluate", "project_corpus",
-    "project_pair", "read_conll", "read_parallel", "read_pharaoh", "read_sentences", "write_conll",
+    "Alignment",
+    "CorpusError",
+    "LabelBridgeError",
+    "ModelLoadError",
+    "ProjectedPair",
+    "Projection",
+    "ProjectionConfig",
+    "Sentence",
+    "SentencePair",
+    "Span",
+    "align",
+    "evaluate",
+    "project_corpus",
+    "project_pair",
+    "read_conll",
+    "read_parallel",
+    "read_pharaoh",
+    "read_sentences",
+    "write_conll",
     "write_pharaoh",
 ]

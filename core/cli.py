@@ -7,6 +7,7 @@ line on stderr and exit code 2, never a traceback: errors a user can act on
 ``OSError`` that library code raises for bad choices or unreadable/unwritable files, which
 are all caught here, in one place. ``LABELBRIDGE_DEBUG=1`` shows the traceback instead.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,7 +15,8 @@ import importlib
 import os
 import pkgutil
 import sys
-from typing import NoReturn, Sequence
+from collections.abc import Sequence
+from typing import NoReturn
 
 from core import commands
 from core.errors import LabelBridgeError

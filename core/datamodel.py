@@ -3,10 +3,11 @@
 Spans are half-open token ranges ``[start, end)``. An alignment is a set of
 ``(source_index, target_index)`` word pairs, the order of Pharaoh ``i-j`` lines.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
 
 
 @dataclass(frozen=True, order=True)
@@ -25,7 +26,7 @@ class Span:
     def __len__(self) -> int:
         return self.end - self.start
 
-    def overlaps(self, other: "Span") -> bool:
+    def overlaps(self, other: Span) -> bool:
         return self.start < other.end and other.start < self.end
 
     def covers(self, index: int) -> bool:
@@ -52,7 +53,7 @@ class Sentence:
     def text(self, span: Span) -> str:
         return " ".join(self.tokens[span.start : span.end])
 
-    def with_spans(self, spans: Iterable[Span]) -> "Sentence":
+    def with_spans(self, spans: Iterable[Span]) -> Sentence:
         return Sentence(self.tokens, tuple(spans))
 
 
@@ -75,7 +76,7 @@ class Alignment:
         object.__setattr__(self, "weights", tuple(sorted(self.weights)))
 
     @classmethod
-    def from_pairs(cls, pairs: Iterable[Link], weights: dict[Link, float] | None = None) -> "Alignment":
+    def from_pairs(cls, pairs: Iterable[Link], weights: dict[Link, float] | None = None) -> Alignment:
         links = frozenset((int(i), int(j)) for i, j in pairs)
         kept = tuple((link, float(w)) for link, w in (weights or {}).items() if link in links and w != 1.0)
         return cls(links, kept)
@@ -108,7 +109,9 @@ class Alignment:
     def to_pharaoh(self, weights: bool = True) -> str:
         """``"0-0 1-2:0.4"``: links in order, a weight below 1 after a colon (if ``weights``)."""
         table = dict(self.weights) if weights else {}
-        return " ".join(f"{i}-{j}:{table[(i, j)]:.3g}" if (i, j) in table else f"{i}-{j}" for i, j in sorted(self.links))
+        return " ".join(
+            f"{i}-{j}:{table[(i, j)]:.3g}" if (i, j) in table else f"{i}-{j}" for i, j in sorted(self.links)
+        )
 
 
 @dataclass(frozen=True)

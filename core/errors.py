@@ -1,4 +1,5 @@
 """Errors a user can act on: each names the file, the line and what is wrong."""
+
 from __future__ import annotations
 
 import os

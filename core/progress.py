@@ -1,9 +1,10 @@
 """Progress bars on the terminal for long jobs, as ``progress(done, total)`` callbacks."""
+
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator
 
 Progress = Callable[[int, int], None]
 

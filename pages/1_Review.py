@@ -9,6 +9,7 @@ page) a reviewer walks their own queue and the filters apply within it; a lead c
 "Adjudicate disagreements": the overlap sentences whose reviewers differ, each reviewer's spans
 as a band, and the lead's decisions there stored as the adjudication.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -27,8 +28,8 @@ from ui.review import ordered_labels, payload, review_view
 from ui.team import is_lead
 
 MAX_ACTIONS_PER_RUN = 200  # the rest of a long queue is handled on the next run
-MAX_CLIENTS = 20           # acknowledgements kept per browser session (a tab reloading its frame)
-DISAGREEMENTS_TTL = 30.0   # seconds the adjudication list is reused
+MAX_CLIENTS = 20  # acknowledgements kept per browser session (a tab reloading its frame)
+DISAGREEMENTS_TTL = 30.0  # seconds the adjudication list is reused
 
 project = open_page("Review", sidebar=False)
 store = project.store
@@ -44,9 +45,12 @@ if is_adjudication(owner):  # such a name would pass a review off as an adjudica
     st.stop()
 assignment = store.assignment()
 lead = is_lead(reviewer)
-adjudicating = lead and st.sidebar.toggle("Adjudicate disagreements", key="f_adjudicate",
-                                          help="Overlap sentences where reviewers kept different spans; your decisions "
-                                               "there are the adjudication the export uses.")
+adjudicating = lead and st.sidebar.toggle(
+    "Adjudicate disagreements",
+    key="f_adjudicate",
+    help="Overlap sentences where reviewers kept different spans; your decisions "
+    "there are the adjudication the export uses.",
+)
 disagreeing = {}
 if adjudicating:
     # the list costs about 0.5 s on 10,000 sentences (1,000 overlap, three reviewers): worked out
@@ -64,7 +68,11 @@ elif assignment is not None and owner in assignment.queues:
     queue = set(assignment.queues[owner])
 elif assignment is not None and not lead:
     sidebar_project(project, project_box)
-    st.info(plain(f"No sentences of this project are assigned to you ({reviewer}). Ask the lead to add you on the Team page."))
+    st.info(
+        plain(
+            f"No sentences of this project are assigned to you ({reviewer}). Ask the lead to add you on the Team page."
+        )
+    )
     st.stop()
 
 st.sidebar.markdown("**Filters**" + (" (within your queue)" if queue is not None and not adjudicating else ""))
@@ -76,8 +84,11 @@ threshold = st.sidebar.slider("…any span scoring below", 0.0, 1.0, 0.6, 0.05, 
 f_label = st.sidebar.selectbox("Label", ["any"] + labels, key="f_label")
 f_text = st.sidebar.text_input("Text search (source or target)", key="f_text")
 filters = Filters(
-    unreviewed=f_unreviewed, disagree=f_disagree, max_score=threshold if f_low else None,
-    label=None if f_label == "any" else f_label, text=f_text.strip() or None,
+    unreviewed=f_unreviewed,
+    disagree=f_disagree,
+    max_score=threshold if f_low else None,
+    label=None if f_label == "any" else f_label,
+    text=f_text.strip() or None,
 )
 if queue is None and (owner == LOCAL_OWNER or not f_unreviewed):
     # the filtered ids stay in the database: next/previous, the count and the position are queries
@@ -105,8 +116,14 @@ if isinstance(value, dict):
         actions = value["actions"]
 acks: dict = ss["acks"]
 ack = acks.get(client, 0)
-fresh = [a for a in actions if isinstance(a, dict) and isinstance(a.get("nonce"), int)
-         and not isinstance(a.get("nonce"), bool) and a["nonce"] > ack]  # the rest: handled before (a resend)
+fresh = [
+    a
+    for a in actions
+    if isinstance(a, dict)
+    and isinstance(a.get("nonce"), int)
+    and not isinstance(a.get("nonce"), bool)
+    and a["nonce"] > ack
+]  # the rest: handled before (a resend)
 more = len(fresh) > MAX_ACTIONS_PER_RUN  # the tab sends the rest at once
 
 
@@ -126,8 +143,17 @@ if fresh:
     try:
         with store.batch():
             for action in fresh[:MAX_ACTIONS_PER_RUN]:
-                outcomes.append(apply_action(store, client, {**action, "session": client}, ids,
-                                             project.settings.primary_method, reviewer=reviewer, owner=owner))
+                outcomes.append(
+                    apply_action(
+                        store,
+                        client,
+                        {**action, "session": client},
+                        ids,
+                        project.settings.primary_method,
+                        reviewer=reviewer,
+                        owner=owner,
+                    )
+                )
                 handled = action["nonce"]
             new_sid = shown(outcomes[-1].sentence)
             if new_sid != ss.get(sid_key):
@@ -160,8 +186,11 @@ else:
     done, total = store.progress()
     st.progress(done / total if total else 0.0, text=f"{done} of {total} sentences done · {len(ids)} match the filters")
 if not ids:
-    st.info("No sentence where reviewers disagree (among the overlap sentences two or more reviewers marked done)."
-            if adjudicating and not disagreeing else "No sentence matches the filters. Clear a filter in the sidebar to see more.")
+    st.info(
+        "No sentence where reviewers disagree (among the overlap sentences two or more reviewers marked done)."
+        if adjudicating and not disagreeing
+        else "No sentence matches the filters. Clear a filter in the sidebar to see more."
+    )
     st.stop()
 
 
@@ -174,8 +203,13 @@ def bands(sentence_id: int) -> list[dict]:
 
 def sentence_payload(sentence_id: int, **extra) -> dict:
     more = {"bands": bands(sentence_id), "mode": "adjudicating"} if adjudicating else {}
-    return payload(store.sentence(sentence_id), store.decisions(sentence_id, owner), done=store.state(sentence_id, owner)[0],
-                   **more, **extra)
+    return payload(
+        store.sentence(sentence_id),
+        store.decisions(sentence_id, owner),
+        done=store.state(sentence_id, owner)[0],
+        **more,
+        **extra,
+    )
 
 
 # the neighbours travel along, so next/previous draw at once while Python catches up; the next
@@ -190,9 +224,19 @@ for step, name in ((+1, "next"), (-1, "prev")):
             neighbours[name]["next"] = sentence_payload(after)
 data = sentence_payload(
     sid,
-    labels=ordered_labels(labels), ack=ack, more=more, client=client, session=client, **neighbours,
-    position=ids.index(sid), filtered=len(ids), total=store.count(), message=message, conflict=conflict,
-    select_item=select_item, primary=project.settings.primary_method,
+    labels=ordered_labels(labels),
+    ack=ack,
+    more=more,
+    client=client,
+    session=client,
+    **neighbours,
+    position=ids.index(sid),
+    filtered=len(ids),
+    total=store.count(),
+    message=message,
+    conflict=conflict,
+    select_item=select_item,
+    primary=project.settings.primary_method,
 )
 review_view(data)
 if conflict:

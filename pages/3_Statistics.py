@@ -2,6 +2,7 @@
 
 Every number is counted in SQL (cached until the next decision); the charts get counts, bins
 and at most a few hundred points, never a row per decision or per sentence."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,18 +37,42 @@ frame = pd.DataFrame(rows)
 left, right = st.columns(2)
 with left:
     st.subheader("Decisions per method")
-    st.altair_chart(alt.Chart(frame).mark_bar().encode(x=alt.X("sum(count):Q", title="decisions"), y="proposed by:N", color="decision:N"), width="stretch")
+    st.altair_chart(
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(x=alt.X("sum(count):Q", title="decisions"), y="proposed by:N", color="decision:N"),
+        width="stretch",
+    )
     st.dataframe(pd.DataFrame(acceptance_counted(rows, "proposed by")), hide_index=True, key="by-method")
 with right:
     st.subheader("Decisions per label")
-    st.altair_chart(alt.Chart(frame).mark_bar().encode(x=alt.X("sum(count):Q", title="decisions"), y="label:N", color="decision:N"), width="stretch")
+    st.altair_chart(
+        alt.Chart(frame).mark_bar().encode(x=alt.X("sum(count):Q", title="decisions"), y="label:N", color="decision:N"),
+        width="stretch",
+    )
     st.dataframe(pd.DataFrame(acceptance_counted(rows, "label")), hide_index=True, key="by-label")
 if numbers.curve:
     st.subheader("Progress over time")
-    progress = pd.DataFrame({"time": [dt.datetime.fromtimestamp(t) for t, _ in numbers.curve], "sentences done": [k for _, k in numbers.curve]})
-    st.altair_chart(alt.Chart(progress).mark_line(point=len(progress) <= 50).encode(x="time:T", y="sentences done:Q"), width="stretch")
+    progress = pd.DataFrame(
+        {
+            "time": [dt.datetime.fromtimestamp(t) for t, _ in numbers.curve],
+            "sentences done": [k for _, k in numbers.curve],
+        }
+    )
+    st.altair_chart(
+        alt.Chart(progress).mark_line(point=len(progress) <= 50).encode(x="time:T", y="sentences done:Q"),
+        width="stretch",
+    )
     if numbers.seconds_bins:
         st.subheader("Time per sentence")
         bins = pd.DataFrame(numbers.seconds_bins)
-        st.altair_chart(alt.Chart(bins).mark_bar().encode(alt.X("from:Q", bin="binned", title="seconds"), alt.X2("to:Q"),
-                                                          y=alt.Y("sentences:Q", title="sentences")), width="stretch")
+        st.altair_chart(
+            alt.Chart(bins)
+            .mark_bar()
+            .encode(
+                alt.X("from:Q", bin="binned", title="seconds"),
+                alt.X2("to:Q"),
+                y=alt.Y("sentences:Q", title="sentences"),
+            ),
+            width="stretch",
+        )

@@ -1,5 +1,6 @@
 """Shared test setup: offline model hub, the bundled demo corpus, the shared Europarl corpus
 (optional: tests that need it skip when it is absent), and Streamlit deprecations as warnings."""
+
 from __future__ import annotations
 
 import logging
@@ -8,6 +9,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from browser_support import browser  # noqa: F401  (the headless Chromium fixture, for every browser test)
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"

@@ -1,4 +1,5 @@
 """Shared by the review-app tests: building the demo project once and copying it."""
+
 from __future__ import annotations
 
 import shutil
@@ -12,8 +13,16 @@ def build_demo_project(folder: Path, lang: str = "es", candidates: str = "ngram"
     """The bundled demo with its shipped alignments (n-gram candidates unless asked: fast)."""
     from core.review.project import create_project
 
-    return create_project(folder, DEMO / "en.conll", DEMO / f"{lang}.conll", gold=DEMO / f"{lang}.conll",
-                          candidates=candidates, target_lang=lang, alignments=DEMO / f"en-{lang}.pharaoh", name=folder.name)
+    return create_project(
+        folder,
+        DEMO / "en.conll",
+        DEMO / f"{lang}.conll",
+        gold=DEMO / f"{lang}.conll",
+        candidates=candidates,
+        target_lang=lang,
+        alignments=DEMO / f"en-{lang}.pharaoh",
+        name=folder.name,
+    )
 
 
 def copy_project(source: Path, dest: Path) -> Path:

@@ -5,6 +5,7 @@ bundled demo text (``data/demo/``), builds a model with hidden size 32 and rando
 and saves it with ``save_pretrained``; the code under test loads it like any local model.
 Session-scoped: built once per test run (a few seconds in all).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -52,7 +53,12 @@ def _wordpiece_tokenizer(text: list[str]):
         single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1", special_tokens=[("[CLS]", cls), ("[SEP]", sep)]
     )
     return PreTrainedTokenizerFast(
-        tokenizer_object=tokenizer, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]", sep_token="[SEP]", mask_token="[MASK]",
+        tokenizer_object=tokenizer,
+        unk_token="[UNK]",
+        pad_token="[PAD]",
+        cls_token="[CLS]",
+        sep_token="[SEP]",
+        mask_token="[MASK]",
         model_max_length=512,
     )
 
@@ -61,8 +67,14 @@ def _bert_config(tokenizer, **extra):
     from transformers import BertConfig
 
     return BertConfig(
-        vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=3, num_attention_heads=2,
-        intermediate_size=64, max_position_embeddings=512, pad_token_id=tokenizer.pad_token_id, **extra,
+        vocab_size=len(tokenizer),
+        hidden_size=32,
+        num_hidden_layers=3,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=512,
+        pad_token_id=tokenizer.pad_token_id,
+        **extra,
     )
 
 
@@ -98,20 +110,37 @@ def tiny_xlmr_encoder(tmp_path_factory, training_text) -> Path:
     tokenizer = Tokenizer(models.Unigram())
     tokenizer.pre_tokenizer = pre_tokenizers.Metaspace()
     tokenizer.decoder = decoders.Metaspace()
-    trainer = trainers.UnigramTrainer(vocab_size=800, special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"], unk_token="<unk>")
+    trainer = trainers.UnigramTrainer(
+        vocab_size=800, special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"], unk_token="<unk>"
+    )
     tokenizer.train_from_iterator(training_text, trainer)
     tokenizer.post_processor = processors.TemplateProcessing(
-        single="<s> $A </s>", pair="<s> $A </s> </s> $B </s>",
+        single="<s> $A </s>",
+        pair="<s> $A </s> </s> $B </s>",
         special_tokens=[("<s>", tokenizer.token_to_id("<s>")), ("</s>", tokenizer.token_to_id("</s>"))],
     )
     fast = PreTrainedTokenizerFast(
-        tokenizer_object=tokenizer, bos_token="<s>", eos_token="</s>", unk_token="<unk>", pad_token="<pad>",
-        cls_token="<s>", sep_token="</s>", mask_token="<mask>", model_max_length=512,
+        tokenizer_object=tokenizer,
+        bos_token="<s>",
+        eos_token="</s>",
+        unk_token="<unk>",
+        pad_token="<pad>",
+        cls_token="<s>",
+        sep_token="</s>",
+        mask_token="<mask>",
+        model_max_length=512,
     )
     torch.manual_seed(0)
     config = XLMRobertaConfig(
-        vocab_size=len(fast), hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64,
-        max_position_embeddings=520, pad_token_id=fast.pad_token_id, bos_token_id=fast.bos_token_id, eos_token_id=fast.eos_token_id,
+        vocab_size=len(fast),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=520,
+        pad_token_id=fast.pad_token_id,
+        bos_token_id=fast.bos_token_id,
+        eos_token_id=fast.eos_token_id,
     )
     XLMRobertaModel(config).save_pretrained(folder)
     fast.save_pretrained(folder)
@@ -126,7 +155,9 @@ def tiny_ner(tmp_path_factory, training_text) -> Path:
 
     folder = tmp_path_factory.mktemp("tiny-ner")
     tokenizer = _wordpiece_tokenizer(training_text)
-    config = _bert_config(tokenizer, id2label=dict(enumerate(NER_LABELS)), label2id={l: k for k, l in enumerate(NER_LABELS)})
+    config = _bert_config(
+        tokenizer, id2label=dict(enumerate(NER_LABELS)), label2id={l: k for k, l in enumerate(NER_LABELS)}
+    )
     torch.manual_seed(1)
     model = BertForTokenClassification(config)
     with torch.no_grad():  # random weights predict mostly one class; spread the labels out
@@ -151,12 +182,24 @@ def tiny_translator(tmp_path_factory, training_text) -> Path:
     bpe.train_from_iterator(training_text + ["[ ]"], trainer)
     state = __import__("json").loads(bpe.to_str())["model"]
     merges = [tuple(m.split(" ")) if isinstance(m, str) else tuple(m) for m in state["merges"]]
-    tokenizer = NllbTokenizer(vocab=state["vocab"], merges=merges, additional_special_tokens=LANG_CODES, src_lang="eng_Latn")
+    tokenizer = NllbTokenizer(
+        vocab=state["vocab"], merges=merges, additional_special_tokens=LANG_CODES, src_lang="eng_Latn"
+    )
     torch.manual_seed(2)
     config = M2M100Config(
-        vocab_size=len(tokenizer), d_model=32, encoder_layers=2, decoder_layers=2, encoder_attention_heads=2,
-        decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=256,
-        pad_token_id=tokenizer.pad_token_id, bos_token_id=0, eos_token_id=2, decoder_start_token_id=2,
+        vocab_size=len(tokenizer),
+        d_model=32,
+        encoder_layers=2,
+        decoder_layers=2,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=64,
+        decoder_ffn_dim=64,
+        max_position_embeddings=256,
+        pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=0,
+        eos_token_id=2,
+        decoder_start_token_id=2,
     )
     model = M2M100ForConditionalGeneration(config)
     with torch.no_grad():  # make whole words likely outputs, so translations have several words
@@ -175,12 +218,14 @@ def tiny_spacy(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("tiny-spacy") / "pipeline"
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler")
-    ruler.add_patterns([
-        {"label": "PERSON", "pattern": [{"LOWER": "juan"}, {"LOWER": "pérez", "OP": "?"}]},
-        {"label": "GPE", "pattern": "Madrid"},
-        {"label": "ORG", "pattern": [{"LOWER": "european"}, {"LOWER": "commission"}]},
-        {"label": "DATE", "pattern": "Monday"},
-    ])
+    ruler.add_patterns(
+        [
+            {"label": "PERSON", "pattern": [{"LOWER": "juan"}, {"LOWER": "pérez", "OP": "?"}]},
+            {"label": "GPE", "pattern": "Madrid"},
+            {"label": "ORG", "pattern": [{"LOWER": "european"}, {"LOWER": "commission"}]},
+            {"label": "DATE", "pattern": "Monday"},
+        ]
+    )
     nlp.to_disk(folder)
     return folder
 
@@ -195,12 +240,22 @@ def sentencepiece_files(tmp_path_factory, training_text) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("spm")
     (folder / "text.txt").write_text("\n".join(training_text), encoding="utf-8")
     spm.SentencePieceTrainer.train(
-        input=str(folder / "text.txt"), model_prefix=str(folder / "spm"), vocab_size=400, model_type="unigram",
-        bos_id=0, pad_id=1, eos_id=2, unk_id=3, minloglevel=2,
+        input=str(folder / "text.txt"),
+        model_prefix=str(folder / "spm"),
+        vocab_size=400,
+        model_type="unigram",
+        bos_id=0,
+        pad_id=1,
+        eos_id=2,
+        unk_id=3,
+        minloglevel=2,
     )
     processor = spm.SentencePieceProcessor(model_file=str(folder / "spm.model"))
     vocab = {processor.id_to_piece(k): k for k in range(processor.get_piece_size())}
-    vocab = {("<s>" if k == 0 else "<pad>" if k == 1 else "</s>" if k == 2 else "<unk>" if k == 3 else piece): k for piece, k in vocab.items()}
+    vocab = {
+        ("<s>" if k == 0 else "<pad>" if k == 1 else "</s>" if k == 2 else "<unk>" if k == 3 else piece): k
+        for piece, k in vocab.items()
+    }
     vocab[">>spa<<"] = len(vocab)
     (folder / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
     return folder / "spm.model", folder / "vocab.json"
@@ -221,9 +276,19 @@ def tiny_m2m100(tmp_path_factory, sentencepiece_files) -> Path:
     tokenizer = M2M100Tokenizer(vocab_file=str(vocab_file), spm_file=str(spm_file), src_lang="es", tgt_lang="en")
     torch.manual_seed(3)
     config = M2M100Config(  # language tokens sit after the vocabulary, as in the real model
-        vocab_size=max(tokenizer.lang_token_to_id.values()) + 1, d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
-        decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=128,
-        pad_token_id=tokenizer.pad_token_id, bos_token_id=0, eos_token_id=2, decoder_start_token_id=2,
+        vocab_size=max(tokenizer.lang_token_to_id.values()) + 1,
+        d_model=32,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=64,
+        decoder_ffn_dim=64,
+        max_position_embeddings=128,
+        pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=0,
+        eos_token_id=2,
+        decoder_start_token_id=2,
     )
     M2M100ForConditionalGeneration(config).save_pretrained(folder)
     tokenizer.save_pretrained(folder)

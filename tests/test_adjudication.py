@@ -1,4 +1,5 @@
 """The final decision for overlap sentences, and the list of sentences reviewers disagree on."""
+
 from __future__ import annotations
 
 import doctest
@@ -26,9 +27,19 @@ PRIMARY = (Span(0, 1, P),)
 # The planted sample of test_agreement: boundary (1), label (2) and missing-span (3)
 # disagreements among three reviewers; sentence 4 reviewed by two, who agree.
 PLANTED = [
-    SentenceReviews(1, 6, {"ana": (Span(0, 2, P), Span(4, 5, L)), "ben": (Span(0, 2, P), Span(4, 5, L)), "cy": (Span(0, 3, P), Span(4, 5, L))}),
+    SentenceReviews(
+        1,
+        6,
+        {
+            "ana": (Span(0, 2, P), Span(4, 5, L)),
+            "ben": (Span(0, 2, P), Span(4, 5, L)),
+            "cy": (Span(0, 3, P), Span(4, 5, L)),
+        },
+    ),
     SentenceReviews(2, 5, {"ana": (Span(1, 3, O),), "ben": (Span(1, 3, L),), "cy": (Span(1, 3, O),)}),
-    SentenceReviews(3, 4, {"ana": (Span(0, 1, P), Span(2, 4, L)), "ben": (Span(0, 1, P),), "cy": (Span(0, 1, P), Span(2, 4, L))}),
+    SentenceReviews(
+        3, 4, {"ana": (Span(0, 1, P), Span(2, 4, L)), "ben": (Span(0, 1, P),), "cy": (Span(0, 1, P), Span(2, 4, L))}
+    ),
     SentenceReviews(4, 3, {"ana": (), "ben": ()}),
 ]
 
@@ -74,7 +85,10 @@ def test_the_rules_in_order():
 
 
 def test_resolve_all_looks_up_adjudications_and_primary_by_id():
-    two = [SentenceReviews(1, 4, {"a": (Span(0, 1, P),), "b": ()}), SentenceReviews(2, 4, {"a": (Span(0, 1, P),), "b": ()})]
+    two = [
+        SentenceReviews(1, 4, {"a": (Span(0, 1, P),), "b": ()}),
+        SentenceReviews(2, 4, {"a": (Span(0, 1, P),), "b": ()}),
+    ]
     results = resolve_all(two, adjudicated={2: [Span(2, 3, O)]}, primary={1: [Span(3, 4, L)]})
     assert results == [Resolution(1, (Span(3, 4, L),), "primary"), Resolution(2, (Span(2, 3, O),), "adjudicated")]
     assert resolve_all(two)[0] == Resolution(1, (), "primary")
@@ -109,7 +123,11 @@ def test_disagreements_list_the_planted_sentences_with_each_reviewers_spans():
     boundary = found[0]
     assert boundary.spans["cy"] == (Span(0, 3, P), Span(4, 5, L))
     assert boundary.length == 6
-    assert boundary.votes == ((Span(0, 2, P), ("ana", "ben")), (Span(0, 3, P), ("cy",)), (Span(4, 5, L), ("ana", "ben", "cy")))
+    assert boundary.votes == (
+        (Span(0, 2, P), ("ana", "ben")),
+        (Span(0, 3, P), ("cy",)),
+        (Span(4, 5, L), ("ana", "ben", "cy")),
+    )
     assert boundary.agreed == (Span(4, 5, L),)
     assert found[1].agreed == () and found[1].votes == ((Span(1, 3, L), ("ben",)), (Span(1, 3, O), ("ana", "cy")))
     assert found[2].agreed == (Span(0, 1, P),)
@@ -129,9 +147,18 @@ def test_a_disagreement_is_plain_data():
 @pytest.mark.parametrize(
     "build, message",
     [
-        (lambda: resolve(PLANTED[3], adjudicated=[Span(1, 5, P)]), r"sentence 4: the adjudication's span \[1, 5\) PER runs past its 3 tokens"),
-        (lambda: resolve(PLANTED[3], adjudicated=[Span(0, 2, P), Span(1, 3, L)]), "the adjudication's spans .* overlap"),
-        (lambda: resolve(SentenceReviews(4, 3, {"a": (Span(0, 1, P),), "b": ()}), primary=[Span(2, 9, P)]), "the primary method's span .* runs past"),
+        (
+            lambda: resolve(PLANTED[3], adjudicated=[Span(1, 5, P)]),
+            r"sentence 4: the adjudication's span \[1, 5\) PER runs past its 3 tokens",
+        ),
+        (
+            lambda: resolve(PLANTED[3], adjudicated=[Span(0, 2, P), Span(1, 3, L)]),
+            "the adjudication's spans .* overlap",
+        ),
+        (
+            lambda: resolve(SentenceReviews(4, 3, {"a": (Span(0, 1, P),), "b": ()}), primary=[Span(2, 9, P)]),
+            "the primary method's span .* runs past",
+        ),
     ],
 )
 def test_bad_spans_are_clear_errors(build, message):

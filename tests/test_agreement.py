@@ -1,5 +1,6 @@
 """Agreement between reviewers (and methods) on overlap sentences, checked against hand
 computation, scikit-learn, statsmodels and seqeval."""
+
 from __future__ import annotations
 
 import doctest
@@ -42,9 +43,19 @@ P, L, O = "PER", "LOC", "ORG"
 #   sentence 3: ben misses the LOC (missing span);
 #   sentence 4: only ana and ben reviewed it, both kept nothing.
 PLANTED = [
-    SentenceReviews(1, 6, {"ana": (Span(0, 2, P), Span(4, 5, L)), "ben": (Span(0, 2, P), Span(4, 5, L)), "cy": (Span(0, 3, P), Span(4, 5, L))}),
+    SentenceReviews(
+        1,
+        6,
+        {
+            "ana": (Span(0, 2, P), Span(4, 5, L)),
+            "ben": (Span(0, 2, P), Span(4, 5, L)),
+            "cy": (Span(0, 3, P), Span(4, 5, L)),
+        },
+    ),
     SentenceReviews(2, 5, {"ana": (Span(1, 3, O),), "ben": (Span(1, 3, L),), "cy": (Span(1, 3, O),)}),
-    SentenceReviews(3, 4, {"ana": (Span(0, 1, P), Span(2, 4, L)), "ben": (Span(0, 1, P),), "cy": (Span(0, 1, P), Span(2, 4, L))}),
+    SentenceReviews(
+        3, 4, {"ana": (Span(0, 1, P), Span(2, 4, L)), "ben": (Span(0, 1, P),), "cy": (Span(0, 1, P), Span(2, 4, L))}
+    ),
     SentenceReviews(4, 3, {"ana": (), "ben": ()}),
 ]
 
@@ -116,8 +127,16 @@ def test_fleiss_kappa_reproduces_the_worked_example():
     """Fleiss (1971) as worked on Wikipedia: 10 subjects, 14 raters, 5 categories, kappa 0.210.
     Each subject is a token; each rater an annotator whose one-token span carries the category."""
     counts = [
-        [0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0], [2, 2, 8, 1, 1],
-        [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7],
+        [0, 0, 0, 0, 14],
+        [0, 2, 6, 4, 2],
+        [0, 0, 3, 5, 6],
+        [0, 3, 9, 2, 0],
+        [2, 2, 8, 1, 1],
+        [7, 7, 0, 0, 0],
+        [3, 2, 6, 3, 0],
+        [2, 5, 3, 2, 2],
+        [6, 5, 2, 1, 0],
+        [0, 2, 2, 3, 7],
     ]
     categories = ["O", "A", "B", "C", "D"]
     spans = {f"r{k}": [] for k in range(14)}
@@ -145,7 +164,10 @@ def test_the_heuristic_against_gold_on_the_demo_matches_seqeval_and_sklearn():
     pairs = read_parallel(DEMO / "en.conll", DEMO / "es.conll")
     alignments = read_pharaoh(DEMO / "en-es.pharaoh", pairs)
     reviews = [SentenceReviews(k, len(pair.target), {"gold": pair.target.spans}) for k, pair in enumerate(pairs)]
-    heuristic = {k: [p.span for p in project_heuristic(pair.source.spans, alignment)] for k, (pair, alignment) in enumerate(zip(pairs, alignments))}
+    heuristic = {
+        k: [p.span for p in project_heuristic(pair.source.spans, alignment)]
+        for k, (pair, alignment) in enumerate(zip(pairs, alignments))
+    }
     reviews = with_annotator(reviews, "heuristic", heuristic)
 
     gold_tags = [spans_to_iob2(pair.target.spans, len(pair.target)) for pair in pairs]
@@ -193,7 +215,10 @@ def test_agreement_table_rows_and_csv(tmp_path):
 def test_undefined_values_stay_empty_in_the_table():
     rows = agreement_table([SentenceReviews(0, 3, {"ana": (), "ben": ()})])
     assert {r.measure: r.value for r in rows if r.label == "ALL"} == {
-        "f1_exact": None, "f1_partial": None, "cohen_kappa": None, "fleiss_kappa": None,
+        "f1_exact": None,
+        "f1_partial": None,
+        "cohen_kappa": None,
+        "fleiss_kappa": None,
     }
     assert agreement_frame(rows)["value"].isna().all()
 
@@ -222,7 +247,9 @@ def non_overlapping(raw) -> tuple[Span, ...]:
 
 @given(st.lists(st.tuples(span_lists, span_lists), min_size=1, max_size=4))
 def test_any_pair_agrees_with_sklearn_and_partial_is_at_least_exact(sentences):
-    reviews = [SentenceReviews(k, 10, {"a": non_overlapping(x), "b": non_overlapping(y)}) for k, (x, y) in enumerate(sentences)]
+    reviews = [
+        SentenceReviews(k, 10, {"a": non_overlapping(x), "b": non_overlapping(y)}) for k, (x, y) in enumerate(sentences)
+    ]
     a, b = token_columns(reviews, "a", "b")
     ours = cohen_kappa(reviews, "a", "b")
     theirs = cohen_kappa_score(a, b) if len(set(a) | set(b)) > 1 else math.nan
@@ -237,8 +264,14 @@ def test_any_pair_agrees_with_sklearn_and_partial_is_at_least_exact(sentences):
 @pytest.mark.parametrize(
     "build, message",
     [
-        (lambda: SentenceReviews(5, 3, {"ana": (Span(2, 4, P),)}), r"sentence 5: ana's span \[2, 4\) PER runs past its 3 tokens"),
-        (lambda: SentenceReviews(5, 6, {"ana": (Span(0, 3, P), Span(2, 4, L))}), r"sentence 5: ana's spans \[0, 3\) and \[2, 4\) overlap"),
+        (
+            lambda: SentenceReviews(5, 3, {"ana": (Span(2, 4, P),)}),
+            r"sentence 5: ana's span \[2, 4\) PER runs past its 3 tokens",
+        ),
+        (
+            lambda: SentenceReviews(5, 6, {"ana": (Span(0, 3, P), Span(2, 4, L))}),
+            r"sentence 5: ana's spans \[0, 3\) and \[2, 4\) overlap",
+        ),
         (lambda: SentenceReviews(5, 3, {"ana": [(0, 1, "PER")]}), "ana's spans must be a list of spans"),
         (lambda: SentenceReviews(5, 3, {"ana": Span(0, 1, P)}), "ana's spans must be a list of spans"),
         (lambda: SentenceReviews(5, -1, {}), "whole number of tokens"),

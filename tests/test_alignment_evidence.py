@@ -1,4 +1,5 @@
 """Lexical anchors, the function-word edge rule, eflomal's soft voting, error categories."""
+
 from __future__ import annotations
 
 import subprocess
@@ -49,7 +50,13 @@ def test_lexical_anchor_replaces_conflicting_statistical_links():
 @pytest.mark.parametrize(
     "source, entity, target, candidate, allowed",
     [
-        ("the Member States agreed".split(), Span(1, 3, "ORG"), "los Estados miembros acordaron".split(), (0, 3), False),
+        (
+            "the Member States agreed".split(),
+            Span(1, 3, "ORG"),
+            "los Estados miembros acordaron".split(),
+            (0, 3),
+            False,
+        ),
         ("the Member States agreed".split(), Span(1, 3, "ORG"), "los Estados miembros acordaron".split(), (1, 3), True),
         # the entity starts with a function word too: the candidate may
         ("The Hague".split(), Span(0, 2, "LOC"), "la Haya".split(), (0, 2), True),
@@ -199,7 +206,9 @@ def test_a_failing_eflomal_run_is_reported_in_one_sentence(tmp_path):
 
     write_eflomal_text(tmp_path / "s", [("a", "b"), ("c",), ("d",)], True, 0)
     write_eflomal_text(tmp_path / "t", [("x",), ("y",)], True, 0)
-    with pytest.raises(LabelBridgeError, match="eflomal failed \\(exit status 1\\): Source text has 3 sentences but target has 2"):
+    with pytest.raises(
+        LabelBridgeError, match="eflomal failed \\(exit status 1\\): Source text has 3 sentences but target has 2"
+    ):
         EflomalAligner(n_runs=2).train(tmp_path / "s", tmp_path / "t", 3, tmp_path)
 
 
@@ -213,7 +222,9 @@ def test_samplers_option_reaches_the_aligner():
     from core.cli import build_parser
     from core.commands.options import config_from_args
 
-    args = build_parser().parse_args(["align", "--source", "a", "--target", "b", "--out", "c", "--samplers", "3", "--runs", "5"])
+    args = build_parser().parse_args(
+        ["align", "--source", "a", "--target", "b", "--out", "c", "--samplers", "3", "--runs", "5"]
+    )
     options = config_from_args(args).aligner_options
     assert options["n_samplers"] == 3 and options["n_runs"] == 5
 

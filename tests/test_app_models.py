@@ -1,5 +1,6 @@
 """The app's second way in: unlabelled target text labelled by models (tiny local ones,
 see model_fixtures), through the core glue and through the Home page."""
+
 from __future__ import annotations
 
 import pytest
@@ -38,16 +39,30 @@ def texts(tmp_path_factory):
 def tiny_options(tiny_translator, tiny_ner, tiny_encoder, **changes):
     from core.models.pipeline import ModelPipelineOptions, model_projection
 
-    base = dict(target_lang="spa_Latn", translator=str(tiny_translator), ner=str(tiny_ner), encoder=str(tiny_encoder),
-                layer=2, device="cpu", max_new_tokens=12, projection=model_projection("spa_Latn"))
+    base = dict(
+        target_lang="spa_Latn",
+        translator=str(tiny_translator),
+        ner=str(tiny_ner),
+        encoder=str(tiny_encoder),
+        layer=2,
+        device="cpu",
+        max_new_tokens=12,
+        projection=model_projection("spa_Latn"),
+    )
     return ModelPipelineOptions(**(base | changes))
 
 
 def test_a_project_from_unlabelled_text(tmp_path, texts, tiny_translator, tiny_ner, tiny_encoder, tiny_spacy):
     options = tiny_options(tiny_translator, tiny_ner, tiny_encoder, candidates="ner", candidate_ner=str(tiny_spacy))
     steps = []
-    created = create_project_from_text(tmp_path / "p" / "es-models", texts / "es.txt", options, gold=texts / "gold.conll",
-                                       cache_dir=tmp_path / "cache", progress=lambda f, m: steps.append((f, m)))
+    created = create_project_from_text(
+        tmp_path / "p" / "es-models",
+        texts / "es.txt",
+        options,
+        gold=texts / "gold.conll",
+        cache_dir=tmp_path / "cache",
+        progress=lambda f, m: steps.append((f, m)),
+    )
     project = open_project(created.folder)
     records = list(project.store.sentences())
     assert [r.target_tokens for r in records] == SPANISH  # the original tokens, one row per sentence
@@ -58,19 +73,34 @@ def test_a_project_from_unlabelled_text(tmp_path, texts, tiny_translator, tiny_n
     assert s.models["translator"] == str(tiny_translator) and s.models["candidate_ner"] == str(tiny_spacy)
     assert s.source_note.startswith("Source: English machine-translated")
     for record in records:  # matching chose among the target NER model's spans
-        assert all((span.start, span.end) in {(a, b) for cands in record.candidates.values() for a, b, _ in cands}
-                   for span, _, _ in record.matching)
+        assert all(
+            (span.start, span.end) in {(a, b) for cands in record.candidates.values() for a, b, _ in cands}
+            for span, _, _ in record.matching
+        )
     fractions = [f for f, _ in steps]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     assert "translating to English" in {m for _, m in steps}
     assert (tmp_path / "cache" / "translations.sqlite").exists()
 
 
-def test_back_translation_makes_the_source_a_labelled_back_translation(tmp_path, texts, tiny_translator, tiny_ner, tiny_encoder):
-    options = tiny_options(tiny_translator, tiny_ner, tiny_encoder, back_translate=True, marker_model=str(tiny_translator), target_lang="es")
-    project = create_project_from_text(tmp_path / "bt", texts / "es.txt", options, cache_dir=tmp_path / "cache", primary_method="heuristic")
+def test_back_translation_makes_the_source_a_labelled_back_translation(
+    tmp_path, texts, tiny_translator, tiny_ner, tiny_encoder
+):
+    options = tiny_options(
+        tiny_translator,
+        tiny_ner,
+        tiny_encoder,
+        back_translate=True,
+        marker_model=str(tiny_translator),
+        target_lang="es",
+    )
+    project = create_project_from_text(
+        tmp_path / "bt", texts / "es.txt", options, cache_dir=tmp_path / "cache", primary_method="heuristic"
+    )
     assert [r.target_tokens for r in project.store.sentences()] == SPANISH
-    assert project.settings.models["back_translate"] and project.settings.source_note.startswith("Source: a labelled back-translation")
+    assert project.settings.models["back_translate"] and project.settings.source_note.startswith(
+        "Source: a labelled back-translation"
+    )
     assert project.settings.candidates == "ngram" and project.settings.primary_method == "heuristic"
 
 
@@ -101,13 +131,21 @@ def home(projects, demo, monkeypatch) -> AppTest:
 
 
 def fill(at: AppTest, name: str, target, translator, ner, encoder) -> None:
-    for key, value in (("m-name", name), ("m-target", str(target)), ("m-translator", str(translator)), ("m-ner", str(ner)), ("m-encoder", str(encoder))):
+    for key, value in (
+        ("m-name", name),
+        ("m-target", str(target)),
+        ("m-translator", str(translator)),
+        ("m-ner", str(ner)),
+        ("m-encoder", str(encoder)),
+    ):
         at.text_input(key=key).set_value(value)
     at.number_input(key="m-layer").set_value(2)
     at.radio(key="m-device").set_value("cpu")
 
 
-def test_home_page_creates_a_project_with_models(tmp_path, monkeypatch, demo, texts, tiny_translator, tiny_ner, tiny_encoder):
+def test_home_page_creates_a_project_with_models(
+    tmp_path, monkeypatch, demo, texts, tiny_translator, tiny_ner, tiny_encoder
+):
     projects = tmp_path / "projects"
     at = home(projects, demo, monkeypatch)
     fill(at, "es models", texts / "es.txt", tiny_translator, tiny_ner, tiny_encoder)
@@ -121,7 +159,9 @@ def test_home_page_creates_a_project_with_models(tmp_path, monkeypatch, demo, te
     assert "es-models" in at.subheader[0].value
     assert [r.target_tokens for r in project.store.sentences()] == SPANISH
     assert {m.label: m.value for m in at.metric}["Target gold"] == "yes"
-    assert any("English machine-translated from the target" in c.value for c in at.caption), [c.value for c in at.caption]
+    assert any("English machine-translated from the target" in c.value for c in at.caption), [
+        c.value for c in at.caption
+    ]
     assert project.settings.candidates == "ner" and (project.folder / "ner-model" / "meta.json").exists()
     export = AppTest.from_file(str(REPO / "pages/4_Export.py"), default_timeout=60)
     export.session_state["project"] = "es-models"
@@ -141,4 +181,6 @@ def test_home_page_reports_bad_input(tmp_path, monkeypatch, demo, texts, tiny_tr
     at.text_input(key="m-ner").set_value(str(tiny_ner))
     at.text_input(key="m-lang").set_value("klingon")
     at.button[-1].click().run()
-    assert len(at.error) == 1 and "unknown language 'klingon'" in at.error[0].value.replace("\\", ""), [e.value for e in at.error]
+    assert len(at.error) == 1 and "unknown language 'klingon'" in at.error[0].value.replace("\\", ""), [
+        e.value for e in at.error
+    ]

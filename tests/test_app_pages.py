@@ -1,4 +1,5 @@
 """Each page's logic through Streamlit's AppTest, on a copy of the demo project."""
+
 from __future__ import annotations
 
 import re
@@ -12,7 +13,10 @@ from core.review.actions import apply_action
 from core.review.project import open_project
 
 # a page calling a deprecated Streamlit API fails its test (Streamlit's own deprecations only)
-pytestmark = [pytest.mark.filterwarnings(STREAMLIT_DEPRECATIONS_FAIL), pytest.mark.usefixtures("streamlit_deprecations_warn")]
+pytestmark = [
+    pytest.mark.filterwarnings(STREAMLIT_DEPRECATIONS_FAIL),
+    pytest.mark.usefixtures("streamlit_deprecations_warn"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -73,10 +77,12 @@ def test_review_page_applies_component_actions(projects):
     record = store.sentence(0)
     item = record.proposals()[0]
     # what the frontend sends: a queue of numbered actions
-    at.session_state["review"] = {"actions": [
-        {"nonce": 1, "sid": 0, "type": "reject", "item": item.item, "version": 0},
-        {"nonce": 2, "sid": 0, "type": "done", "seconds": 2.0},
-    ]}
+    at.session_state["review"] = {
+        "actions": [
+            {"nonce": 1, "sid": 0, "type": "reject", "item": item.item, "version": 0},
+            {"nonce": 2, "sid": 0, "type": "done", "seconds": 2.0},
+        ]
+    }
     at.run()
     assert not at.exception
     assert store.decisions(0)[item.item].action == "reject"

@@ -1,6 +1,7 @@
 """The review app served to a team: which server files a visitor can make it read, how much,
 what messages give away, who is signed in, how pages are named and reached.
 Real files, FIFOs, devices and symlinks; the app through Streamlit's AppTest."""
+
 from __future__ import annotations
 
 import os
@@ -53,8 +54,15 @@ def projects(built, tmp_path, monkeypatch):
     folder = tmp_path / "projects"
     copy_project(built, folder / "demo-es")
     monkeypatch.setenv("LABELBRIDGE_PROJECTS", str(folder))
-    for name in ("LABELBRIDGE_DATA_ROOT", "LABELBRIDGE_MODEL_ROOT", "LABELBRIDGE_MODELS", "LABELBRIDGE_MAX_FILE_MB",
-                 auth.ENV_USERS, auth.ENV_HEADER, auth.ENV_ALLOW_REMOTE):
+    for name in (
+        "LABELBRIDGE_DATA_ROOT",
+        "LABELBRIDGE_MODEL_ROOT",
+        "LABELBRIDGE_MODELS",
+        "LABELBRIDGE_MAX_FILE_MB",
+        auth.ENV_USERS,
+        auth.ENV_HEADER,
+        auth.ENV_ALLOW_REMOTE,
+    ):
         monkeypatch.delenv(name, raising=False)
     return folder
 
@@ -76,6 +84,7 @@ def every_text(at: AppTest) -> str:
 
 # --- 1. reading server files --------------------------------------------------------
 
+
 def test_a_typed_server_path_is_refused_by_default_and_nothing_is_read(projects):
     at = home()
     at.text_input(key="p-source").set_value(PASSWD)
@@ -83,8 +92,10 @@ def test_a_typed_server_path_is_refused_by_default_and_nothing_is_read(projects)
     at.text_input(key="p-name").set_value("leak")
     at.button[-1].click().run()
     assert not at.exception
-    assert messages(at) == ["Could not create the project: '/etc/passwd': this server does not read files by path; "
-                            "upload the file instead (the operator can allow a folder with LABELBRIDGE_DATA_ROOT)."]
+    assert messages(at) == [
+        "Could not create the project: '/etc/passwd': this server does not read files by path; "
+        "upload the file instead (the operator can allow a folder with LABELBRIDGE_DATA_ROOT)."
+    ]
     assert "root:x" not in every_text(at)
     assert sorted(p.name for p in projects.iterdir()) == ["demo-es"]
 
@@ -108,12 +119,16 @@ def test_with_a_data_root_only_files_below_it_are_read(projects, tmp_path, monke
     at.text_input(key="p-target").set_value("es.conll")
     at.text_input(key="p-name").set_value("leak")
     at.button[-1].click().run()
-    assert messages(at) == ["Could not create the project: '/etc/passwd' is outside the folder this server reads files from; "
-                            "give a path inside it, or upload the file."]
+    assert messages(at) == [
+        "Could not create the project: '/etc/passwd' is outside the folder this server reads files from; "
+        "give a path inside it, or upload the file."
+    ]
     at.text_input(key="p-source").set_value("hosts-link")  # a symlink inside the root that leads out
     at.button[-1].click().run()
-    assert messages(at) == ["Could not create the project: 'hosts-link' is outside the folder this server reads files from; "
-                            "give a path inside it, or upload the file."]
+    assert messages(at) == [
+        "Could not create the project: 'hosts-link' is outside the folder this server reads files from; "
+        "give a path inside it, or upload the file."
+    ]
     assert "localhost" not in every_text(at)
     assert sorted(p.name for p in projects.iterdir()) == ["demo-es"]
     # inside the root, relative or absolute, it works
@@ -133,8 +148,10 @@ def test_errors_name_the_upload_never_the_servers_copy(projects):
     at.file_uploader(key="up-target").set_value(("traduccion.txt", b"Maria\n", "text/plain"))
     at.text_input(key="p-name").set_value("counts")
     at.button[-1].click().run()
-    assert messages(at) == ["Could not create the project: traduccion.txt: has 1 sentences but my corpus.conll has 2; "
-                            "sentence k of one must translate sentence k of the other"]
+    assert messages(at) == [
+        "Could not create the project: traduccion.txt: has 1 sentences but my corpus.conll has 2; "
+        "sentence k of one must translate sentence k of the other"
+    ]
     shown = every_text(at)
     assert "labelbridge-upload" not in shown and str(projects) not in shown and "/tmp" not in shown
 
@@ -149,7 +166,9 @@ def test_an_unknown_project_is_named_without_the_projects_folder(projects):
 
 # --- 3. user text is plain text -------------------------------------------------------
 
-MARKDOWN_NAME = "[click](http://evil.example/) ![x](http://evil.example/x.png) <b>bold</b> $x^2$ :red[red] www.evil.example"
+MARKDOWN_NAME = (
+    "[click](http://evil.example/) ![x](http://evil.example/x.png) <b>bold</b> $x^2$ :red[red] www.evil.example"
+)
 
 
 def test_a_project_name_from_the_url_is_shown_as_plain_text(projects):
@@ -163,7 +182,21 @@ def test_a_project_name_from_the_url_is_shown_as_plain_text(projects):
         assert markup not in error.value  # every one of them escaped
 
 
-@pytest.mark.parametrize("text", [MARKDOWN_NAME, "# heading", "1. list", "- item", "> quote", "a\n\n# b", "`code`", "~~gone~~", "x@y.org", "https://e.example"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        MARKDOWN_NAME,
+        "# heading",
+        "1. list",
+        "- item",
+        "> quote",
+        "a\n\n# b",
+        "`code`",
+        "~~gone~~",
+        "x@y.org",
+        "https://e.example",
+    ],
+)
 def test_plain_escapes_everything_markdown_would_format(text):
     escaped = plain(text)
     assert rendered(escaped) == re.sub(r"[\r\n\t]+", " ", text)
@@ -185,18 +218,22 @@ def test_a_project_whose_stored_name_holds_markdown_is_shown_as_text(projects, t
 
 # --- 4. project names -------------------------------------------------------------------
 
-@pytest.mark.parametrize("name, message", [
-    ("x" * 300, "A project name has at most 64 characters; this one has 300."),
-    ("", "Give the project a name."),
-    ("   ", "Give the project a name."),
-    ("---", "A project name needs at least one letter or digit."),
-    ("..", "A project name needs at least one letter or digit."),
-    (".hidden", "A project name may not start with '.' or end with '.building'."),
-    ("demo-es.building", "A project name may not start with '.' or end with '.building'."),
-    ("../../etc", "A project name may hold letters, digits, spaces, '-', '_' and '.', not: /"),
-    ("<b>x</b>", "A project name may hold letters, digits, spaces, '-', '_' and '.', not: / < >"),
-    ("a\x00b", "A project name may hold letters, digits, spaces, '-', '_' and '.', not: \\x00"),
-])
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("x" * 300, "A project name has at most 64 characters; this one has 300."),
+        ("", "Give the project a name."),
+        ("   ", "Give the project a name."),
+        ("---", "A project name needs at least one letter or digit."),
+        ("..", "A project name needs at least one letter or digit."),
+        (".hidden", "A project name may not start with '.' or end with '.building'."),
+        ("demo-es.building", "A project name may not start with '.' or end with '.building'."),
+        ("../../etc", "A project name may hold letters, digits, spaces, '-', '_' and '.', not: /"),
+        ("<b>x</b>", "A project name may hold letters, digits, spaces, '-', '_' and '.', not: / < >"),
+        ("a\x00b", "A project name may hold letters, digits, spaces, '-', '_' and '.', not: \\x00"),
+    ],
+)
 def test_project_names_are_checked(name, message):
     with pytest.raises(InputRefused) as caught:
         project_folder_name(name)
@@ -218,6 +255,7 @@ def test_a_long_project_name_in_the_url_is_an_error_not_a_crash(projects):
 
 
 # --- core.corpus.safe_paths, directly --------------------------------------------------------------
+
 
 @pytest.fixture
 def root(tmp_path) -> Path:
@@ -290,7 +328,15 @@ def test_models_come_from_the_operators_list_or_folders_below_the_roots(root, tm
     assert model_choice("facebook/nllb-200-3.3B", "translator", limits) == "facebook/nllb-200-3.3B"
     assert model_choice("tiny", "translator", limits) == str(models.resolve() / "tiny")
     assert model_choice(str(models / "tiny"), "translator", limits) == str(models.resolve() / "tiny")
-    for typed in ("/etc", "escape", "../root", "bert-base-uncased", "missing", "~/.cache/huggingface", "/root/.cache/huggingface/hub/x"):
+    for typed in (
+        "/etc",
+        "escape",
+        "../root",
+        "bert-base-uncased",
+        "missing",
+        "~/.cache/huggingface",
+        "/root/.cache/huggingface/hub/x",
+    ):
         with pytest.raises(InputRefused, match="is not one this server offers"):
             model_choice(typed, "translator", limits)
     nothing = Limits.from_env(environ={"LABELBRIDGE_MODELS": ""})
@@ -312,9 +358,14 @@ def test_limits_come_from_the_environment(root):
 
 def test_redact_keeps_what_the_user_gave_and_hides_other_paths():
     message = "/tmp/labelbridge-upload-ab/source.conll, line 3: bad tag; see /srv/data/projects/x.building and facebook/nllb-200"
-    assert redact(message, {"/tmp/labelbridge-upload-ab/source.conll": "en.conll"}) == \
-        "en.conll, line 3: bad tag; see … and facebook/nllb-200"
-    assert redact("'/data/en.conll': no such file", {"/data/en.conll": "/data/en.conll"}) == "'/data/en.conll': no such file"
+    assert (
+        redact(message, {"/tmp/labelbridge-upload-ab/source.conll": "en.conll"})
+        == "en.conll, line 3: bad tag; see … and facebook/nllb-200"
+    )
+    assert (
+        redact("'/data/en.conll': no such file", {"/data/en.conll": "/data/en.conll"})
+        == "'/data/en.conll': no such file"
+    )
 
 
 def test_the_config_binds_to_this_machine_and_caps_uploads_like_the_app():
@@ -326,6 +377,7 @@ def test_the_config_binds_to_this_machine_and_caps_uploads_like_the_app():
 
 # --- 2. signing in ----------------------------------------------------------------------------
 
+
 def test_password_hashes_are_salted_scrypt_and_checked(tmp_path):
     first, second = auth.hash_password("correct horse"), auth.hash_password("correct horse")
     assert first != second and first.startswith("scrypt$16384$8$1$")
@@ -336,8 +388,14 @@ def test_password_hashes_are_salted_scrypt_and_checked(tmp_path):
 
 
 def add_user(users: Path, name: str, password: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ui.auth", "--users-file", str(users), "add-user", name, "--password-stdin"],
-                          input=password + "\n", capture_output=True, text=True, cwd=REPO, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "ui.auth", "--users-file", str(users), "add-user", name, "--password-stdin"],
+        input=password + "\n",
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
 
 
 def test_the_users_command_adds_changes_lists_and_removes(tmp_path):
@@ -352,9 +410,19 @@ def test_the_users_command_adds_changes_lists_and_removes(tmp_path):
     assert bad.returncode == 1 and "is not a user name" in bad.stderr
     assert add_user(users, "ana", "battery staple").returncode == 0  # a new password
     assert auth.check_login(users, "ana", "correct horse", auth.Throttle()) is None
-    listed = subprocess.run([sys.executable, "-m", "ui.auth", "--users-file", str(users), "list-users"], capture_output=True, text=True, cwd=REPO)
+    listed = subprocess.run(
+        [sys.executable, "-m", "ui.auth", "--users-file", str(users), "list-users"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
     assert listed.stdout.split() == ["ana"]
-    removed = subprocess.run([sys.executable, "-m", "ui.auth", "--users-file", str(users), "remove-user", "ana"], capture_output=True, text=True, cwd=REPO)
+    removed = subprocess.run(
+        [sys.executable, "-m", "ui.auth", "--users-file", str(users), "remove-user", "ana"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
     assert removed.returncode == 0 and auth.read_users(users) == {}
 
 
@@ -447,8 +515,15 @@ def test_the_reviewer_is_the_signed_in_user(users_file, monkeypatch):
     assert at.markdown[-1].value == "reviewer: local"
 
 
-OIDC = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "a long random secret",
-        "acme": {"client_id": "id", "client_secret": "secret", "server_metadata_url": "https://id.acme.example/.well-known/openid-configuration"}}
+OIDC = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "a long random secret",
+    "acme": {
+        "client_id": "id",
+        "client_secret": "secret",
+        "server_metadata_url": "https://id.acme.example/.well-known/openid-configuration",
+    },
+}
 
 
 def test_oidc_sign_in_is_used_when_secrets_configure_it(projects):
@@ -483,6 +558,7 @@ def test_the_proxy_header_is_trusted_only_when_configured(monkeypatch):
 
 # --- 5. named pages -------------------------------------------------------------------------------
 
+
 def test_the_pages_are_named_and_every_page_file_is_listed():
     source = (REPO / "app.py").read_text()
     titles = re.findall(r'\(\s*(?:home|"pages/\d_\w+\.py"),\s*"(\w+)"', source)
@@ -493,12 +569,15 @@ def test_the_pages_are_named_and_every_page_file_is_listed():
 
 # --- 6. the demo built while another session waits --------------------------------------------------
 
+
 def test_a_second_session_follows_the_first_sessions_demo_build(tmp_path, monkeypatch):
     from ui import common
 
     monkeypatch.setenv("LABELBRIDGE_PROJECTS", str(tmp_path))
     first_steps, second_steps, results = [], [], {}
-    builder = threading.Thread(target=lambda: results.setdefault("first", common.build_demo("es", lambda f, m: first_steps.append((f, m)))))
+    builder = threading.Thread(
+        target=lambda: results.setdefault("first", common.build_demo("es", lambda f, m: first_steps.append((f, m))))
+    )
     builder.start()
     while not common.demo_build_under_way() and builder.is_alive():
         time.sleep(0.01)

@@ -1,4 +1,5 @@
 """Splitting a project's sentences among reviewers, with an overlap every reviewer gets."""
+
 from __future__ import annotations
 
 import doctest
@@ -116,7 +117,9 @@ def test_one_reviewer_gets_everything_in_order():
 
 @given(
     ids=st.lists(st.integers(0, 10_000), unique=True, max_size=80),
-    reviewers=st.lists(st.text(alphabet="abcdefg", min_size=1, max_size=4), unique_by=str.casefold, min_size=1, max_size=6),
+    reviewers=st.lists(
+        st.text(alphabet="abcdefg", min_size=1, max_size=4), unique_by=str.casefold, min_size=1, max_size=6
+    ),
     share=st.floats(0, 1),
     strategy=st.sampled_from(["contiguous", "random"]),
     seed=st.integers(0, 2**32),

@@ -1,6 +1,7 @@
 """In headless Chromium: signing in (a local users file, a proxy's header), the gate on a fresh
 server's very first request, named pages, URL text shown as text, the demo built while a
 second tab waits."""
+
 from __future__ import annotations
 
 import os
@@ -11,7 +12,7 @@ import time
 from urllib.parse import urlparse
 
 import pytest
-from browser_support import browser, free_port, review_frame, start_server, stop_server  # noqa: F401
+from browser_support import free_port, review_frame, start_server, stop_server  # noqa: F401
 from helpers import REPO, build_demo_project
 
 from ui import auth
@@ -43,8 +44,14 @@ def wait_text(page, text: str, timeout: float = 30_000) -> None:
 
 def test_password_sign_in_guards_every_page_from_the_first_request(browser, projects, tmp_path, clean_env):
     users = tmp_path / "users"
-    add = subprocess.run([sys.executable, "-m", "ui.auth", "--users-file", str(users), "add-user", "ana", "--password-stdin"],
-                         input="correct horse\n", capture_output=True, text=True, cwd=REPO, timeout=60)
+    add = subprocess.run(
+        [sys.executable, "-m", "ui.auth", "--users-file", str(users), "add-user", "ana", "--password-stdin"],
+        input="correct horse\n",
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
     assert add.returncode == 0, add.stderr
     clean_env.setenv(auth.ENV_USERS, str(users))
     process = start_server(projects, port := free_port(), tmp_path / "server.log")
@@ -65,7 +72,15 @@ def test_password_sign_in_guards_every_page_from_the_first_request(browser, proj
         assert frame.evaluate("A.sid") == 0
         assert "Signed in as ana" in body(page)
         nav = page.locator("[data-testid=stSidebarNav] a").all_inner_texts()
-        assert [n.split("\n")[-1].strip() for n in nav] == ["Home", "Review", "Compare", "Statistics", "Export", "Team", "Agreement"]
+        assert [n.split("\n")[-1].strip() for n in nav] == [
+            "Home",
+            "Review",
+            "Compare",
+            "Statistics",
+            "Export",
+            "Team",
+            "Agreement",
+        ]
         page.get_by_role("button", name="Sign out").click()
         wait_text(page, "User name")
         assert "Signed in as" not in body(page)
@@ -120,9 +135,14 @@ def test_url_text_and_names_are_shown_as_text(browser, projects, tmp_path, clean
         for path in ("", "Review", "Export"):
             page.goto(f"http://127.0.0.1:{port}/{path}?project=" + MARKDOWN.replace(" ", "%20").replace("&", "%26"))
             wait_text(page, "No project called")
-            alert = page.locator("[data-testid=stAlert]").first.inner_text().replace("\u2060", "")  # (word joiners stop autolinks)
+            alert = (
+                page.locator("[data-testid=stAlert]").first.inner_text().replace("\u2060", "")
+            )  # (word joiners stop autolinks)
             assert f"No project called '{MARKDOWN}'" in alert
-            assert page.evaluate("document.querySelectorAll('#root a[href*=evil], #root img[src*=evil], #root b').length") == 0
+            assert (
+                page.evaluate("document.querySelectorAll('#root a[href*=evil], #root img[src*=evil], #root b').length")
+                == 0
+            )
         assert not [u for u in requested if urlparse(u).hostname == "evil.ex"]  # no remote image was fetched
         page.close()
     finally:
@@ -147,9 +167,27 @@ def test_without_sign_in_only_this_machine_is_served(browser, projects, tmp_path
     port = free_port()
     env = dict(os.environ, LABELBRIDGE_PROJECTS=str(projects), PYTHONPATH=str(REPO))
     log = (tmp_path / "server.log").open("ab")
-    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.headless", "true",
-                                "--server.port", str(port), "--server.address", "0.0.0.0", "--server.fileWatcherType", "none"],
-                               cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(REPO / "app.py"),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "0.0.0.0",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         page = browser.new_page()
         for _ in range(120):

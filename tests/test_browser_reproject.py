@@ -1,12 +1,12 @@
 """End to end in headless Chromium: review a few demo sentences, improve the rest from them on
 Home, see new proposals on unreviewed sentences only, and undo it."""
+
 from __future__ import annotations
 
 import sqlite3
 
 import pytest
 from browser_support import (  # noqa: F401
-    browser,
     free_port,
     press,
     review_frame,
@@ -33,7 +33,9 @@ def server(tmp_path_factory):
 
 def rows(projects) -> dict[int, tuple]:
     with sqlite3.connect(projects / "demo-es" / "review.sqlite") as db:
-        return {r[0]: r[1:] for r in db.execute(f"SELECT id, {', '.join(PROJECTION_COLUMNS)} FROM sentences ORDER BY id")}
+        return {
+            r[0]: r[1:] for r in db.execute(f"SELECT id, {', '.join(PROJECTION_COLUMNS)} FROM sentences ORDER BY id")
+        }
 
 
 def shown_items(page, base: str, sid: int, projects) -> set[str]:

@@ -1,9 +1,9 @@
 """End to end in headless Chromium: review the demo with the keyboard, reload, export."""
+
 from __future__ import annotations
 
 import pytest
 from browser_support import (  # noqa: F401
-    browser,
     free_port,
     press,
     review_frame,
@@ -29,7 +29,9 @@ def server(tmp_path_factory):
 
 
 def items(frame) -> dict[str, str]:
-    return frame.evaluate("Object.fromEntries([...document.querySelectorAll('g.item')].map(g => [g.dataset.item, g.dataset.action]))")
+    return frame.evaluate(
+        "Object.fromEntries([...document.querySelectorAll('g.item')].map(g => [g.dataset.item, g.dataset.action]))"
+    )
 
 
 def test_review_with_the_keyboard_reload_and_export(server, browser, tmp_path):
@@ -82,7 +84,10 @@ def test_review_with_the_keyboard_reload_and_export(server, browser, tmp_path):
         page.get_by_text("Download CoNLL (IOB2)").click()
     path = tmp_path / "export.conll"
     download.value.save_as(path)
-    blocks = [[line.split("\t")[1] for line in block.splitlines()] for block in path.read_text(encoding="utf-8").strip().split("\n\n")]
+    blocks = [
+        [line.split("\t")[1] for line in block.splitlines()]
+        for block in path.read_text(encoding="utf-8").strip().split("\n\n")
+    ]
     o = "O"
     assert blocks[0] == ["B-PER", "I-PER"] + [o] * 9
     assert blocks[1] == [o, "B-ORG", "I-ORG", "I-ORG", "I-ORG", "I-ORG", o, o, o, o, o, o, o, "B-LOC", o]
@@ -120,7 +125,9 @@ def test_two_tabs_do_not_overwrite_each_other(server, browser):
 
 
 def difference_marks(frame) -> list[str]:
-    return frame.evaluate("[...document.querySelectorAll('#pair text.lbl')].map(t => t.textContent).filter(t => t.startsWith('≠'))")
+    return frame.evaluate(
+        "[...document.querySelectorAll('#pair text.lbl')].map(t => t.textContent).filter(t => t.startsWith('≠'))"
+    )
 
 
 def test_bands_mark_spans_that_differ_not_scores(server, browser):
@@ -151,7 +158,10 @@ def test_an_entity_neither_method_projected_gets_its_candidates(server, browser)
     with sqlite3.connect(projects / "demo-miss" / "review.sqlite") as db:
         only_per = json.dumps([[0, 2, "PER", 0, 1.0]])
         candidates = json.dumps({"1": [[7, 8, 1.0], [5, 8, 0.5], [7, 10, 0.5]]})
-        db.execute("UPDATE sentences SET heuristic = ?, matching = ?, candidates = ? WHERE id = 0", (only_per, only_per, candidates))
+        db.execute(
+            "UPDATE sentences SET heuristic = ?, matching = ?, candidates = ? WHERE id = 0",
+            (only_per, only_per, candidates),
+        )
         db.execute("DELETE FROM position")
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{base}/Review?project=demo-miss")

@@ -1,5 +1,6 @@
 """In headless Chromium: corpus text with HTML in it stays inert, and a server killed with
 SIGKILL mid-review loses no decision that was shown as saved."""
+
 from __future__ import annotations
 
 import os
@@ -8,7 +9,6 @@ import sqlite3
 
 import pytest
 from browser_support import (  # noqa: F401
-    browser,
     free_port,
     press,
     review_frame,
@@ -29,7 +29,9 @@ SCRIPT = "<script>top.__pwned=2</script>"
 def test_html_in_the_corpus_is_shown_as_text(browser, tmp_path):
     source = tmp_path / "en.conll"
     target = tmp_path / "xx.conll"
-    source.write_text(f"{NASTY}\tB-PER\nsaid\tO\n{SCRIPT}\tO\n\nhello\tO\n<b>Bold</b>\tB-<u>ORG</u>\n", encoding="utf-8")
+    source.write_text(
+        f"{NASTY}\tB-PER\nsaid\tO\n{SCRIPT}\tO\n\nhello\tO\n<b>Bold</b>\tB-<u>ORG</u>\n", encoding="utf-8"
+    )
     target.write_text(f"{NASTY}\nsagte\n{SCRIPT}\n\nhallo\n<b>Bold</b>\n", encoding="utf-8")
     links = tmp_path / "links.pharaoh"
     links.write_text("0-0 1-1 2-2\n0-0 1-1\n", encoding="utf-8")
@@ -47,7 +49,9 @@ def test_html_in_the_corpus_is_shown_as_text(browser, tmp_path):
         assert NASTY in frame.inner_text("#selected-text")
         press(page, frame, "n")
         assert frame.evaluate("document.querySelectorAll('b, u').length") == 0
-        assert "<u>ORG</u>" in frame.evaluate("[...document.querySelectorAll('text.lbl')].map(t => t.textContent).join(' ')")
+        assert "<u>ORG</u>" in frame.evaluate(
+            "[...document.querySelectorAll('text.lbl')].map(t => t.textContent).join(' ')"
+        )
         press(page, frame, "a", "Enter")  # a decision, so Statistics and Export draw the label too
         for path in ("Review", "Compare", "Statistics", "Export", ""):
             page.goto(f"http://127.0.0.1:{port}/{path}?project=html")

@@ -2,13 +2,14 @@
 browser contexts, each signed in through the users file), each reviews the overlap sample with
 planted disagreements, the Agreement page shows the numbers worked out by hand, the lead
 adjudicates the disagreements on Review, and Export has the adjudicated spans."""
+
 from __future__ import annotations
 
 import os
 import shutil
 
 import pytest
-from browser_support import browser, free_port, press, review_frame, start_server, stop_server  # noqa: F401
+from browser_support import free_port, press, review_frame, start_server, stop_server  # noqa: F401
 from helpers import REPO, build_demo_project
 
 from core.review.project import open_project
@@ -96,7 +97,10 @@ def test_three_reviewers_agreement_adjudication_and_export(team_server, browser,
             press(page, frame, *PLANTED.get((name, sid), []), "Enter")
         assert "✓ saved" in frame.inner_text("#status")
     assert {sid: sorted(owners) for sid, owners in store.done_by_owner().items()} == {sid: REVIEWERS for sid in OVERLAP}
-    assert store.decisions(2, "ben")["7:9:ORG"].action == "reject" and store.decisions(2, "ana")["7:9:ORG"].action == "accept"
+    assert (
+        store.decisions(2, "ben")["7:9:ORG"].action == "reject"
+        and store.decisions(2, "ana")["7:9:ORG"].action == "accept"
+    )
 
     # the agreement page, as the lead sees it
     navigate(lead, "Agreement")
@@ -123,10 +127,10 @@ def test_three_reviewers_agreement_adjudication_and_export(team_server, browser,
     bands = frame.evaluate("[...document.querySelectorAll('g.reviewer-band')].map(g => g.dataset.reviewer)")
     assert bands == REVIEWERS
     frame.click("#status")  # the keys go to the Review screen again, not to the switch just clicked
-    press(lead, frame, "Enter")                       # 2: the ORG stays (the matching projection)
-    press(lead, frame, "Enter")                       # 16: both names whole
+    press(lead, frame, "Enter")  # 2: the ORG stays (the matching projection)
+    press(lead, frame, "Enter")  # 16: both names whole
     assert frame.evaluate("A.sid") == 24
-    press(lead, frame, "ArrowDown", "3", "Enter")     # 24: Milán is an ORG after all, as ben said
+    press(lead, frame, "ArrowDown", "3", "Enter")  # 24: Milán is an ORG after all, as ben said
     lead.get_by_text("3 of 3 disagreements adjudicated").wait_for(timeout=30_000)
     assert store.decisions(24, "adjudication:ana")["7:8:LOC"].span.label == "ORG"
     assert store.decisions(24, "ana")["7:8:LOC"].action == "accept"  # the lead's own review stays

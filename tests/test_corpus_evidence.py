@@ -1,5 +1,6 @@
 """Corpus evidence (core/projection/corpus_evidence.py): the corpus-wide translation table of entity
 strings, the bonus it gives matching, and the corpus's own function words."""
+
 from __future__ import annotations
 
 import subprocess
@@ -121,7 +122,11 @@ def test_light_function_words_let_a_long_name_win():
 
 
 def test_corpus_function_words_are_frequent_short_lower_case_words():
-    targets = [["la", "Comisión", "de", "la", "Unión"], ["de", "Madrid", "y", "Europa"], ["trabajaremos", "trabajaremos", "trabajaremos"]]
+    targets = [
+        ["la", "Comisión", "de", "la", "Unión"],
+        ["de", "Madrid", "y", "Europa"],
+        ["trabajaremos", "trabajaremos", "trabajaremos"],
+    ]
     assert corpus_function_words(targets, top=3) == frozenset({"la", "de"})  # "trabajaremos" is too long
     assert corpus_function_words([], top=3) == frozenset()
 
@@ -130,7 +135,11 @@ def uk_corpus() -> tuple[list[SentencePair], list[Alignment]]:
     """Three sentences where "United Kingdom" is fully linked, one where only "Reino" is."""
     pairs, alignments = [], []
     for k in range(3):
-        pairs.append(SentencePair(sentence(f"the United Kingdom said {k}", Span(1, 3, "LOC")), sentence(f"el Reino Unido dijo {k}")))
+        pairs.append(
+            SentencePair(
+                sentence(f"the United Kingdom said {k}", Span(1, 3, "LOC")), sentence(f"el Reino Unido dijo {k}")
+            )
+        )
         alignments.append(Alignment.from_pairs([(0, 0), (1, 2), (2, 1), (3, 3), (4, 4)]))
     pairs.append(SentencePair(sentence("the United Kingdom votes", Span(1, 3, "LOC")), sentence("el Reino Unido vota")))
     alignments.append(Alignment.from_pairs([(0, 0), (1, 1), (3, 3)]))
@@ -140,7 +149,9 @@ def uk_corpus() -> tuple[list[SentencePair], list[Alignment]]:
 def test_project_corpus_uses_the_corpus_evidence_by_default_and_not_when_off():
     pairs, alignments = uk_corpus()
     on = project_corpus(pairs, ProjectionConfig(target_lang="es"), alignments, methods=("matching",))
-    off = project_corpus(pairs, ProjectionConfig(target_lang="es", corpus_evidence=False), alignments, methods=("matching",))
+    off = project_corpus(
+        pairs, ProjectionConfig(target_lang="es", corpus_evidence=False), alignments, methods=("matching",)
+    )
     assert [(p.span.start, p.span.end) for p in off[3].matching] == [(1, 2)]
     assert [(p.span.start, p.span.end) for p in on[3].matching] == [(1, 3)]
     for k in range(3):  # the strong sentences are unchanged
@@ -170,9 +181,30 @@ def test_demo_end_to_end_corpus_evidence_restores_a_name_half_aligned(tmp_path):
     for mode in ("on", "off"):
         out = tmp_path / f"{mode}.conll"
         subprocess.run(
-            [sys.executable, "-m", "core", "project", "--source", str(tmp_path / "en.conll"), "--target", str(tmp_path / "de.conll"),
-             "--target-lang", "de", "--alignments", str(tmp_path / "links.pharaoh"), "--corpus-evidence", mode, "--out", str(out), "--quiet"],
-            cwd=REPO, check=True, capture_output=True, text=True, timeout=600,
+            [
+                sys.executable,
+                "-m",
+                "core",
+                "project",
+                "--source",
+                str(tmp_path / "en.conll"),
+                "--target",
+                str(tmp_path / "de.conll"),
+                "--target-lang",
+                "de",
+                "--alignments",
+                str(tmp_path / "links.pharaoh"),
+                "--corpus-evidence",
+                mode,
+                "--out",
+                str(out),
+                "--quiet",
+            ],
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
         last = read_conll(out)[-1]
         spans[mode] = [last.text(s) for s in last.spans]
@@ -265,10 +297,14 @@ def test_light_lengths_keep_the_dominance_filter_exact(case, discounts, n_proj):
     candidates = ngram_candidates(target)
     for allowed in (edges, None):
         every = score_pairs(entities, candidates, alignment, len(target), min_score, allowed, cap, light=light)
-        expected = weighted_reference(entities, list(candidates), alignment, len(target), min_score, allowed, cap, light)
+        expected = weighted_reference(
+            entities, list(candidates), alignment, len(target), min_score, allowed, cap, light
+        )
         scores = {(p.entity, p.candidate): p.score for p in every}
         assert all(scores.get((e, c)) == pytest.approx(s, abs=1e-9) for e, c, s in expected)
-        kept = score_pairs(entities, candidates, alignment, len(target), min_score, allowed, cap, undominated=True, light=light)
+        kept = score_pairs(
+            entities, candidates, alignment, len(target), min_score, allowed, cap, undominated=True, light=light
+        )
         assert set(kept) <= set(every)
         assert solve_greedy(kept, candidates, n_proj) == solve_greedy(every, candidates, n_proj)
         best = objective(solve_milp(every, candidates, n_proj))

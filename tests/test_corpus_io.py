@@ -1,5 +1,6 @@
 """Corpus IO: CoNLL in and out, tokenised text, Pharaoh alignments, and the errors
 that name the file, the line and what is wrong."""
+
 from __future__ import annotations
 
 import os
@@ -95,11 +96,8 @@ def test_space_separated_columns(tmp_path):
 
 
 def test_docstart_and_comment_lines_are_skipped(tmp_path):
-    text = (
-        "-DOCSTART- -X- -X- O\n\n"
-        "# sent_id = 1\n"
-        "#comment-without-spaces\n"
-        + conll_text("IOB2").replace("\nEU", "\n# a comment inside the file\nEU")
+    text = "-DOCSTART- -X- -X- O\n\n# sent_id = 1\n#comment-without-spaces\n" + conll_text("IOB2").replace(
+        "\nEU", "\n# a comment inside the file\nEU"
     )
     path = write(tmp_path / "comments.conll", text)
     sentences = read_conll(path)
@@ -136,7 +134,10 @@ def test_conll_without_tags(tmp_path):
 def test_tokenised_text_round_trip(tmp_path):
     path = write(tmp_path / "target.txt", "Juan  Pérez visitó\tNueva York .\nLa UE y la ONU .\n")
     sentences = read_text(path)
-    assert [s.tokens for s in sentences] == [("Juan", "Pérez", "visitó", "Nueva", "York", "."), ("La", "UE", "y", "la", "ONU", ".")]
+    assert [s.tokens for s in sentences] == [
+        ("Juan", "Pérez", "visitó", "Nueva", "York", "."),
+        ("La", "UE", "y", "la", "ONU", "."),
+    ]
     assert all(not s.spans for s in sentences)
     out = tmp_path / "again.txt"
     write_text(out, sentences)
@@ -181,7 +182,12 @@ def test_read_parallel_sentence_count_mismatch(tmp_path):
 
 def test_pharaoh_round_trip(tmp_path):
     # Empty alignments in the middle and at the end are lines of their own.
-    alignments = [Alignment.from_pairs([(0, 0), (1, 1), (2, 1), (10, 12)]), Alignment(), Alignment.from_pairs([(3, 0)]), Alignment()]
+    alignments = [
+        Alignment.from_pairs([(0, 0), (1, 1), (2, 1), (10, 12)]),
+        Alignment(),
+        Alignment.from_pairs([(3, 0)]),
+        Alignment(),
+    ]
     path = tmp_path / "links.talp"
     write_pharaoh(path, alignments)
     assert path.read_text(encoding="utf-8") == "0-0 1-1 2-1 10-12\n\n3-0\n\n"
@@ -189,17 +195,28 @@ def test_pharaoh_round_trip(tmp_path):
 
 
 def test_pharaoh_checked_against_the_corpus(tmp_path):
-    pairs = [SentencePair(Sentence(("a", "b")), Sentence(("x", "y", "z"))), SentencePair(Sentence(("c",)), Sentence(("w",)))]
+    pairs = [
+        SentencePair(Sentence(("a", "b")), Sentence(("x", "y", "z"))),
+        SentencePair(Sentence(("c",)), Sentence(("w",))),
+    ]
     good = write(tmp_path / "good.talp", "0-0 1-2\n0-0\n")
     assert read_pharaoh(good, pairs) == [Alignment.from_pairs([(0, 0), (1, 2)]), Alignment.from_pairs([(0, 0)])]
     # Target index 3 is one past the three target words of pair 1.
     bad_target = write(tmp_path / "bad_target.talp", "0-0 1-3\n0-0\n")
-    assert_names(corpus_error(read_pharaoh, bad_target, pairs), bad_target, 1, "link 1-3 is outside", "2 source and 3 target tokens")
+    assert_names(
+        corpus_error(read_pharaoh, bad_target, pairs),
+        bad_target,
+        1,
+        "link 1-3 is outside",
+        "2 source and 3 target tokens",
+    )
     # Source index 1 is past the one source word of pair 2.
     bad_source = write(tmp_path / "bad_source.talp", "0-0\n1-0\n")
     assert_names(corpus_error(read_pharaoh, bad_source, pairs), bad_source, 2, "link 1-0 is outside")
     short = write(tmp_path / "short.talp", "0-0\n")
-    assert_names(corpus_error(read_pharaoh, short, pairs), short, None, "has 1 lines but the corpus has 2 sentence pairs")
+    assert_names(
+        corpus_error(read_pharaoh, short, pairs), short, None, "has 1 lines but the corpus has 2 sentence pairs"
+    )
 
 
 @pytest.mark.parametrize("item", ["0:1", "a-1", "1-", "-1-2", "1-2-3", "1.0-2"])
@@ -251,7 +268,7 @@ def test_bioes_entity_not_closed(tmp_path):
 
 def test_non_utf8_names_the_line_of_the_bad_byte(tmp_path):
     path = tmp_path / "latin1.conll"
-    path.write_bytes("John\tB-PER\n\nvisitó\tO\n".encode("utf-8") + "Bogotá\tB-LOC\n".encode("latin-1"))
+    path.write_bytes("John\tB-PER\n\nvisitó\tO\n".encode() + "Bogotá\tB-LOC\n".encode("latin-1"))
     assert_names(corpus_error(read_conll, path), path, 4, "not valid UTF-8", "0xe1")
 
 
@@ -334,7 +351,10 @@ def test_unicode_line_separators_do_not_break_lines(tmp_path, separator):
 def test_old_mac_line_endings(tmp_path):
     path = tmp_path / "cr.conll"
     path.write_bytes(b"John\tB-PER\rSmith\tI-PER\r\rParis\tB-LOC\r")
-    assert read_conll(path) == [Sentence(("John", "Smith"), (Span(0, 2, "PER"),)), Sentence(("Paris",), (Span(0, 1, "LOC"),))]
+    assert read_conll(path) == [
+        Sentence(("John", "Smith"), (Span(0, 2, "PER"),)),
+        Sentence(("Paris",), (Span(0, 1, "LOC"),)),
+    ]
 
 
 def test_pharaoh_non_utf8_names_the_line(tmp_path):
@@ -360,7 +380,9 @@ def test_space_separated_conll_target_in_read_parallel(tmp_path):
     """The CoNLL-2003 layout (space-separated columns, tag last) is CoNLL on the target
     side too, with -DOCSTART- and comment lines, not tokenised text."""
     source = write(tmp_path / "en.conll", conll_text("IOB2"))
-    target = write(tmp_path / "es.conll", "-DOCSTART- -X- -X- O\n\n# doc 1\n" + conll_text("IOB1", extra_columns=2, sep=" "))
+    target = write(
+        tmp_path / "es.conll", "-DOCSTART- -X- -X- O\n\n# doc 1\n" + conll_text("IOB1", extra_columns=2, sep=" ")
+    )
     assert looks_like_conll(target)
     pairs = read_parallel(source, target)
     assert [list(p.target.spans) for p in pairs] == SPANS
@@ -405,7 +427,10 @@ def test_hashtag_tokens_in_a_tokens_only_file_are_tokens(tmp_path):
 def test_hashtag_tokens_with_tags_are_tokens(tmp_path):
     text = "# text = #MeToo en Madrid\n#MeToo\tB-MISC\nen\tO\nMadrid\tB-LOC\n\n#note\n# another note\nSí\tO\n"
     sentences = read_conll(write(tmp_path / "tagged.conll", text))
-    assert sentences == [Sentence(("#MeToo", "en", "Madrid"), (Span(0, 1, "MISC"), Span(2, 3, "LOC"))), Sentence(("Sí",))]
+    assert sentences == [
+        Sentence(("#MeToo", "en", "Madrid"), (Span(0, 1, "MISC"), Span(2, 3, "LOC"))),
+        Sentence(("Sí",)),
+    ]
 
 
 def test_hashtag_token_in_space_separated_conll(tmp_path):
@@ -473,7 +498,9 @@ def test_writing_creates_missing_folders_and_refuses_a_folder(tmp_path):
     assert (tmp_path / "new" / "deeper" / "out.conll").read_text() == "x\n"
     assert_names(corpus_error(write_file, tmp_path / "new", "x\n"), tmp_path / "new", None, "is a folder")
     blocker = write(tmp_path / "file", "")
-    assert_names(corpus_error(write_file, blocker / "out.conll", "x\n"), blocker / "out.conll", None, "is a file, not a folder")
+    assert_names(
+        corpus_error(write_file, blocker / "out.conll", "x\n"), blocker / "out.conll", None, "is a file, not a folder"
+    )
 
 
 def test_writing_through_a_link_writes_the_file_it_points_to(tmp_path):

@@ -1,4 +1,5 @@
 """Entity-level evaluation with seqeval against a hand-checked case."""
+
 from __future__ import annotations
 
 import json
@@ -37,7 +38,12 @@ def test_hand_checked_scores():
     overall = result.overall
     assert (overall.precision, overall.recall, overall.f1) == pytest.approx((1 / 3, 0.4, 4 / 11))
     assert overall.support == 5
-    expected = {"PER": (1.0, 0.5, 2 / 3, 2), "LOC": (1 / 3, 1.0, 0.5, 1), "ORG": (0.0, 0.0, 0.0, 1), "MISC": (0.0, 0.0, 0.0, 1)}
+    expected = {
+        "PER": (1.0, 0.5, 2 / 3, 2),
+        "LOC": (1 / 3, 1.0, 0.5, 1),
+        "ORG": (0.0, 0.0, 0.0, 1),
+        "MISC": (0.0, 0.0, 0.0, 1),
+    }
     assert set(result.per_label) == set(expected)
     for label, (p, r, f, support) in expected.items():
         scores = result.per_label[label]
@@ -114,4 +120,6 @@ def test_strict_mode_is_seqevals_strict_iob2_mode():
 
     gold = [["B-PER", "I-PER", "O"], ["B-LOC", "O", "O"]]
     pred = [["B-PER", "I-PER", "O"], ["B-LOC", "B-LOC", "O"]]
-    assert evaluate_tags(gold, pred, strict=True).overall.f1 == pytest.approx(f1_score(gold, pred, mode="strict", scheme=IOB2))
+    assert evaluate_tags(gold, pred, strict=True).overall.f1 == pytest.approx(
+        f1_score(gold, pred, mode="strict", scheme=IOB2)
+    )

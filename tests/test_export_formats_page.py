@@ -1,12 +1,13 @@
 """The Export page offers every training and annotation-tool format, each with where it loads;
 in Chromium each download gives a file that loads (the files are built when clicked)."""
+
 from __future__ import annotations
 
 import json
 import zipfile
 
 import pytest
-from browser_support import browser, free_port, start_server, stop_server  # noqa: F401
+from browser_support import free_port, start_server, stop_server  # noqa: F401
 from helpers import REPO, build_demo_project, copy_project
 from streamlit.testing.v1 import AppTest
 
@@ -34,9 +35,15 @@ def test_export_page_lists_each_format_with_where_it_loads(projects):
     at.radio[0].set_value("all").run()
     assert not at.exception, at.exception
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Download CoNLL (IOB2)", "Download JSONL with provenance", "Download spaCy DocBin",
-                      "Download Hugging Face dataset as .zip", "Download Hugging Face JSONL",
-                      "Download Label Studio JSON", "Download Prodigy JSONL"]
+    assert labels == [
+        "Download CoNLL (IOB2)",
+        "Download JSONL with provenance",
+        "Download spaCy DocBin",
+        "Download Hugging Face dataset as .zip",
+        "Download Hugging Face JSONL",
+        "Download Label Studio JSON",
+        "Download Prodigy JSONL",
+    ]
     captions = [c.value for c in at.caption]
     for fmt in EXPORTS.values():
         if fmt.name != "conll":
@@ -58,15 +65,25 @@ def test_downloads_in_the_browser_load_in_spacy_and_datasets(browser, projects, 
         page.get_by_text("All 36, unreviewed ones from a method").click()
         page.get_by_text(f"36 sentences, {n_entities} entities.").wait_for(timeout=30_000)
         files = {}
-        for title in ("Download spaCy DocBin", "Download Hugging Face dataset as .zip", "Download Label Studio JSON",
-                      "Download Prodigy JSONL", "Download Hugging Face JSONL"):
+        for title in (
+            "Download spaCy DocBin",
+            "Download Hugging Face dataset as .zip",
+            "Download Label Studio JSON",
+            "Download Prodigy JSONL",
+            "Download Hugging Face JSONL",
+        ):
             with page.expect_download(timeout=60_000) as info:
                 page.get_by_role("button", name=title).click()
             download = info.value
             files[title] = tmp_path / "downloads" / download.suggested_filename
             download.save_as(files[title])
         assert sorted(p.name for p in (tmp_path / "downloads").iterdir()) == [
-            "demo-es-all.hf.jsonl", "demo-es-all.json", "demo-es-all.prodigy.jsonl", "demo-es-all.spacy", "demo-es-all.zip"]
+            "demo-es-all.hf.jsonl",
+            "demo-es-all.json",
+            "demo-es-all.prodigy.jsonl",
+            "demo-es-all.spacy",
+            "demo-es-all.zip",
+        ]
         page.close()
     finally:
         stop_server(process)

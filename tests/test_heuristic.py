@@ -1,6 +1,7 @@
 """Heuristic projection (docs/method.md, "Heuristic projection"): runs of aligned target words, merged across
 gaps of at most ``merge_distance`` unaligned words, kept when ``len(run)/len(entity) > 0.8``,
 overlaps resolved by links, then length, then source order."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """Projection as matching (docs/method.md, "Matching"): n-gram candidates, the score 2n/(|e|+|t|),
 and the greedy and exact (ILP) assignments."""
+
 from __future__ import annotations
 
 from itertools import combinations
@@ -157,7 +158,10 @@ def test_length_cap_leaves_out_long_candidates():
     candidates = ngram_candidates([f"w{k}" for k in range(10)])
     alignment = align((0, 0), (0, 9))
     capped = {candidates[p.candidate] for p in score_pairs([Span(0, 1, "PER")], candidates, alignment, 10)}
-    uncapped = {candidates[p.candidate]: p.score for p in score_pairs([Span(0, 1, "PER")], candidates, alignment, 10, length_cap=None)}
+    uncapped = {
+        candidates[p.candidate]: p.score
+        for p in score_pairs([Span(0, 1, "PER")], candidates, alignment, 10, length_cap=None)
+    }
     assert (0, 10) not in capped and uncapped[(0, 10)] == pytest.approx(4 / 11)
     assert capped == {span for span in uncapped if span[1] - span[0] <= 8}
     # Only spans holding a linked word are scored: 8 + 8 of the 55 n-grams.
@@ -217,14 +221,40 @@ def test_score_pairs_visits_only_linked_ngrams_and_misses_none(case):
     rule = EdgeRule(frozenset({"the", "of"}), frozenset({"de", "la", "el"}))
     edges = rule.for_pair(source, target)
     candidates = ngram_candidates(target)
-    expected = reference_pairs(entities, list(candidates), alignment, len(target), min_score, lambda e, c: rule.allows(source, target, e, c), cap)
+    expected = reference_pairs(
+        entities,
+        list(candidates),
+        alignment,
+        len(target),
+        min_score,
+        lambda e, c: rule.allows(source, target, e, c),
+        cap,
+    )
     # a score on the threshold (0.5 exactly) may come out one rounding above it when n is a
     # difference of prefix sums (1.1 - 0.6): such a pair may be in or out
-    on_edge = {(e, c) for e, c, score in reference_pairs(entities, list(candidates), alignment, len(target), min_score - 1e-9,
-                                                          lambda e, c: rule.allows(source, target, e, c), cap)
-               if abs(score - min_score) <= 1e-9}
-    for cands, allowed in ((candidates, edges), (list(candidates), edges), (candidates, lambda e, c: rule.allows(source, target, e, c))):
-        got = [p for p in score_pairs(entities, cands, alignment, len(target), min_score, allowed, cap) if (p.entity, p.candidate) not in on_edge]
+    on_edge = {
+        (e, c)
+        for e, c, score in reference_pairs(
+            entities,
+            list(candidates),
+            alignment,
+            len(target),
+            min_score - 1e-9,
+            lambda e, c: rule.allows(source, target, e, c),
+            cap,
+        )
+        if abs(score - min_score) <= 1e-9
+    }
+    for cands, allowed in (
+        (candidates, edges),
+        (list(candidates), edges),
+        (candidates, lambda e, c: rule.allows(source, target, e, c)),
+    ):
+        got = [
+            p
+            for p in score_pairs(entities, cands, alignment, len(target), min_score, allowed, cap)
+            if (p.entity, p.candidate) not in on_edge
+        ]
         kept = [(e, c, score) for e, c, score in expected if (e, c) not in on_edge]
         assert [(p.entity, p.candidate) for p in got] == [(e, c) for e, c, _ in kept]
         assert [p.score for p in got] == pytest.approx([score for *_, score in kept], abs=1e-12)
@@ -273,7 +303,11 @@ def test_edge_masks_agree_with_the_rule(case):
     for entity in entities:
         starts, ends = edges.edges(entity)
         for start, end in listed_ngrams(target, breaks=()):
-            assert bool(starts[start] and ends[end - 1]) == rule.allows(source, target, entity, (start, end)) == edges(entity, (start, end))
+            assert (
+                bool(starts[start] and ends[end - 1])
+                == rule.allows(source, target, entity, (start, end))
+                == edges(entity, (start, end))
+            )
 
 
 # greedy ------------------------------------------------------------------------------------
@@ -393,10 +427,22 @@ def scored_instances(draw, max_pairs=10):
     """Random candidates on up to 6 target words, random pairs with scores from a small
     set (ties are common) or any value in (0, 2]."""
     n_target = draw(st.integers(1, 6))
-    candidates = draw(st.lists(st.tuples(st.integers(0, n_target - 1), st.integers(1, n_target)).filter(lambda c: c[0] < c[1]), min_size=1, max_size=8))
+    candidates = draw(
+        st.lists(
+            st.tuples(st.integers(0, n_target - 1), st.integers(1, n_target)).filter(lambda c: c[0] < c[1]),
+            min_size=1,
+            max_size=8,
+        )
+    )
     n_entities = draw(st.integers(1, 4))
     score = st.one_of(st.sampled_from([0.25, 0.5, 2 / 3, 1.0]), st.floats(0.01, 2.0))
-    keys = draw(st.sets(st.tuples(st.integers(0, n_entities - 1), st.integers(0, len(candidates) - 1)), min_size=0, max_size=max_pairs))
+    keys = draw(
+        st.sets(
+            st.tuples(st.integers(0, n_entities - 1), st.integers(0, len(candidates) - 1)),
+            min_size=0,
+            max_size=max_pairs,
+        )
+    )
     pairs = [ScoredPair(e, c, draw(score)) for e, c in sorted(keys)]
     return pairs, candidates, draw(st.integers(1, 3))
 
@@ -449,8 +495,11 @@ def test_ilp_objective_equals_one_milp_over_everything(case):
     path forced on its own."""
     pairs, candidates, n_proj = case
     full = objective(solve_milp(pairs, candidates, n_proj))
-    for chosen in (solve_ilp(pairs, candidates, n_proj), solve_ilp(pairs, candidates, n_proj, dp_limit=0),
-                   solve_positions(pairs, candidates, n_proj)):
+    for chosen in (
+        solve_ilp(pairs, candidates, n_proj),
+        solve_ilp(pairs, candidates, n_proj, dp_limit=0),
+        solve_positions(pairs, candidates, n_proj),
+    ):
         assert feasible(chosen, candidates, n_proj) and all(p in pairs for p in chosen)
         assert objective(chosen) == pytest.approx(full, abs=1e-9)
 
@@ -477,7 +526,7 @@ def test_conflict_groups_split_the_entities_into_independent_connected_groups(ca
         return any(s < v and t < u for s, u in spans[a] for t, v in spans[b])
 
     for g, group in enumerate(groups):
-        for other in groups[g + 1:]:
+        for other in groups[g + 1 :]:
             assert not any(touch(a, b) for a in group for b in other)
         reached, frontier = {group[0]}, [group[0]]
         while frontier:
@@ -531,7 +580,9 @@ def test_oracle_alignment_reproduces_gold_target_spans(corpus):
         links = [(i, j) for s, t in zip(source, target) for i in range(s.start, s.end) for j in range(t.start, t.end)]
         candidates = ngram_candidates(pair.target.tokens, max_length=10)
         for solver in ("greedy", "ilp"):
-            result = project_matching(list(source), candidates, Alignment.from_pairs(links), len(pair.target), solver=solver)
+            result = project_matching(
+                list(source), candidates, Alignment.from_pairs(links), len(pair.target), solver=solver
+            )
             assert [p.span for p in result] == list(target)
             assert [p.source_span for p in result] == list(source)
         checked += len(source)

@@ -1,4 +1,5 @@
 """Pure parts of the model-backed flow: no model is loaded here."""
+
 from __future__ import annotations
 
 import json
@@ -37,14 +38,17 @@ def spans(result):
     return [(s.start, s.end, s.label) for s in result]
 
 
-@pytest.mark.parametrize("tags, expected", [
-    (["B-PER", "I-PER", "O", "B-LOC"], [(0, 2, "PER"), (3, 4, "LOC")]),               # IOB2
-    (["I-PER", "I-PER", "B-PER", "O"], [(0, 2, "PER"), (2, 3, "PER")]),              # IOB1 (CoNLL-2003 models)
-    (["S-ORG", "B-LOC", "E-LOC", "I-LOC"], [(0, 1, "ORG"), (1, 3, "LOC"), (3, 4, "LOC")]),  # BIOES
-    (["PER", "PER", "LOC", "O", "MISC"], [(0, 2, "PER"), (2, 3, "LOC"), (4, 5, "MISC")]),   # bare labels
-    (["I-PER", "I-ORG"], [(0, 1, "PER"), (1, 2, "ORG")]),
-    (["O", "O"], []),
-])
+@pytest.mark.parametrize(
+    "tags, expected",
+    [
+        (["B-PER", "I-PER", "O", "B-LOC"], [(0, 2, "PER"), (3, 4, "LOC")]),  # IOB2
+        (["I-PER", "I-PER", "B-PER", "O"], [(0, 2, "PER"), (2, 3, "PER")]),  # IOB1 (CoNLL-2003 models)
+        (["S-ORG", "B-LOC", "E-LOC", "I-LOC"], [(0, 1, "ORG"), (1, 3, "LOC"), (3, 4, "LOC")]),  # BIOES
+        (["PER", "PER", "LOC", "O", "MISC"], [(0, 2, "PER"), (2, 3, "LOC"), (4, 5, "MISC")]),  # bare labels
+        (["I-PER", "I-ORG"], [(0, 1, "PER"), (1, 2, "ORG")]),
+        (["O", "O"], []),
+    ],
+)
 def test_model_tags_are_read_leniently(tags, expected):
     assert spans(word_tags_to_spans(tags)) == expected
 
@@ -137,7 +141,21 @@ def test_detokenize_per_script():
 
 
 def test_split_words():
-    assert split_words("El Sr. Pérez-Rubio (PSE) dijo: «no».") == ["El", "Sr", ".", "Pérez-Rubio", "(", "PSE", ")", "dijo", ":", "«", "no", "»", "."]
+    assert split_words("El Sr. Pérez-Rubio (PSE) dijo: «no».") == [
+        "El",
+        "Sr",
+        ".",
+        "Pérez-Rubio",
+        "(",
+        "PSE",
+        ")",
+        "dijo",
+        ":",
+        "«",
+        "no",
+        "»",
+        ".",
+    ]
 
 
 def test_translation_cache_persists(tmp_path):
@@ -157,8 +175,12 @@ def _write_saved_dataset(folder, rows, names, split="test"):
 
     (folder / split).mkdir(parents=True)
     (folder / "dataset_dict.json").write_text(json.dumps({"splits": [split]}))
-    info = {"features": {"tokens": {"feature": {"dtype": "string", "_type": "Value"}, "_type": "List"},
-                         "ner_tags": {"feature": {"names": names, "_type": "ClassLabel"}, "_type": "List"}}}
+    info = {
+        "features": {
+            "tokens": {"feature": {"dtype": "string", "_type": "Value"}, "_type": "List"},
+            "ner_tags": {"feature": {"names": names, "_type": "ClassLabel"}, "_type": "List"},
+        }
+    }
     (folder / split / "dataset_info.json").write_text(json.dumps(info))
     table = pa.table({"tokens": [r[0] for r in rows], "ner_tags": [r[1] for r in rows]})
     with pa.OSFile(str(folder / split / "data-00000-of-00001.arrow"), "wb") as sink:
@@ -234,7 +256,10 @@ def test_pipeline_reads_raw_text_and_conll(tmp_path):
 
     raw = tmp_path / "raw.txt"
     raw.write_text("El Sr. Barroso visitó Madrid.\n¿Qué opina?\n", encoding="utf-8")
-    assert [s.tokens for s in read_targets(raw, tokenize=True)] == [("El", "Sr", ".", "Barroso", "visitó", "Madrid", "."), ("¿", "Qué", "opina", "?")]
+    assert [s.tokens for s in read_targets(raw, tokenize=True)] == [
+        ("El", "Sr", ".", "Barroso", "visitó", "Madrid", "."),
+        ("¿", "Qué", "opina", "?"),
+    ]
     assert read_targets(raw, tokenize=False)[0].tokens == ("El", "Sr.", "Barroso", "visitó", "Madrid.")
     conll = tmp_path / "gold.conll"
     conll.write_text("Madrid\tB-LOC\nes\tO\n\n", encoding="utf-8")

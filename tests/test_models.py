@@ -4,6 +4,7 @@ Random weights translate and tag nonsense, so these tests check what holds for a
 shapes, determinism, caching, batching, the paper's extraction rules, and the errors for
 missing models. Real loading and inference code runs throughout.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,11 +32,17 @@ TARGETS = [Sentence(tokens) for tokens in SPANISH]
 
 # --- missing models ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("load", [
-    lambda name: __import__("core.models.translate", fromlist=["x"]).Translator(name, "spa_Latn", "eng_Latn").load(),
-    lambda name: __import__("core.models.ner", fromlist=["x"]).TransformersTagger(name).load(),
-    lambda name: __import__("core.alignment.embeddings", fromlist=["x"]).SubwordEncoder(name).load(),
-])
+
+@pytest.mark.parametrize(
+    "load",
+    [
+        lambda name: (
+            __import__("core.models.translate", fromlist=["x"]).Translator(name, "spa_Latn", "eng_Latn").load()
+        ),
+        lambda name: __import__("core.models.ner", fromlist=["x"]).TransformersTagger(name).load(),
+        lambda name: __import__("core.alignment.embeddings", fromlist=["x"]).SubwordEncoder(name).load(),
+    ],
+)
 def test_a_missing_hub_model_fails_in_one_sentence(load):
     with pytest.raises(ModelLoadError) as caught:
         load("facebook/nllb-200-3.3B")
@@ -63,7 +70,9 @@ def test_a_missing_spacy_pipeline():
 def test_the_pipeline_checks_every_model_before_translating(tmp_path, tiny_translator, tiny_ner):
     from core.models.pipeline import ModelPipelineOptions, run_model_pipeline
 
-    options = ModelPipelineOptions("spa_Latn", translator=str(tiny_translator), ner=str(tiny_ner), encoder="bert-base-multilingual-cased")
+    options = ModelPipelineOptions(
+        "spa_Latn", translator=str(tiny_translator), ner=str(tiny_ner), encoder="bert-base-multilingual-cased"
+    )
     with pytest.raises(ModelLoadError, match="encoder 'bert-base-multilingual-cased'"):
         run_model_pipeline(TARGETS, options, tmp_path)
     assert not (tmp_path / "translations.sqlite").exists()
@@ -71,11 +80,20 @@ def test_the_pipeline_checks_every_model_before_translating(tmp_path, tiny_trans
 
 # --- translation ------------------------------------------------------------------------
 
+
 def test_translation_shapes_determinism_and_cache(tmp_path, tiny_translator):
     from core.models.translate import TranslationCache, Translator
 
     texts = [" ".join(t) for t in SPANISH] + [" ".join(SPANISH[0])]
-    first = Translator(str(tiny_translator), "spa_Latn", "eng_Latn", TranslationCache(tmp_path / "c.sqlite"), device="cpu", batch_size=2, max_new_tokens=12)
+    first = Translator(
+        str(tiny_translator),
+        "spa_Latn",
+        "eng_Latn",
+        TranslationCache(tmp_path / "c.sqlite"),
+        device="cpu",
+        batch_size=2,
+        max_new_tokens=12,
+    )
     out = first.translate(texts)
     assert len(out) == len(texts) and all(isinstance(t, str) and t for t in out)
     assert out[0] == out[-1]
@@ -85,7 +103,14 @@ def test_translation_shapes_determinism_and_cache(tmp_path, tiny_translator):
     assert first.cache.hits == len(texts)
 
     # A new translator on the same cache file never loads the model.
-    second = Translator(str(tiny_translator), "spa_Latn", "eng_Latn", TranslationCache(tmp_path / "c.sqlite"), device="cpu", max_new_tokens=12)
+    second = Translator(
+        str(tiny_translator),
+        "spa_Latn",
+        "eng_Latn",
+        TranslationCache(tmp_path / "c.sqlite"),
+        device="cpu",
+        max_new_tokens=12,
+    )
     assert second.translate(texts) == out
     assert second.generated == 0 and second._loaded is None
 
@@ -99,7 +124,9 @@ def test_translation_in_bfloat16(tiny_translator):
 
     from core.models.translate import Translator
 
-    translator = Translator(str(tiny_translator), "spa_Latn", "eng_Latn", device="cpu", dtype="bfloat16", max_new_tokens=6)
+    translator = Translator(
+        str(tiny_translator), "spa_Latn", "eng_Latn", device="cpu", dtype="bfloat16", max_new_tokens=6
+    )
     assert len(translator.translate(["hola", "adiós"])) == 2
     assert next(translator.load()[0].parameters()).dtype == torch.bfloat16
 
@@ -120,6 +147,7 @@ def test_language_codes_reach_the_model(tiny_translator):
 
 
 # --- NER --------------------------------------------------------------------------------
+
 
 def test_transformers_tagger_is_word_wise_and_batch_invariant(tiny_ner):
     from core.models.ner import TransformersTagger, load_tagger
@@ -170,10 +198,14 @@ def test_spacy_pipeline_by_folder(tiny_spacy):
     sentences = [["Juan", "Pérez", "visited", "Madrid", "on", "Monday"], ["the", "European", "Commission"]]
     assert [spans_of(s) for s in tagger.tag(sentences)] == [[(0, 2, "PER"), (3, 4, "LOC")], [(1, 3, "ORG")]]
     assert ner_candidates(tagger, sentences) == [[(0, 2), (3, 4)], [(1, 3)]]
-    assert [spans_of(s) for s in tag_sentences(tagger, sentences, frozenset({"PER"}))] == [[(3, 4, "LOC")], [(1, 3, "ORG")]]
+    assert [spans_of(s) for s in tag_sentences(tagger, sentences, frozenset({"PER"}))] == [
+        [(3, 4, "LOC")],
+        [(1, 3, "ORG")],
+    ]
 
 
 # --- aligners ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("encoder", ["tiny_encoder", "tiny_xlmr_encoder"])
 def test_simalign_equals_the_simalign_package(request, encoder):
@@ -201,7 +233,9 @@ def test_embedding_aligners(name, tiny_encoder):
     done = []
     first = aligner.align_corpus(sources, targets, lambda d, t: done.append((d, t)))
     assert done[-1] == (4, 4)
-    again = make_aligner(name, model=str(tiny_encoder), layer=3, device="cpu", batch_size=8).align_corpus(sources, targets)
+    again = make_aligner(name, model=str(tiny_encoder), layer=3, device="cpu", batch_size=8).align_corpus(
+        sources, targets
+    )
     assert [a.links for a in first] == [a.links for a in again]
     for (source, target), alignment in zip(zip(sources, targets), first):
         assert alignment.links and all(i < len(source) and j < len(target) for i, j in alignment.links)
@@ -218,11 +252,15 @@ def test_layer_beyond_the_model(tiny_encoder):
 
 # --- marker translation, back-translation ------------------------------------------------
 
+
 def test_easyproject_labels_what_it_can_recover(tiny_translator):
     from core.models.easyproject import translate_with_markers
     from core.models.translate import Translator
 
-    english = [Sentence(("Barroso", "visited", "Madrid"), (Span(0, 1, "PER"), Span(2, 3, "LOC"))), Sentence(("Thanks", "."))]
+    english = [
+        Sentence(("Barroso", "visited", "Madrid"), (Span(0, 1, "PER"), Span(2, 3, "LOC"))),
+        Sentence(("Thanks", ".")),
+    ]
     translator = Translator(str(tiny_translator), "eng_Latn", "spa_Latn", device="cpu", max_new_tokens=12)
     result = translate_with_markers(english, translator)
     assert len(result.sentences) == 2 and len(result.texts) == 2
@@ -240,7 +278,9 @@ def test_back_translation_identical_to_the_original_projects_exactly(tiny_encode
     from core.projection.pipeline import ProjectionConfig, project_corpus
 
     marked = [Sentence(SPANISH[3], (Span(1, 3, "ORG"), Span(6, 7, "LOC"), Span(9, 10, "LOC")))]
-    pairs, alignments = align_back_translations(marked, [Sentence(SPANISH[3])], make_aligner("simalign", model=str(tiny_encoder), layer=3, device="cpu"))
+    pairs, alignments = align_back_translations(
+        marked, [Sentence(SPANISH[3])], make_aligner("simalign", model=str(tiny_encoder), layer=3, device="cpu")
+    )
     projected = project_corpus(pairs, ProjectionConfig(solver="greedy"), alignments)
     assert spans_of(s.span for s in projected[0].heuristic) == [(1, 3, "ORG"), (6, 7, "LOC"), (9, 10, "LOC")]
     assert spans_of(s.span for s in projected[0].matching) == [(1, 3, "ORG"), (6, 7, "LOC"), (9, 10, "LOC")]
@@ -248,12 +288,19 @@ def test_back_translation_identical_to_the_original_projects_exactly(tiny_encode
 
 # --- the whole flow ---------------------------------------------------------------------
 
+
 def tiny_options(models, **changes):
     from core.models.pipeline import ModelPipelineOptions
 
     base = dict(
-        target_lang="spa_Latn", translator=str(models["translator"]), ner=str(models["ner"]), encoder=str(models["encoder"]),
-        layer=2, device="cpu", max_new_tokens=12, marker_model=str(models["translator"]),
+        target_lang="spa_Latn",
+        translator=str(models["translator"]),
+        ner=str(models["ner"]),
+        encoder=str(models["encoder"]),
+        layer=2,
+        device="cpu",
+        max_new_tokens=12,
+        marker_model=str(models["translator"]),
     )
     return ModelPipelineOptions(**(base | changes))
 
@@ -266,7 +313,9 @@ def models(tiny_translator, tiny_ner, tiny_encoder, tiny_spacy):
 def test_run_model_pipeline_end_to_end(tmp_path, models):
     from core.models.pipeline import run_model_pipeline
 
-    options = tiny_options(models, candidates="ner", candidate_ner=str(models["spacy"]), easyproject=True, back_translate=True)
+    options = tiny_options(
+        models, candidates="ner", candidate_ner=str(models["spacy"]), easyproject=True, back_translate=True
+    )
     seen, stages = [], []
     result = run_model_pipeline(TARGETS, options, tmp_path, lambda d, t: seen.append((d, t)), stages.append)
     assert len(result.pairs) == len(result.projected) == len(result.english_text) == len(TARGETS)
@@ -300,6 +349,7 @@ def test_pipeline_drops_misc_unless_kept(tmp_path, models):
 
 # --- commands ---------------------------------------------------------------------------
 
+
 def command(module, argv):
     parser = argparse.ArgumentParser(prog="python -m core")
     module.register(parser.add_subparsers())
@@ -308,8 +358,24 @@ def command(module, argv):
 
 
 def model_args(models, cache):
-    return ["--translator", str(models["translator"]), "--ner", str(models["ner"]), "--aligner-model", str(models["encoder"]),
-            "--layer", "2", "--device", "cpu", "--max-new-tokens", "12", "--encoder-batch-size", "3", "--cache-dir", str(cache)]
+    return [
+        "--translator",
+        str(models["translator"]),
+        "--ner",
+        str(models["ner"]),
+        "--aligner-model",
+        str(models["encoder"]),
+        "--layer",
+        "2",
+        "--device",
+        "cpu",
+        "--max-new-tokens",
+        "12",
+        "--encoder-batch-size",
+        "3",
+        "--cache-dir",
+        str(cache),
+    ]
 
 
 def test_pipeline_command(tmp_path, models, capsys):
@@ -318,8 +384,24 @@ def test_pipeline_command(tmp_path, models, capsys):
     text = tmp_path / "es.txt"
     write_text(text, TARGETS)
     out, english, links = tmp_path / "out.conll", tmp_path / "en.conll", tmp_path / "links.txt"
-    argv = ["pipeline", "--target-text", str(text), "--target-lang", "es", "--out", str(out), "--english-out", str(english),
-            "--alignments-out", str(links), "--aligner", "awesome", "--method", "heuristic", *model_args(models, tmp_path / "cache")]
+    argv = [
+        "pipeline",
+        "--target-text",
+        str(text),
+        "--target-lang",
+        "es",
+        "--out",
+        str(out),
+        "--english-out",
+        str(english),
+        "--alignments-out",
+        str(links),
+        "--aligner",
+        "awesome",
+        "--method",
+        "heuristic",
+        *model_args(models, tmp_path / "cache"),
+    ]
     assert command(pipeline, argv) == 0
     labelled = read_conll(out)
     assert [s.tokens for s in labelled] == list(SPANISH)
@@ -328,8 +410,22 @@ def test_pipeline_command(tmp_path, models, capsys):
     assert "5 sentences" in capsys.readouterr().err
 
     easy = tmp_path / "easy.conll"
-    argv = ["pipeline", "--target-text", str(text), "--target-lang", "es", "--out", str(easy), "--method", "easyproject", "--encoder", "unused",
-            "--marker-model", str(models["translator"]), *model_args(models, tmp_path / "cache")]
+    argv = [
+        "pipeline",
+        "--target-text",
+        str(text),
+        "--target-lang",
+        "es",
+        "--out",
+        str(easy),
+        "--method",
+        "easyproject",
+        "--encoder",
+        "unused",
+        "--marker-model",
+        str(models["translator"]),
+        *model_args(models, tmp_path / "cache"),
+    ]
     assert command(pipeline, argv) == 0
     assert "labels a translation" in capsys.readouterr().err
 
@@ -339,7 +435,17 @@ def test_pipeline_command_missing_model(tmp_path, models):
 
     text = tmp_path / "es.txt"
     write_text(text, TARGETS)
-    argv = ["pipeline", "--target-text", str(text), "--target-lang", "es", "--out", str(tmp_path / "o.conll"), "--cache-dir", str(tmp_path)]
+    argv = [
+        "pipeline",
+        "--target-text",
+        str(text),
+        "--target-lang",
+        "es",
+        "--out",
+        str(tmp_path / "o.conll"),
+        "--cache-dir",
+        str(tmp_path),
+    ]
     with pytest.raises(ModelLoadError, match="Cannot load the translation model 'facebook/nllb-200-3.3B'"):
         command(pipeline, argv)
 
@@ -350,8 +456,18 @@ def test_paper_eval_command(tmp_path, models, capsys):
     gold = tmp_path / "gold.conll"
     write_conll(gold, read_conll(DEMO / "es.conll")[:6])
     report = tmp_path / "scores.json"
-    argv = ["paper-eval", "--gold", str(gold), "--lang", "es", "--json-out", str(report), "--predictions-out", str(tmp_path / "pred"),
-            *model_args(models, tmp_path / "cache")]
+    argv = [
+        "paper-eval",
+        "--gold",
+        str(gold),
+        "--lang",
+        "es",
+        "--json-out",
+        str(report),
+        "--predictions-out",
+        str(tmp_path / "pred"),
+        *model_args(models, tmp_path / "cache"),
+    ]
     assert command(paper_eval, argv) == 0
     scores = json.loads(report.read_text())
     assert scores["sentences"] == 6 and set(scores["scores"]) == {"heuristic", "matching"}
@@ -370,6 +486,7 @@ def spans_of(spans):
 
 
 # --- other translation model families -----------------------------------------------------
+
 
 def test_m2m100_uses_its_own_codes(tmp_path, tiny_m2m100):
     from core.errors import LabelBridgeError
@@ -420,7 +537,9 @@ def test_embedding_aligners_through_the_projection_config(models):
     from core.projection.pipeline import ProjectionConfig, project_corpus
 
     pairs = [SentencePair(Sentence(SPANISH[3], (Span(1, 3, "ORG"),)), Sentence(SPANISH[3]))]
-    config = ProjectionConfig(aligner="simalign", aligner_options={"model": str(models["encoder"]), "layer": 1, "device": "cpu"})
+    config = ProjectionConfig(
+        aligner="simalign", aligner_options={"model": str(models["encoder"]), "layer": 1, "device": "cpu"}
+    )
     projected = project_corpus(pairs, config)
     assert [(p.span.start, p.span.end, p.span.label) for p in projected[0].matching] == [(1, 3, "ORG")]
 
@@ -431,7 +550,9 @@ def test_pipeline_with_eflomal_needs_no_encoder(tmp_path, models):
     result = run_model_pipeline(TARGETS, tiny_options(models, aligner="eflomal", encoder="no/such-encoder"), tmp_path)
     assert [p.pair.target.tokens for p in result.projected] == list(SPANISH)
     for projected in result.projected:
-        assert all(i < len(projected.pair.source) and j < len(projected.pair.target) for i, j in projected.alignment.links)
+        assert all(
+            i < len(projected.pair.source) and j < len(projected.pair.target) for i, j in projected.alignment.links
+        )
 
 
 def test_unreachable_hub_fails_at_once_without_retries(tmp_path):
@@ -449,7 +570,14 @@ def test_unreachable_hub_fails_at_once_without_retries(tmp_path):
         "try:\n    Translator('facebook/nllb-200-3.3B', 'es', 'en').load()\n"
         "except ModelLoadError as err:\n    print(err)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1], env=env, capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "hub cannot be reached from here" in out.stdout and "HF_HOME" in out.stdout
     assert "Retrying" not in out.stderr
 
@@ -459,7 +587,10 @@ def test_back_translate_end_to_end(models):
     from core.models.backtranslation import back_translate
     from core.models.translate import Translator
 
-    english = [Sentence(("Barroso", "visited", "Madrid"), (Span(0, 1, "PER"), Span(2, 3, "LOC"))), Sentence(("Thanks", "."))]
+    english = [
+        Sentence(("Barroso", "visited", "Madrid"), (Span(0, 1, "PER"), Span(2, 3, "LOC"))),
+        Sentence(("Thanks", ".")),
+    ]
     translator = Translator(str(models["translator"]), "eng_Latn", "spa_Latn", device="cpu", max_new_tokens=10)
     aligner = make_aligner("awesome", model=str(models["encoder"]), layer=2, device="cpu")
     result = back_translate(english, [Sentence(SPANISH[0]), Sentence(SPANISH[2])], translator, aligner)
@@ -478,7 +609,16 @@ def test_paper_eval_on_a_saved_datasets_folder(tmp_path, models, capsys):
     rows = [(list(SPANISH[0]), [0, 0, 1, 0, 5, 7, 8, 0]), (list(SPANISH[1]), [0, 3, 4, 0, 0, 0, 0])]
     _write_saved_dataset(tmp_path / "masakhaner-like", rows, names)
     report = tmp_path / "scores.json"
-    argv = ["paper-eval", "--gold", str(tmp_path / "masakhaner-like"), "--lang", "hau", "--json-out", str(report), *model_args(models, tmp_path / "cache")]
+    argv = [
+        "paper-eval",
+        "--gold",
+        str(tmp_path / "masakhaner-like"),
+        "--lang",
+        "hau",
+        "--json-out",
+        str(report),
+        *model_args(models, tmp_path / "cache"),
+    ]
     from core.errors import LabelBridgeError
 
     with pytest.raises(LabelBridgeError, match="no language code hau_Latn"):  # the tiny model knows only eng/spa/deu
@@ -490,11 +630,20 @@ def test_paper_eval_on_a_saved_datasets_folder(tmp_path, models, capsys):
     assert scores["scores"]["matching"]["overall"]["support"] == 3
 
 
-@pytest.mark.parametrize("make", [
-    lambda models: __import__("core.models.translate", fromlist=["x"]).Translator(str(models["tiny_translator"]), "spa_Latn", "eng_Latn", device="cpu"),
-    lambda models: __import__("core.models.ner", fromlist=["x"]).TransformersTagger(str(models["tiny_ner"]), device="cpu"),
-    lambda models: __import__("core.alignment.embeddings", fromlist=["x"]).SubwordEncoder(str(models["tiny_encoder"]), layer=2, device="cpu"),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda models: __import__("core.models.translate", fromlist=["x"]).Translator(
+            str(models["tiny_translator"]), "spa_Latn", "eng_Latn", device="cpu"
+        ),
+        lambda models: __import__("core.models.ner", fromlist=["x"]).TransformersTagger(
+            str(models["tiny_ner"]), device="cpu"
+        ),
+        lambda models: __import__("core.alignment.embeddings", fromlist=["x"]).SubwordEncoder(
+            str(models["tiny_encoder"]), layer=2, device="cpu"
+        ),
+    ],
+)
 def test_each_model_loads_once_and_release_drops_it(make, tiny_translator, tiny_ner, tiny_encoder):
     """The one lazy loader (core.models.loading.LazyModel) behind translator, tagger and encoder."""
     model = make({"tiny_translator": tiny_translator, "tiny_ner": tiny_ner, "tiny_encoder": tiny_encoder})

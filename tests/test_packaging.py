@@ -1,5 +1,6 @@
 """Packaging: pyproject.toml and requirements.txt name the same dependencies, and the
 installed ``labelbridge`` command is the same command line as ``python -m core``."""
+
 from __future__ import annotations
 
 import re
@@ -34,8 +35,9 @@ def test_labelbridge_command_matches_python_m_core():
     command = shutil.which("labelbridge")
     assert command is not None, "the labelbridge command is not installed (pip install -e . installs it)"
     installed = subprocess.run([command, "project", "--help"], capture_output=True, text=True, check=True)
-    module = subprocess.run([sys.executable, "-m", "core", "project", "--help"], capture_output=True, text=True,
-                            check=True, cwd=REPO)
+    module = subprocess.run(
+        [sys.executable, "-m", "core", "project", "--help"], capture_output=True, text=True, check=True, cwd=REPO
+    )
     assert installed.stdout.startswith("usage: labelbridge project")
     options = lambda text: sorted(set(re.findall(r"--[a-z][a-z-]*", text)))  # noqa: E731
     assert options(installed.stdout) == options(module.stdout) and len(options(module.stdout)) > 10

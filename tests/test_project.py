@@ -1,5 +1,6 @@
 """Project creation: exclusive and atomic under concurrent builds, and candidate spans for
 every source entity (on the bundled demo and small corpora written here)."""
+
 from __future__ import annotations
 
 import threading
@@ -20,8 +21,13 @@ from core.review.project import (
 
 
 def demo_args(lang: str) -> dict:
-    return dict(source=DEMO / "en.conll", target=DEMO / f"{lang}.conll", gold=DEMO / f"{lang}.conll",
-                alignments=DEMO / f"en-{lang}.pharaoh", target_lang=lang)
+    return dict(
+        source=DEMO / "en.conll",
+        target=DEMO / f"{lang}.conll",
+        gold=DEMO / f"{lang}.conll",
+        alignments=DEMO / f"en-{lang}.pharaoh",
+        target_lang=lang,
+    )
 
 
 def test_two_builds_of_one_name_at_once_give_one_whole_project_and_one_clear_error(tmp_path):
@@ -99,12 +105,20 @@ def test_every_source_entity_has_candidates_even_when_the_model_candidates_miss_
 
 
 def test_an_entity_without_links_gets_spans_near_its_place(tmp_path):
-    source = [Sentence(("Anna", "met", "Kofi", "in", "Oslo", "."), (Span(0, 1, "PER"), Span(2, 3, "PER"), Span(4, 5, "LOC")))]
+    source = [
+        Sentence(("Anna", "met", "Kofi", "in", "Oslo", "."), (Span(0, 1, "PER"), Span(2, 3, "PER"), Span(4, 5, "LOC")))
+    ]
     target = [Sentence(("Anna", "traf", "Kofi", "in", "Oslo", "."))]
     write_conll(tmp_path / "en.conll", source)
     write_conll(tmp_path / "de.conll", target)
     (tmp_path / "links.pharaoh").write_text("0-0 1-1 3-3 5-5\n", encoding="utf-8")  # Kofi and Oslo unaligned
-    project = create_project(tmp_path / "p", tmp_path / "en.conll", tmp_path / "de.conll", alignments=tmp_path / "links.pharaoh", target_lang="de")
+    project = create_project(
+        tmp_path / "p",
+        tmp_path / "en.conll",
+        tmp_path / "de.conll",
+        alignments=tmp_path / "links.pharaoh",
+        target_lang="de",
+    )
     record = project.store.sentence(0)
     # "Anna" -> "Anna" (score 1) is the corpus's known translation of "Anna", so the second
     # matching pass adds the corpus evidence bonus of 0.5 (core/projection/corpus_evidence.py)

@@ -1,5 +1,6 @@
 """Bounded work per sentence in projection: long sentences, budgets with their fallbacks,
 the token cap per sentence, and the doctests of the projection modules."""
+
 from __future__ import annotations
 
 import doctest
@@ -77,8 +78,10 @@ def test_too_many_pairs_to_score_falls_back_to_the_heuristic_with_a_note(caplog)
     assert [(p.span.start, p.span.end) for p in normal.matching] == [(0, 1), (7, 8)] and normal.notes == ()
     with caplog.at_level(logging.WARNING, logger="core.projection.pipeline"):
         result = project_pair(pair, alignment, ProjectionConfig(target_lang="es", max_pairs=3), number=3)
-    assert result.notes == ("sentence 3: matching skipped (more than 3 (entity, candidate) pairs to score); "
-                            "the heuristic's spans are used instead",)
+    assert result.notes == (
+        "sentence 3: matching skipped (more than 3 (entity, candidate) pairs to score); "
+        "the heuristic's spans are used instead",
+    )
     assert caplog.messages == list(result.notes)
     assert result.matching == result.heuristic and [p.method for p in result.matching] == ["heuristic", "heuristic"]
     # matching alone, without the heuristic asked for: still the heuristic's spans
@@ -93,7 +96,9 @@ def chain_pair(n: int) -> tuple[SentencePair, Alignment]:
     entities, too many for dynamic programming once n is large."""
     source = Sentence([f"N{k}" for k in range(n)], [Span(k, k + 1, "PER") for k in range(n)])
     target = Sentence([f"n{k}" for k in range(n + 1)])
-    return SentencePair(source, target), Alignment.from_pairs([(k, k) for k in range(n)] + [(k, k + 1) for k in range(n)])
+    return SentencePair(source, target), Alignment.from_pairs(
+        [(k, k) for k in range(n)] + [(k, k + 1) for k in range(n)]
+    )
 
 
 def test_an_ilp_past_its_budget_falls_back_to_greedy_with_a_note(caplog):
@@ -121,8 +126,10 @@ def test_a_sentence_over_the_token_cap_is_refused_naming_it():
     with pytest.raises(SentenceTooLongError) as raised:
         project_corpus(pairs, config, [Alignment()] * 3)
     message = str(raised.value)
-    assert message == ("sentence 2 has 12 target tokens, more than the 10 allowed per sentence; split it into "
-                       "sentences (one a line), or raise the limit (max_sentence_tokens)")
+    assert message == (
+        "sentence 2 has 12 target tokens, more than the 10 allowed per sentence; split it into "
+        "sentences (one a line), or raise the limit (max_sentence_tokens)"
+    )
     assert isinstance(raised.value, LabelBridgeError)
     with pytest.raises(SentenceTooLongError, match="^sentence 2 has 12 target tokens"):
         align(pairs, config)  # refused before the aligner starts
@@ -150,7 +157,10 @@ def test_the_command_line_names_the_sentence_over_the_default_cap(tmp_path, caps
     assert "Traceback" not in err and not out.exists()
 
 
-@pytest.mark.parametrize("module", [core.projection.boundaries, core.projection.candidates, core.projection.heuristic, core.projection.matching])
+@pytest.mark.parametrize(
+    "module",
+    [core.projection.boundaries, core.projection.candidates, core.projection.heuristic, core.projection.matching],
+)
 def test_doctests(module):
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0

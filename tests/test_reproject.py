@@ -1,5 +1,6 @@
 """Re-projection from reviewed decisions: the evidence functions on small hand-made corpora,
 the store's generations (decided sentences untouched, undo exact) and the command."""
+
 from __future__ import annotations
 
 import json
@@ -39,6 +40,7 @@ def reviewed(source: str, spans, target: str, final) -> ReviewedPair:
 
 # --- the translation table --------------------------------------------------------------
 
+
 def test_the_table_counts_reviewed_translations_lower_cased():
     pairs = [
         reviewed("the United Kingdom said", [Span(1, 3, "LOC")], "el Reino Unido dijo", [(Span(1, 3, "LOC"), 0)]),
@@ -55,8 +57,12 @@ def test_attach_sources_prefers_the_linked_entity_of_the_same_label():
     source = [Span(0, 1, "PER"), Span(2, 3, "PER"), Span(4, 5, "LOC")]
     links = Alignment.from_pairs([(0, 3), (2, 0), (4, 5)])
     spans = [(Span(0, 1, "PER"), None), (Span(3, 4, "PER"), None), (Span(5, 6, "LOC"), None), (Span(7, 8, "ORG"), None)]
-    assert attach_sources(source, spans, links) == [(Span(0, 1, "PER"), 1), (Span(3, 4, "PER"), 0), (Span(5, 6, "LOC"), 2),
-                                                   (Span(7, 8, "ORG"), None)]
+    assert attach_sources(source, spans, links) == [
+        (Span(0, 1, "PER"), 1),
+        (Span(3, 4, "PER"), 0),
+        (Span(5, 6, "LOC"), 2),
+        (Span(7, 8, "ORG"), None),
+    ]
 
 
 def test_attach_sources_keeps_known_entities_and_falls_back_to_order():
@@ -71,14 +77,18 @@ def test_occurrences_compare_lower_cased():
 
 
 def test_evidence_takes_the_most_frequent_translation_that_occurs():
-    table = translation_table([
-        reviewed("United Kingdom", [Span(0, 2, "LOC")], "Reino Unido", [(Span(0, 2, "LOC"), 0)]),
-        reviewed("United Kingdom", [Span(0, 2, "LOC")], "Reino Unido", [(Span(0, 2, "LOC"), 0)]),
-        reviewed("United Kingdom", [Span(0, 2, "LOC")], "Gran Bretaña", [(Span(0, 2, "LOC"), 0)]),
-    ])
+    table = translation_table(
+        [
+            reviewed("United Kingdom", [Span(0, 2, "LOC")], "Reino Unido", [(Span(0, 2, "LOC"), 0)]),
+            reviewed("United Kingdom", [Span(0, 2, "LOC")], "Reino Unido", [(Span(0, 2, "LOC"), 0)]),
+            reviewed("United Kingdom", [Span(0, 2, "LOC")], "Gran Bretaña", [(Span(0, 2, "LOC"), 0)]),
+        ]
+    )
     found = table_evidence(toks("the United Kingdom"), [Span(1, 3, "LOC")], toks("la Gran Bretaña"), table)
     assert found == [Evidence(0, 1, 3, ("united", "kingdom"), ("gran", "bretaña"), 1)]
-    found = table_evidence(toks("the United Kingdom"), [Span(1, 3, "LOC")], toks("el Reino Unido o Gran Bretaña"), table)
+    found = table_evidence(
+        toks("the United Kingdom"), [Span(1, 3, "LOC")], toks("el Reino Unido o Gran Bretaña"), table
+    )
     assert [(e.start, e.end, e.count) for e in found] == [(1, 3, 2)]
     assert table_evidence(toks("the United Kingdom"), [Span(1, 3, "LOC")], toks("nada"), table) == []
 
@@ -91,7 +101,12 @@ def test_two_mentions_take_two_occurrences_the_linked_one_first():
     found = table_evidence(source, entities, target, table, links)
     assert [(e.entity, e.start) for e in found] == [(0, 2), (1, 0)]
     # no overlapping occurrences: a third mention gets nothing
-    found = table_evidence(toks("Paris Paris Paris"), [Span(0, 1, "LOC"), Span(1, 2, "LOC"), Span(2, 3, "LOC")], toks("París y París"), table)
+    found = table_evidence(
+        toks("Paris Paris Paris"),
+        [Span(0, 1, "LOC"), Span(1, 2, "LOC"), Span(2, 3, "LOC")],
+        toks("París y París"),
+        table,
+    )
     assert len(found) == 2
 
 
@@ -113,15 +128,23 @@ def test_apply_evidence_replaces_the_entitys_links():
 
 def test_reviewed_translation_fixes_a_misaligned_mention():
     # "Kingdom" is not linked in the second pair, so neither method finds "Reino Unido" there
-    pairs = [SentencePair(Sentence(toks("The United Kingdom agrees .")), Sentence(toks("El Reino Unido está de acuerdo ."))),
-             SentencePair(Sentence(toks("Spain agrees .")), Sentence(toks("España está de acuerdo .")))]
-    pairs = [SentencePair(Sentence(pairs[0].source.tokens, (Span(1, 3, "LOC"),)), pairs[0].target),
-             SentencePair(Sentence(pairs[1].source.tokens, (Span(0, 1, "LOC"),)), pairs[1].target)]
+    pairs = [
+        SentencePair(Sentence(toks("The United Kingdom agrees .")), Sentence(toks("El Reino Unido está de acuerdo ."))),
+        SentencePair(Sentence(toks("Spain agrees .")), Sentence(toks("España está de acuerdo ."))),
+    ]
+    pairs = [
+        SentencePair(Sentence(pairs[0].source.tokens, (Span(1, 3, "LOC"),)), pairs[0].target),
+        SentencePair(Sentence(pairs[1].source.tokens, (Span(0, 1, "LOC"),)), pairs[1].target),
+    ]
     links = [Alignment.from_pairs([(0, 0), (1, 1), (3, 3), (4, 6)]), Alignment.from_pairs([(0, 0), (1, 1), (2, 4)])]
     config = ProjectionConfig(target_lang="es")
     before = project_corpus(pairs, config, links)
-    assert [p.span for p in before[0].heuristic] == [] and [p.span for p in before[0].matching] == [Span(1, 2, "LOC", 2 / 3)]
-    table = translation_table([reviewed("the United Kingdom", [Span(1, 3, "LOC")], "el Reino Unido", [(Span(1, 3, "LOC"), 0)])])
+    assert [p.span for p in before[0].heuristic] == [] and [p.span for p in before[0].matching] == [
+        Span(1, 2, "LOC", 2 / 3)
+    ]
+    table = translation_table(
+        [reviewed("the United Kingdom", [Span(1, 3, "LOC")], "el Reino Unido", [(Span(1, 3, "LOC"), 0)])]
+    )
     after = reproject_pairs(pairs, links, config, table)
     assert [(p.span.start, p.span.end) for p in after[0].result.heuristic] == [(1, 3)]
     assert [(p.span.start, p.span.end) for p in after[0].result.matching] == [(1, 3)]
@@ -159,13 +182,20 @@ def small_project(tmp_path):
     (tmp_path / "en.conll").write_text(SOURCE, encoding="utf-8")
     (tmp_path / "es.txt").write_text(TARGET, encoding="utf-8")
     (tmp_path / "links.pharaoh").write_text(LINKS, encoding="utf-8")
-    return create_project(tmp_path / "uk", tmp_path / "en.conll", tmp_path / "es.txt", target_lang="es",
-                          alignments=tmp_path / "links.pharaoh")
+    return create_project(
+        tmp_path / "uk",
+        tmp_path / "en.conll",
+        tmp_path / "es.txt",
+        target_lang="es",
+        alignments=tmp_path / "links.pharaoh",
+    )
 
 
 def raw_rows(project) -> dict[int, tuple]:
     with sqlite3.connect(project.folder / "review.sqlite") as db:
-        return {r[0]: r[1:] for r in db.execute(f"SELECT id, {', '.join(PROJECTION_COLUMNS)} FROM sentences ORDER BY id")}
+        return {
+            r[0]: r[1:] for r in db.execute(f"SELECT id, {', '.join(PROJECTION_COLUMNS)} FROM sentences ORDER BY id")
+        }
 
 
 def json_spans(text: str):
@@ -244,8 +274,16 @@ def test_a_database_of_the_previous_schema_gains_the_generation_tables(small_pro
 
 # --- the command ---------------------------------------------------------------------------
 
+
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "core", "reproject", *args], check=False, cwd=REPO, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "core", "reproject", *args],
+        check=False,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_the_command_reprojects_lists_and_undoes(small_project):
@@ -271,7 +309,11 @@ def test_the_command_refuses_a_folder_that_is_not_a_project(tmp_path):
 def test_the_command_names_a_damaged_project_file(small_project):
     (small_project.folder / "project.json").write_text('{"name": ', encoding="utf-8")
     result = run_cli(str(small_project.folder))
-    assert result.returncode == 2 and "its project.json cannot be read" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        result.returncode == 2
+        and "its project.json cannot be read" in result.stderr
+        and "Traceback" not in result.stderr
+    )
 
 
 def test_the_command_with_nothing_reviewed_or_nothing_to_undo_says_so(small_project):
@@ -284,6 +326,7 @@ def test_the_command_with_nothing_reviewed_or_nothing_to_undo_says_so(small_proj
 
 # --- learned matching scores -------------------------------------------------------------
 
+
 def test_pair_features_describe_candidates():
     import numpy as np
 
@@ -292,15 +335,28 @@ def test_pair_features_describe_candidates():
     source, target = toks("the United Kingdom voted"), toks("el Reino Unido votó")
     entity = Span(1, 3, "LOC")
     links = Alignment.from_pairs([(1, 1), (2, 2), (3, 3)])
-    x = pair_features(source, entity, [entity], target, links, np.array([1, 1, 0]), np.array([3, 2, 3]),
-                      [("reino", "unido")], {"matching": (1, 3)})
+    x = pair_features(
+        source,
+        entity,
+        [entity],
+        target,
+        links,
+        np.array([1, 1, 0]),
+        np.array([3, 2, 3]),
+        [("reino", "unido")],
+        {"matching": (1, 3)},
+    )
     row = dict(zip(FEATURES, x[0]))
     assert x.shape == (3, len(FEATURES))
     assert row["score"] == 1.0 and row["entity words covered"] == 1.0 and row["reviewed translation"] == 1.0
     assert row["matching's choice"] == 1.0 and row["heuristic's choice"] == 0.0 and row["LOC"] == 1.0
     assert row["word after capitalised"] == 0.0 and row["first capitalised"] == 1.0
     short = dict(zip(FEATURES, x[1]))
-    assert short["entity words covered"] == 0.5 and short["word after capitalised"] == 1.0 and short["reviewed translation"] == 0.0
+    assert (
+        short["entity words covered"] == 0.5
+        and short["word after capitalised"] == 1.0
+        and short["reviewed translation"] == 0.0
+    )
     assert dict(zip(FEATURES, x[2]))["word before capitalised"] == 0.0
 
 
@@ -340,8 +396,10 @@ def test_learned_scores_need_enough_reviewed_entities():
 def test_word_links_carry_reviewed_word_translations_to_other_entities():
     from core.review.reproject import word_links, word_table
 
-    pairs = [reviewed("the United Kingdom", [Span(1, 3, "LOC")], "el Reino Unido", [(Span(1, 3, "LOC"), 0)]),
-             reviewed("the Kingdom of Spain", [Span(1, 4, "LOC")], "el Reino de España", [(Span(1, 4, "LOC"), 0)])]
+    pairs = [
+        reviewed("the United Kingdom", [Span(1, 3, "LOC")], "el Reino Unido", [(Span(1, 3, "LOC"), 0)]),
+        reviewed("the Kingdom of Spain", [Span(1, 4, "LOC")], "el Reino de España", [(Span(1, 4, "LOC"), 0)]),
+    ]
     words = word_table(pairs, skip=frozenset({"de", "el"}), source_skip=frozenset({"of", "the"}))
     assert words.get("Kingdom") == "reino" and words.get("of") is None  # function words never pair
     assert words.get("Spain") == "españa"
@@ -349,7 +407,10 @@ def test_word_links_carry_reviewed_word_translations_to_other_entities():
     source, target = toks("the Kingdom of Spain and the Kingdom"), toks("el Reino de España y el Reino")
     entities = [Span(1, 4, "LOC"), Span(6, 7, "LOC")]
     links = Alignment.from_pairs([(3, 3), (4, 4)])
-    assert word_links(source, entities, target, words, links) == [(1, 1), (3, 3)]  # the second mention: no anchor, two places
+    assert word_links(source, entities, target, words, links) == [
+        (1, 1),
+        (3, 3),
+    ]  # the second mention: no anchor, two places
     assert word_links(source, entities, target, words, links, skip=[0]) == []
 
 
@@ -357,8 +418,15 @@ def test_an_ner_candidate_project_retrains_its_model_or_keeps_it(tmp_path):
     (tmp_path / "en.conll").write_text(SOURCE, encoding="utf-8")
     (tmp_path / "es.txt").write_text(TARGET, encoding="utf-8")
     (tmp_path / "links.pharaoh").write_text(LINKS, encoding="utf-8")
-    project = create_project(tmp_path / "uk-ner", tmp_path / "en.conll", tmp_path / "es.txt", target_lang="es",
-                             alignments=tmp_path / "links.pharaoh", candidates="ner", ner_epochs=3)
+    project = create_project(
+        tmp_path / "uk-ner",
+        tmp_path / "en.conll",
+        tmp_path / "es.txt",
+        target_lang="es",
+        alignments=tmp_path / "links.pharaoh",
+        candidates="ner",
+        ner_epochs=3,
+    )
     first = project.store.sentence(0).proposals()[0]
     assert first.span == Span(1, 3, "LOC")
     project.store.decide(0, first.item, "accept", first.span, 0, "tab")

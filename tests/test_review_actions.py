@@ -1,5 +1,6 @@
 """The server never trusts the browser: every action is checked before anything is stored, re-sent
 actions are applied once, overlaps and no-op fixes are handled in the store (demo data, real SQLite)."""
+
 from __future__ import annotations
 
 import math
@@ -8,7 +9,7 @@ import pytest
 from helpers import build_demo_project, copy_project
 
 from core.datamodel import Span
-from core.review.actions import ActionRefused, apply_action, check_action, parse_action
+from core.review.actions import apply_action, check_action, parse_action
 from core.review.export import clean_sentences, to_conll
 from core.review.project import open_project
 from core.review.stats import acceptance, decision_table
@@ -33,8 +34,12 @@ def nothing_stored(store: ReviewStore) -> bool:
 
 def test_a_crafted_fix_past_the_sentence_is_refused_and_export_still_works(project):
     store = project.store
-    outcome = apply_action(store, "tab", {"type": "fix", "sid": 0, "item": "0:2:PER", "version": 0, "span": [0, 999, "PER"],
-                                          "nonce": 1}, IDS)
+    outcome = apply_action(
+        store,
+        "tab",
+        {"type": "fix", "sid": 0, "item": "0:2:PER", "version": 0, "span": [0, 999, "PER"], "nonce": 1},
+        IDS,
+    )
     assert outcome.conflict.startswith("not saved: sentence 1 has 11 words")
     assert not outcome.message  # the screen says nothing was saved
     assert nothing_stored(store)
@@ -69,7 +74,11 @@ BAD_ACTIONS = [
     ("seconds as text", {"type": "done", "sid": 0, "seconds": "600"}, "seconds"),
     ("item of another sentence", {"type": "reject", "sid": 0, "item": "13:14:LOC"}, "has no span"),
     ("item that is not an id", {"type": "reject", "sid": 0, "item": "x' OR 1=1 --"}, "not one this screen sends"),
-    ("added item never added", {"type": "edit_added", "sid": 0, "item": "add:0123456789", "span": [3, 4, "LOC"]}, "has no span"),
+    (
+        "added item never added",
+        {"type": "edit_added", "sid": 0, "item": "add:0123456789", "span": [3, 4, "LOC"]},
+        "has no span",
+    ),
     ("span as object", {"type": "add", "sid": 0, "span": {"start": 0, "end": 1}}, "[start, end, label]"),
     ("span with fractions", {"type": "add", "sid": 0, "span": [0.5, 1, "LOC"]}, "whole numbers"),
     ("span backwards", {"type": "add", "sid": 0, "span": [4, 3, "LOC"]}, "start < end"),
@@ -135,19 +144,36 @@ def test_a_resent_action_is_applied_once_even_after_a_restart(project):
 
 def test_the_same_tab_after_a_restart_is_not_another_tab(project):
     store = project.store
-    apply_action(store, "s1", {"type": "accept", "sid": 4, "item": "2:3:LOC", "version": 0, "session": "tab1", "nonce": 1}, IDS)
+    apply_action(
+        store, "s1", {"type": "accept", "sid": 4, "item": "2:3:LOC", "version": 0, "session": "tab1", "nonce": 1}, IDS
+    )
     store.close()
     restarted = ReviewStore(project.folder / "review.sqlite")
     # the tab still believes version 0 (its screen had not refreshed): its own edit, no conflict
-    outcome = apply_action(restarted, "s2", {"type": "reject", "sid": 4, "item": "2:3:LOC", "version": 0, "session": "tab1",
-                                             "nonce": 2}, IDS)
+    outcome = apply_action(
+        restarted,
+        "s2",
+        {"type": "reject", "sid": 4, "item": "2:3:LOC", "version": 0, "session": "tab1", "nonce": 2},
+        IDS,
+    )
     assert outcome.conflict == "" and restarted.decisions(4)["2:3:LOC"].action == "reject"
-    other = apply_action(restarted, "s3", {"type": "accept", "sid": 4, "item": "2:3:LOC", "version": 0, "session": "tab2",
-                                           "nonce": 1}, IDS)
+    other = apply_action(
+        restarted,
+        "s3",
+        {"type": "accept", "sid": 4, "item": "2:3:LOC", "version": 0, "session": "tab2", "nonce": 1},
+        IDS,
+    )
     assert "another tab" in other.conflict
     # a refusal is remembered too: sent again, the same answer, still nothing written
-    assert apply_action(restarted, "s3", {"type": "accept", "sid": 4, "item": "2:3:LOC", "version": 0, "session": "tab2",
-                                          "nonce": 1}, IDS) == other
+    assert (
+        apply_action(
+            restarted,
+            "s3",
+            {"type": "accept", "sid": 4, "item": "2:3:LOC", "version": 0, "session": "tab2", "nonce": 1},
+            IDS,
+        )
+        == other
+    )
     assert restarted.decisions(4)["2:3:LOC"].action == "reject"
 
 
@@ -166,19 +192,41 @@ def test_overlapping_kept_spans_are_refused_naming_both(project):
     store = project.store
     # the Danube sentence: grow the first LOC span by two words (shift+right twice) ...
     for nonce, end in ((1, 4), (2, 5)):
-        outcome = apply_action(store, "s", {"type": "fix", "sid": 4, "item": "2:3:LOC", "version": 0, "span": [2, end, "LOC"],
-                                            "session": "tab", "nonce": nonce}, IDS)
+        outcome = apply_action(
+            store,
+            "s",
+            {
+                "type": "fix",
+                "sid": 4,
+                "item": "2:3:LOC",
+                "version": 0,
+                "span": [2, end, "LOC"],
+                "session": "tab",
+                "nonce": nonce,
+            },
+            IDS,
+        )
         assert outcome.conflict == ""
     # ... then accept its neighbour, which the grown span now covers
-    outcome = apply_action(store, "s", {"type": "accept", "sid": 4, "item": "4:5:LOC", "version": 0, "session": "tab", "nonce": 3}, IDS)
+    outcome = apply_action(
+        store, "s", {"type": "accept", "sid": 4, "item": "4:5:LOC", "version": 0, "session": "tab", "nonce": 3}, IDS
+    )
     tokens = store.sentence(4).target_tokens
-    assert outcome.conflict == (f"not saved: “{tokens[4]}” LOC overlaps “{' '.join(tokens[2:5])}” LOC, which is kept: "
-                                "reject or shorten one of them first")
+    assert outcome.conflict == (
+        f"not saved: “{tokens[4]}” LOC overlaps “{' '.join(tokens[2:5])}” LOC, which is kept: "
+        "reject or shorten one of them first"
+    )
     assert "4:5:LOC" not in store.decisions(4)
     # and the other way round: growing a span over a kept one
-    apply_action(store, "s", {"type": "accept", "sid": 4, "item": "6:7:LOC", "version": 0, "session": "tab", "nonce": 4}, IDS)
-    outcome = apply_action(store, "s", {"type": "fix", "sid": 4, "item": "2:3:LOC", "version": 0, "span": [2, 7, "LOC"],
-                                        "session": "tab", "nonce": 5}, IDS)
+    apply_action(
+        store, "s", {"type": "accept", "sid": 4, "item": "6:7:LOC", "version": 0, "session": "tab", "nonce": 4}, IDS
+    )
+    outcome = apply_action(
+        store,
+        "s",
+        {"type": "fix", "sid": 4, "item": "2:3:LOC", "version": 0, "span": [2, 7, "LOC"], "session": "tab", "nonce": 5},
+        IDS,
+    )
     assert "overlaps" in outcome.conflict
     apply_action(store, "s", {"type": "done", "sid": 4, "session": "tab", "nonce": 6}, IDS)
     exported = next(clean_sentences(store, "reviewed"))
@@ -189,7 +237,9 @@ def test_overlapping_kept_spans_are_refused_naming_both(project):
 def test_a_fix_that_changes_nothing_is_an_accept(project):
     store = project.store
     # "c" when the span already is the top candidate: the browser sends the same span back
-    outcome = apply_action(store, "s", {"type": "fix", "sid": 0, "item": "0:2:PER", "version": 0, "span": [0, 2, "PER"]}, IDS)
+    outcome = apply_action(
+        store, "s", {"type": "fix", "sid": 0, "item": "0:2:PER", "version": 0, "span": [0, 2, "PER"]}, IDS
+    )
     assert outcome.message == "accept saved"
     assert store.decisions(0)["0:2:PER"].action == "accept"
     store.decide(0, "7:8:LOC", "fix", Span(7, 8, "LOC"), 0, "s")  # the store enforces it too
@@ -211,7 +261,11 @@ def test_an_entity_nobody_projected_gets_an_added_span_from_its_candidate(projec
     assert outcome.select_item.startswith("add:") and outcome.select_item.endswith("@0")
     assert store.decisions(3)[outcome.select_item].span == Span(8, 9, "MISC")
     # "c" again cycles the candidates of that entity: an edit of the added span
-    again = apply_action(store, "s", {"type": "edit_added", "sid": 3, "item": outcome.select_item, "version": 1,
-                                      "span": [8, 11, "MISC"]}, IDS)
+    again = apply_action(
+        store,
+        "s",
+        {"type": "edit_added", "sid": 3, "item": outcome.select_item, "version": 1, "span": [8, 11, "MISC"]},
+        IDS,
+    )
     assert again.message == "add saved"
     assert store.decisions(3)[outcome.select_item].span == Span(8, 11, "MISC")

@@ -1,6 +1,7 @@
 """The store's SQL aggregates give the same numbers as loading every sentence: F1 equal to
 seqeval's (float for float) on the demo and on a random project, decisions per method and
 label, method counts, the filters as queries, a migrated database, and the streamed export."""
+
 from __future__ import annotations
 
 import random
@@ -65,9 +66,18 @@ def random_project(path, n: int = 300, seed: int = 7) -> ReviewStore:
         heuristic = [s for s in (gold or []) if rng.random() < 0.7] + random_spans(rng, n_tokens, 1)
         heuristic = [s for i, s in enumerate(heuristic) if not any(s.overlaps(t) for t in heuristic[:i])]
         matching = [s for s in (gold or []) if rng.random() < 0.8]
-        rows.append(NewSentence(
-            [f"w{i}" for i in range(n_tokens)], source, [f"t{i}" for i in range(n_tokens)], gold, [(0, 0, 1.0)],
-            [(s, 0, round(rng.random(), 3)) for s in heuristic], [(s, 0, round(rng.random(), 3)) for s in matching], {}))
+        rows.append(
+            NewSentence(
+                [f"w{i}" for i in range(n_tokens)],
+                source,
+                [f"t{i}" for i in range(n_tokens)],
+                gold,
+                [(0, 0, 1.0)],
+                [(s, 0, round(rng.random(), 3)) for s in heuristic],
+                [(s, 0, round(rng.random(), 3)) for s in matching],
+                {},
+            )
+        )
     store = ReviewStore(path)
     store.add_sentences(rows)
     return store
@@ -146,7 +156,9 @@ def test_project_f1_equals_seqeval_on_a_random_project(tmp_path):
 
 def test_project_without_gold_has_no_f1(tmp_path):
     store = ReviewStore(tmp_path / "nogold.sqlite")
-    store.add_sentences([NewSentence(["a"], [Span(0, 1, "PER")], ["b"], None, [], [(Span(0, 1, "PER"), 0, 0.9)], [], {})])
+    store.add_sentences(
+        [NewSentence(["a"], [Span(0, 1, "PER")], ["b"], None, [], [(Span(0, 1, "PER"), 0, 0.9)], [], {})]
+    )
     assert project_f1(store) == method_f1(store, list(store.sentences())) == {}
 
 
@@ -168,15 +180,35 @@ def test_filters_as_queries_match_filtering_every_sentence(tmp_path):
         apply_action(store, "s", {"type": "done", "sid": sid}, list(range(200)))
     records = list(store.sentences())
     done = {sid for sid in range(200) if store.state(sid)[0]}
-    cases = [Filters(), Filters(unreviewed=True), Filters(disagree=True), Filters(max_score=0.3), Filters(label="ORG"),
-             Filters(text="t1"), Filters(unreviewed=True, disagree=True, label="PER"), Filters(text="%"),
-             Filters(text="_"), Filters(label="OR"), Filters(text="no such words")]
+    cases = [
+        Filters(),
+        Filters(unreviewed=True),
+        Filters(disagree=True),
+        Filters(max_score=0.3),
+        Filters(label="ORG"),
+        Filters(text="t1"),
+        Filters(unreviewed=True, disagree=True, label="PER"),
+        Filters(text="%"),
+        Filters(text="_"),
+        Filters(label="OR"),
+        Filters(text="no such words"),
+    ]
     for filters in cases:
-        expected = [r.id for r in records if (not filters.unreviewed or r.id not in done)
-                    and (not filters.disagree or r.disagree)
-                    and (filters.max_score is None or r.min_score < filters.max_score)
-                    and (not filters.label or filters.label in {s.label for s in list(r.source_spans) + [p.span for p in r.proposals()]})
-                    and (not filters.text or filters.text.lower() in (" ".join(r.source_tokens) + "\n" + " ".join(r.target_tokens)).lower())]
+        expected = [
+            r.id
+            for r in records
+            if (not filters.unreviewed or r.id not in done)
+            and (not filters.disagree or r.disagree)
+            and (filters.max_score is None or r.min_score < filters.max_score)
+            and (
+                not filters.label
+                or filters.label in {s.label for s in list(r.source_spans) + [p.span for p in r.proposals()]}
+            )
+            and (
+                not filters.text
+                or filters.text.lower() in (" ".join(r.source_tokens) + "\n" + " ".join(r.target_tokens)).lower()
+            )
+        ]
         ids = FilteredIds(store, filters)
         assert list(ids) == expected == store.filter_ids(**vars(filters)), filters
         assert len(ids) == len(expected) and bool(ids) == bool(expected)
@@ -186,12 +218,18 @@ def test_filters_as_queries_match_filtering_every_sentence(tmp_path):
             assert ids.neighbour(sid, +1) == (later[0] if later else sid)
             assert ids.neighbour(sid, -1) == (earlier[-1] if earlier else sid)
             assert (sid in ids) == (sid in expected)
-            nearest = sid if sid in expected or not expected else ([i for i in expected if i >= sid] or expected[-1:])[0]
+            nearest = (
+                sid if sid in expected or not expected else ([i for i in expected if i >= sid] or expected[-1:])[0]
+            )
             assert ids.nearest(sid) == nearest
             if sid in expected:
                 assert ids.index(sid) == expected.index(sid)
         if expected:
-            assert (ids[0], ids[-1], ids[len(expected) // 2]) == (expected[0], expected[-1], expected[len(expected) // 2])
+            assert (ids[0], ids[-1], ids[len(expected) // 2]) == (
+                expected[0],
+                expected[-1],
+                expected[len(expected) // 2],
+            )
 
 
 def test_a_database_from_before_the_aggregates_gets_them_on_opening(demo, tmp_path):
@@ -202,7 +240,14 @@ def test_a_database_from_before_the_aggregates_gets_them_on_opening(demo, tmp_pa
     path = store.path
     store.close()
     db = sqlite3.connect(path)
-    for table in ("sentence_facts", "span_counts", "proposal_methods", "counted_reviews", "aggregate_marks", "label_set"):
+    for table in (
+        "sentence_facts",
+        "span_counts",
+        "proposal_methods",
+        "counted_reviews",
+        "aggregate_marks",
+        "label_set",
+    ):
         db.execute(f"DROP TABLE {table}")
     db.execute(f"PRAGMA user_version = {REVIEW_AGGREGATES_STEP - 1}")
     db.commit()

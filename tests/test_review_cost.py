@@ -1,5 +1,6 @@
 """The simulated reviewer (core/review/cost.py): key presses on the Review screen's key
 model to turn a sentence's proposals into its gold spans."""
+
 from __future__ import annotations
 
 from core.datamodel import Span

@@ -4,6 +4,7 @@ decision saved while the load ran is confirmed on its page within 2 s of the loa
 every page finishes what was still queued (no page stuck on "saving…").
 
 Prints what it measured (presses sent, decisions saved, the slowest confirmation)."""
+
 from __future__ import annotations
 
 import statistics
@@ -11,7 +12,7 @@ import time
 from collections import defaultdict
 
 import pytest
-from browser_support import browser, free_port, review_frame, start_server, stop_server  # noqa: F401
+from browser_support import free_port, review_frame, start_server, stop_server  # noqa: F401
 from helpers import build_demo_project
 
 from core.review.project import open_project
@@ -22,8 +23,26 @@ PAGES = 5
 LOAD_SECONDS = 60
 INTERVAL = 0.25  # seconds between two presses on one page: four keys a second, a fast reviewer
 # a reviewing rhythm: decisions, boundary moves, candidates, undo, done, navigation
-KEYS = ["a", "x", "Enter", "ArrowDown", "Shift+ArrowRight", "a", "Enter", "c", "Enter", "x", "u", "Enter",
-        "2", "Enter", "p", "a", "Enter", "n"]
+KEYS = [
+    "a",
+    "x",
+    "Enter",
+    "ArrowDown",
+    "Shift+ArrowRight",
+    "a",
+    "Enter",
+    "c",
+    "Enter",
+    "x",
+    "u",
+    "Enter",
+    "2",
+    "Enter",
+    "p",
+    "a",
+    "Enter",
+    "n",
+]
 STATEFUL = {"accept", "reject", "fix", "edit_added", "add", "undo", "done"}
 SETTLED = "queue.length === 0 && buffered.length === 0 && !(barrier > A.ack) && !inflight && A.ack === nonce"
 
@@ -67,8 +86,12 @@ def test_five_pages_pressing_keys_lose_and_double_nothing(server, browser, capsy
                 confirmed[k] = time.monotonic() - load_end
         time.sleep(0.02)
     stuck = [k for k in range(PAGES) if k not in confirmed]
-    states = [frame.evaluate("({client: CLIENT, ack: A.ack, nonce: nonce, queue: queue.length, buffered: buffered.length, log: sentLog, counts: counts})")
-              for frame in frames]
+    states = [
+        frame.evaluate(
+            "({client: CLIENT, ack: A.ack, nonce: nonce, queue: queue.length, buffered: buffered.length, log: sentLog, counts: counts})"
+        )
+        for frame in frames
+    ]
 
     store = open_project(projects / "demo-es").store
     applied = {a["action_id"]: a for a in store.applied_actions()}
@@ -85,18 +108,25 @@ def test_five_pages_pressing_keys_lose_and_double_nothing(server, browser, capsy
     # saved (committed; server clock) -> confirmed on its page (browser clock; the same machine)
     saved_at = {action_id: 1000 * a["ts"] for action_id, a in applied.items()}
     latency = [a["confirmed"] - saved_at[i] for i, a in logged if i in saved_at and a.get("confirmed")]
-    late = [i for i, a in logged if saved_at.get(i, float("inf")) <= 1000 * load_end_wall
-            and a.get("confirmed", float("inf")) > 1000 * (load_end_wall + 2)]
+    late = [
+        i
+        for i, a in logged
+        if saved_at.get(i, float("inf")) <= 1000 * load_end_wall
+        and a.get("confirmed", float("inf")) > 1000 * (load_end_wall + 2)
+    ]
     waits = [a["confirmed"] - a["at"] for _, a in logged if a.get("confirmed")]
     with capsys.disabled():
-        print(f"\nload: {PAGES} pages x {LOAD_SECONDS} s, {presses} key presses, {len(logged)} actions sent "
-              f"({len(sent)} that write): {len(saved)} saved, {len(refused)} refused (another tab, overlap), "
-              f"{len(lost)} lost, {len(doubled)} doubled; saved -> confirmed on screen: median "
-              f"{statistics.median(latency):.0f} ms, max {max(latency):.0f} ms; saved during the load and confirmed "
-              f"later than 2 s after it: {len(late)}; keys still queued when the load ended: {backlog}, all saved and "
-              f"confirmed after " + ", ".join(f"{confirmed[k]:.1f} s" if k in confirmed else "stuck" for k in range(PAGES))
-              + f"; key press -> confirmed: median {statistics.median(waits):.0f} ms, max {max(waits):.0f} ms; "
-              f"sends/resends/renders per page: {[tuple(s['counts'].values()) for s in states]}")
+        print(
+            f"\nload: {PAGES} pages x {LOAD_SECONDS} s, {presses} key presses, {len(logged)} actions sent "
+            f"({len(sent)} that write): {len(saved)} saved, {len(refused)} refused (another tab, overlap), "
+            f"{len(lost)} lost, {len(doubled)} doubled; saved -> confirmed on screen: median "
+            f"{statistics.median(latency):.0f} ms, max {max(latency):.0f} ms; saved during the load and confirmed "
+            f"later than 2 s after it: {len(late)}; keys still queued when the load ended: {backlog}, all saved and "
+            f"confirmed after "
+            + ", ".join(f"{confirmed[k]:.1f} s" if k in confirmed else "stuck" for k in range(PAGES))
+            + f"; key press -> confirmed: median {statistics.median(waits):.0f} ms, max {max(waits):.0f} ms; "
+            f"sends/resends/renders per page: {[tuple(s['counts'].values()) for s in states]}"
+        )
     assert not stuck, [states[k] | {"log": len(states[k]["log"])} for k in stuck]
     assert not late, late
     assert not lost and not doubled

@@ -1,5 +1,6 @@
 """The Review page's script (Streamlit AppTest) on a copy of the demo: the sidebar count is drawn
 after the actions are applied, decisions carry the reviewer, a crafted action is refused on screen."""
+
 from __future__ import annotations
 
 import pytest

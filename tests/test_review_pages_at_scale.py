@@ -2,6 +2,7 @@
 repeated ten times): differences shown a page at a time, counts from the store's aggregates
 that match counting sentence by sentence, cached numbers that follow every decision, and
 Review's next/previous and "k of N" asked of the database."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,7 +16,10 @@ from core.review.project import open_project
 from core.review.stats import method_counts, method_f1
 from core.review.store import NewSentence
 
-pytestmark = [pytest.mark.filterwarnings(STREAMLIT_DEPRECATIONS_FAIL), pytest.mark.usefixtures("streamlit_deprecations_warn")]
+pytestmark = [
+    pytest.mark.filterwarnings(STREAMLIT_DEPRECATIONS_FAIL),
+    pytest.mark.usefixtures("streamlit_deprecations_warn"),
+]
 REPEAT = 10
 
 
@@ -24,8 +28,19 @@ def built(tmp_path_factory):
     project = build_demo_project(tmp_path_factory.mktemp("built-scale") / "demo-es")
     store = project.store
     records = list(store.sentences())
-    rows = [NewSentence(r.source_tokens, r.source_spans, r.target_tokens, r.gold_spans, r.alignment, r.heuristic, r.matching,
-                        r.candidates) for r in records * (REPEAT - 1)]
+    rows = [
+        NewSentence(
+            r.source_tokens,
+            r.source_spans,
+            r.target_tokens,
+            r.gold_spans,
+            r.alignment,
+            r.heuristic,
+            r.matching,
+            r.candidates,
+        )
+        for r in records * (REPEAT - 1)
+    ]
     store.add_sentences(rows, start_id=len(records))
     store.close()
     return project.folder
@@ -56,8 +71,13 @@ def test_compare_shows_the_differences_a_page_at_a_time(projects):
     at = run("pages/2_Compare.py")
     metrics = {m.label: m.value for m in at.metric}
     counts = method_counts(records)
-    assert metrics == {"Sentences": str(36 * REPEAT), "Methods differ": str(len(differing)), "Spans both propose": str(counts.both),
-                       "Heuristic only": str(counts.heuristic_only), "Matching only": str(counts.matching_only)}
+    assert metrics == {
+        "Sentences": str(36 * REPEAT),
+        "Methods differ": str(len(differing)),
+        "Spans both propose": str(counts.both),
+        "Heuristic only": str(counts.heuristic_only),
+        "Matching only": str(counts.matching_only),
+    }
     assert list(at.dataframe[1].value["#"]) == differing[:50]
     at.number_input(key="compare-page").set_value(2).run()
     assert list(at.dataframe[1].value["#"]) == differing[50:100]
@@ -108,10 +128,16 @@ def test_review_moves_through_the_filtered_sentences_by_query(projects):
     at.sidebar.checkbox(key="f_disagree").check().run()
     assert at.session_state["sid:demo-es"] == differing[0]
     for k in range(1, 4):
-        at.session_state["review"] = {"client": "tab", "actions": [{"nonce": k, "type": "next", "sid": at.session_state["sid:demo-es"]}]}
+        at.session_state["review"] = {
+            "client": "tab",
+            "actions": [{"nonce": k, "type": "next", "sid": at.session_state["sid:demo-es"]}],
+        }
         at.run()
         assert at.session_state["sid:demo-es"] == differing[k]
     assert f"· {len(differing)} match the filters" in at.get("progress")[0].proto.text
-    at.session_state["review"] = {"client": "tab", "actions": [{"nonce": 4, "type": "goto", "to": store.count() - 1, "sid": 0}]}
+    at.session_state["review"] = {
+        "client": "tab",
+        "actions": [{"nonce": 4, "type": "goto", "to": store.count() - 1, "sid": 0}],
+    }
     at.run()  # a sentence outside the filter: the nearest one that passes, here the last
     assert at.session_state["sid:demo-es"] == differing[-1]

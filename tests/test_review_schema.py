@@ -1,5 +1,6 @@
 """Schema versions: a database written by the store of commit 367d660 (no user_version, no
 reviewer column) opens with today's store without losing a decision or an event."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -20,7 +21,9 @@ LEGACY = Path(__file__).parent / "legacy" / "review_store_367d660.py"
 
 def legacy_module():
     """The store exactly as commit 367d660 had it (its one relative import made absolute)."""
-    source = LEGACY.read_text(encoding="utf-8").replace("from .datamodel import Span", "from core.datamodel import Span")
+    source = LEGACY.read_text(encoding="utf-8").replace(
+        "from .datamodel import Span", "from core.datamodel import Span"
+    )
     spec = importlib.util.spec_from_loader("review_store_367d660", loader=None)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up
@@ -36,8 +39,19 @@ def demo(tmp_path_factory):
 def write_old_database(path: Path, demo: ReviewStore) -> None:
     old = legacy_module()
     store = old.ReviewStore(path)
-    store.add_sentences(old.NewSentence(r.source_tokens, r.source_spans, r.target_tokens, r.gold_spans, r.alignment,
-                                        r.heuristic, r.matching, r.candidates) for r in demo.sentences())
+    store.add_sentences(
+        old.NewSentence(
+            r.source_tokens,
+            r.source_spans,
+            r.target_tokens,
+            r.gold_spans,
+            r.alignment,
+            r.heuristic,
+            r.matching,
+            r.candidates,
+        )
+        for r in demo.sentences()
+    )
     store.decide(0, "0:2:PER", "accept", Span(0, 2, "PER"), 0, "old-tab")
     store.decide(0, "7:8:LOC", "reject", None, 0, "old-tab")
     store.set_done(0, "old-tab", 12.0)
@@ -73,7 +87,9 @@ def test_a_database_of_the_old_schema_is_migrated_without_loss(tmp_path, demo):
     assert store.state(0)[0] and store.position() == 2 and store.done_times()[0][2] == 12.0
 
     # new decisions work, with the reviewer and the action id recorded
-    outcome = apply_action(store, "s", {"type": "done", "sid": 2, "session": "tab", "nonce": 1}, list(range(36)), reviewer="local")
+    outcome = apply_action(
+        store, "s", {"type": "done", "sid": 2, "session": "tab", "nonce": 1}, list(range(36)), reviewer="local"
+    )
     assert outcome.sentence == 3
     assert store.decisions(2)["0:2:PER"].reviewer == "local"
     assert store.events()[-1]["action_id"] == "tab:1" and store.events()[-1]["reviewer"] == "local"
@@ -86,7 +102,9 @@ def test_a_database_from_a_newer_version_is_refused_clearly(tmp_path, demo):
     ReviewStore(path).close()
     with sqlite3.connect(path) as raw:
         raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    with pytest.raises(SchemaError, match=f"schema version {SCHEMA_VERSION + 1}; this LabelBridge reads up to {SCHEMA_VERSION}") as err:
+    with pytest.raises(
+        SchemaError, match=f"schema version {SCHEMA_VERSION + 1}; this LabelBridge reads up to {SCHEMA_VERSION}"
+    ) as err:
         ReviewStore(path)
     assert str(tmp_path) not in str(err.value)  # no server path in the message
 

@@ -1,4 +1,5 @@
 """The numbers behind the Compare and Statistics pages, on a copy of the built demo."""
+
 from __future__ import annotations
 
 import pytest
@@ -45,7 +46,9 @@ def test_after_review_appears_once_something_is_reviewed_and_uses_the_primary_me
     assert before["heuristic"].overall.f1 != before["matching"].overall.f1  # the demo tells them apart
     both = next(p for p in store.sentence(0).proposals() if len(p.methods) == 2)
     span = [both.span.start, both.span.end, both.span.label]
-    outcome = apply_action(store, "s", {"type": "accept", "sid": 0, "item": both.item, "span": span, "version": 0}, list(range(36)))
+    outcome = apply_action(
+        store, "s", {"type": "accept", "sid": 0, "item": both.item, "span": span, "version": 0}, list(range(36))
+    )
     assert not outcome.conflict
     for primary in ("heuristic", "matching"):
         after = method_f1(store, records, primary)

@@ -1,4 +1,5 @@
 """The review store, export and project creation on the bundled demo (real data, real SQLite)."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -71,7 +72,12 @@ def test_done_settles_undecided_spans_and_export_reads_back(project, tmp_path):
     # sentence 2: fix a boundary, reject one span, add a span
     record = store.sentence(1)
     org = next(p for p in record.proposals() if p.span.label == "ORG")
-    apply_action(store, "s", {"type": "fix", "sid": 1, "item": org.item, "version": 0, "span": [org.span.start, org.span.end - 1, "ORG"]}, [])
+    apply_action(
+        store,
+        "s",
+        {"type": "fix", "sid": 1, "item": org.item, "version": 0, "span": [org.span.start, org.span.end - 1, "ORG"]},
+        [],
+    )
     apply_action(store, "s", {"type": "add", "sid": 1, "span": [9, 10, "MISC"]}, [])  # "malaria"
     apply_action(store, "s", {"type": "done", "sid": 1}, [])
     cleaned = list(clean_sentences(store, "reviewed"))

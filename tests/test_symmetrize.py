@@ -1,4 +1,5 @@
 """Symmetrising two directional alignments (intersection, union, grow-diag(-final-and))."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """BILUO and BIOES CoNLL files through the readers and the command line (evaluate, project)."""
+
 from __future__ import annotations
 
 import json
@@ -59,7 +60,9 @@ def test_evaluate_biluo_with_a_wrong_entity_counts_it(tmp_path):
     other = rewrite(DEMO / "es.conll", tmp_path / "es.conll", "BILUO")
     text = other.read_text(encoding="utf-8").replace("U-", "U-X", 1)
     other.write_text(text, encoding="utf-8")
-    overall = json.loads(cli("evaluate", "--gold", str(DEMO / "es.conll"), "--pred", str(other), "--json").stdout)["overall"]
+    overall = json.loads(cli("evaluate", "--gold", str(DEMO / "es.conll"), "--pred", str(other), "--json").stdout)[
+        "overall"
+    ]
     assert overall["support"] == 66 and overall["recall"] == pytest.approx(65 / 66)
 
 
@@ -69,8 +72,18 @@ def test_project_reads_a_source_in_another_scheme(tmp_path, scheme):
     outs = []
     for k, src in enumerate([DEMO / "en.conll", source]):
         out = tmp_path / f"out{k}.conll"
-        result = cli("project", "--source", str(src), "--target", str(DEMO / "es.conll"), "--alignments", str(DEMO / "en-es.pharaoh"),
-                     "--out", str(out), "--quiet")
+        result = cli(
+            "project",
+            "--source",
+            str(src),
+            "--target",
+            str(DEMO / "es.conll"),
+            "--alignments",
+            str(DEMO / "en-es.pharaoh"),
+            "--out",
+            str(out),
+            "--quiet",
+        )
         assert result.returncode == 0, result.stderr
         outs.append(out.read_text(encoding="utf-8"))
     assert outs[0] == outs[1] and "B-" in outs[0]
@@ -98,9 +111,22 @@ def test_mixing_schemes_is_a_clear_cli_error(tmp_path, command):
     else:
         target = tmp_path / "es.txt"
         target.write_text("Maria Lopez\nen Madrid\n", encoding="utf-8")
-        result = cli("project", "--source", str(path), "--target", str(target), "--out", str(tmp_path / "o.conll"), "--runs", "1", "--quiet")
+        result = cli(
+            "project",
+            "--source",
+            str(path),
+            "--target",
+            str(target),
+            "--out",
+            str(tmp_path / "o.conll"),
+            "--runs",
+            "1",
+            "--quiet",
+        )
     assert result.returncode == 2, result.stderr
-    assert "mixed.conll, line 5" in result.stderr and "is not BILUO" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        "mixed.conll, line 5" in result.stderr and "is not BILUO" in result.stderr and "Traceback" not in result.stderr
+    )
 
 
 def test_iob2_file_with_a_bioes_sentence_says_why_it_was_read_as_bioes(tmp_path):

@@ -1,4 +1,5 @@
 """Tag schemes (IOB1, IOB2, IOE1, BIOES/IOBES, BILUO) read into spans, and spans written back as IOB2."""
+
 from __future__ import annotations
 
 import re
@@ -40,7 +41,11 @@ def test_each_scheme_reads_to_the_same_spans(scheme, tags):
 def test_iobes_is_bioes_and_ioe1_is_read_when_named():
     assert tags_to_spans(BIOES, "IOBES") == EXPECTED
     assert tags_to_spans(IOE1, "IOE1") == EXPECTED
-    assert tags_to_spans(["E-PER", "E-PER", "I-LOC", "I-LOC"], "IOE1") == [Span(0, 1, "PER"), Span(1, 2, "PER"), Span(2, 4, "LOC")]
+    assert tags_to_spans(["E-PER", "E-PER", "I-LOC", "I-LOC"], "IOE1") == [
+        Span(0, 1, "PER"),
+        Span(1, 2, "PER"),
+        Span(2, 4, "LOC"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -119,7 +124,9 @@ def test_an_inside_tag_that_continues_nothing_is_an_error(scheme, tags, index):
     assert f"token {index + 1}" in str(info.value)
 
 
-@pytest.mark.parametrize("tags, index", [(["B-PER"], 0), (["B-PER", "I-PER", "O"], 1), (["B-PER", "B-PER", "E-PER"], 0)])
+@pytest.mark.parametrize(
+    "tags, index", [(["B-PER"], 0), (["B-PER", "I-PER", "O"], 1), (["B-PER", "B-PER", "E-PER"], 0)]
+)
 def test_bioes_entity_not_closed_by_e_is_an_error(tags, index):
     with pytest.raises(TagError) as info:
         tags_to_spans(tags, "BIOES")
@@ -140,7 +147,11 @@ def test_unknown_scheme():
 def test_iob1_starts_an_entity_at_a_label_change():
     # I-PER I-LOC: two entities, since the label changes; B-PER after I-PER splits.
     assert tags_to_spans(["I-PER", "I-LOC", "I-PER", "B-PER"], "IOB1") == [
-        Span(0, 1, "PER"), Span(1, 2, "LOC"), Span(2, 3, "PER"), Span(3, 4, "PER")]
+        Span(0, 1, "PER"),
+        Span(1, 2, "LOC"),
+        Span(2, 3, "PER"),
+        Span(3, 4, "PER"),
+    ]
 
 
 def test_entity_at_sentence_end_is_closed():
@@ -258,6 +269,8 @@ def test_biluo_is_read_as_spacy_reads_it(name):
         biluo = offsets_to_biluo_tags(doc, offsets)
         assert biluo == iob_to_biluo(spans_to_iob2(sentence.spans, len(sentence)))
         assert tags_to_spans(biluo, "BILUO") == list(sentence.spans)
-        assert [(s.start, s.end, s.label_) for s in biluo_tags_to_spans(doc, biluo)] == [(s.start, s.end, s.label) for s in sentence.spans]
+        assert [(s.start, s.end, s.label_) for s in biluo_tags_to_spans(doc, biluo)] == [
+            (s.start, s.end, s.label) for s in sentence.spans
+        ]
         entities += len(sentence.spans)
     assert entities > 20

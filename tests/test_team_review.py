@@ -1,6 +1,7 @@
 """Review as a team on the demo: three reviewers on an overlap sample with planted
 disagreements; agreement from the store checked by hand and against scikit-learn and
 statsmodels; the Team and Agreement pages; adjudication and the export's rules."""
+
 from __future__ import annotations
 
 import pytest
@@ -45,10 +46,12 @@ def review_overlap(store, sentences=OVERLAP, reviewers=REVIEWERS):
     ids = list(range(store.count()))
     for name in reviewers:
         for k, sid in enumerate(sentences):
-            for n, action in enumerate(PLANTED.get((name, sid), [])):
+            for action in PLANTED.get((name, sid), []):
                 outcome = apply_action(store, f"tab-{name}", {**action, "sid": sid, "version": 0}, ids, reviewer=name)
                 assert outcome.conflict == "", outcome.conflict
-            outcome = apply_action(store, f"tab-{name}", {"type": "done", "sid": sid, "seconds": 10.0 + k}, ids, reviewer=name)
+            outcome = apply_action(
+                store, f"tab-{name}", {"type": "done", "sid": sid, "seconds": 10.0 + k}, ids, reviewer=name
+            )
             assert outcome.conflict == ""
 
 
@@ -111,16 +114,28 @@ def test_disagreements_and_the_export_rules(team):
     # the lead adjudicates sentence 24: Milán is ORG after all
     lead = adjudication_owner("ana")
     ids = sorted(found)
-    apply_action(team, "tab-lead", {"type": "fix", "sid": 24, "item": "7:8:LOC", "version": 0, "span": [7, 8, "ORG"]}, ids,
-                 reviewer="ana", owner=lead)
+    apply_action(
+        team,
+        "tab-lead",
+        {"type": "fix", "sid": 24, "item": "7:8:LOC", "version": 0, "span": [7, 8, "ORG"]},
+        ids,
+        reviewer="ana",
+        owner=lead,
+    )
     apply_action(team, "tab-lead", {"type": "done", "sid": 24}, ids, reviewer="ana", owner=lead)
     exported = {s.id: s for s in clean_sentences(team, "reviewed")}
     assert exported[24].rule == "adjudicated"
-    assert [(c.span.start, c.span.label, c.how) for c in exported[24].spans] == [(3, "LOC", "accept"), (7, "ORG", "fix"), (9, "LOC", "accept")]
+    assert [(c.span.start, c.span.label, c.how) for c in exported[24].spans] == [
+        (3, "LOC", "accept"),
+        (7, "ORG", "fix"),
+        (9, "LOC", "accept"),
+    ]
     assert "Milán\tB-ORG" in to_conll(exported.values())
     assert team.decisions(24, "ben")["7:8:LOC"].span == Span(7, 8, "ORG")  # the reviews themselves are untouched
     # the adjudication is no reviewer: agreement stays among the three
-    assert {r.first for r in team_agreement(team)} >= {"ana", "ben"} and "adjudication:ana" not in {r.first for r in team_agreement(team)}
+    assert {r.first for r in team_agreement(team)} >= {"ana", "ben"} and "adjudication:ana" not in {
+        r.first for r in team_agreement(team)
+    }
 
 
 def test_a_tie_goes_to_the_lead_then_to_the_primary_method(built, tmp_path):
@@ -161,7 +176,11 @@ def test_the_agreement_page_shows_the_numbers(team):
     assert metrics["Mean pairwise span F1"] == f"{(14 / 17 + 16 / 18 + 12 / 17) / 3:.3f}"
     pairs = at.dataframe[0].value  # the pairs table
     row = pairs[(pairs["first"] == "ana") & (pairs["second"] == "ben")].iloc[0]
-    assert row["F1 exact"] == pytest.approx(14 / 17) and row["Cohen's κ"] == pytest.approx(KAPPA_ANA_BEN) and row["sentences"] == 4
+    assert (
+        row["F1 exact"] == pytest.approx(14 / 17)
+        and row["Cohen's κ"] == pytest.approx(KAPPA_ANA_BEN)
+        and row["sentences"] == 4
+    )
     stats = at.dataframe[2].value  # the reviewers table
     assert list(stats["reviewer"]) == REVIEWERS and list(stats["sentences done"]) == [4, 4, 4]
 
@@ -198,14 +217,17 @@ def test_a_reviewer_walks_their_own_queue_and_a_lead_adjudicates(team, monkeypat
     assert "0 of 3 disagreements adjudicated" in at.get("progress")[0].proto.text
 
 
-@pytest.mark.parametrize("names, message", [
-    ("", "no reviewers to assign"),
-    ("ana\nAna", "listed twice"),
-    ("ana, ben, ana", "listed twice"),
-    ("adjudication:ana\nben", "reserved"),
-    ("x" * 200, "at most 128 characters"),
-    ("ana\x07", "at most 128 characters"),
-])
+@pytest.mark.parametrize(
+    "names, message",
+    [
+        ("", "no reviewers to assign"),
+        ("ana\nAna", "listed twice"),
+        ("ana, ben, ana", "listed twice"),
+        ("adjudication:ana\nben", "reserved"),
+        ("x" * 200, "at most 128 characters"),
+        ("ana\x07", "at most 128 characters"),
+    ],
+)
 def test_bad_reviewer_lists_are_refused_on_the_team_page(built, tmp_path, monkeypatch, names, message):
     folder = tmp_path / "projects"
     copy_project(built, folder / "demo-es")

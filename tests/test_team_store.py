@@ -1,6 +1,7 @@
 """Team review in the store: decisions per reviewer (owner) that never overwrite each other,
 done-state per reviewer, the stored assignment, and the migration of a one-reviewer database
 written by the store of commit 68de5c7 (schema version 1)."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -40,8 +41,20 @@ def store(demo_folder, tmp_path):
     fresh = ReviewStore(path)
     source = open_project(demo_folder).store
     from core.review.store import NewSentence
-    fresh.add_sentences(NewSentence(r.source_tokens, r.source_spans, r.target_tokens, r.gold_spans, r.alignment,
-                                    r.heuristic, r.matching, r.candidates) for r in source.sentences())
+
+    fresh.add_sentences(
+        NewSentence(
+            r.source_tokens,
+            r.source_spans,
+            r.target_tokens,
+            r.gold_spans,
+            r.alignment,
+            r.heuristic,
+            r.matching,
+            r.candidates,
+        )
+        for r in source.sentences()
+    )
     return fresh
 
 
@@ -83,11 +96,15 @@ def test_done_is_per_reviewer_and_the_sentence_is_done_when_anyone_is(store):
 def test_an_adjudication_is_its_own_review(store):
     store.decide(2, "0:2:PER", "accept", Span(0, 2, "PER"), 0, "tab-a", reviewer="ana")
     owner = adjudication_owner("ana")
-    outcome = apply_action(store, "tab-l", {"type": "reject", "sid": 2, "item": "0:2:PER", "version": 0}, [2],
-                           reviewer="ana", owner=owner)
+    outcome = apply_action(
+        store, "tab-l", {"type": "reject", "sid": 2, "item": "0:2:PER", "version": 0}, [2], reviewer="ana", owner=owner
+    )
     assert outcome.conflict == ""
     assert store.decisions(2, "ana")["0:2:PER"].action == "accept"
-    assert store.decisions(2, owner)["0:2:PER"].action == "reject" and store.decisions(2, owner)["0:2:PER"].reviewer == "ana"
+    assert (
+        store.decisions(2, owner)["0:2:PER"].action == "reject"
+        and store.decisions(2, owner)["0:2:PER"].reviewer == "ana"
+    )
 
 
 def test_the_assignment_is_stored_and_replaced(store):
@@ -104,8 +121,19 @@ def test_the_assignment_is_stored_and_replaced(store):
 def write_v1_database(path: Path, source: ReviewStore) -> None:
     old = legacy_module()
     db = old.ReviewStore(path)
-    db.add_sentences(old.NewSentence(r.source_tokens, r.source_spans, r.target_tokens, r.gold_spans, r.alignment,
-                                     r.heuristic, r.matching, r.candidates) for r in source.sentences())
+    db.add_sentences(
+        old.NewSentence(
+            r.source_tokens,
+            r.source_spans,
+            r.target_tokens,
+            r.gold_spans,
+            r.alignment,
+            r.heuristic,
+            r.matching,
+            r.candidates,
+        )
+        for r in source.sentences()
+    )
     db.decide(0, "0:2:PER", "accept", Span(0, 2, "PER"), 0, "old-tab", reviewer="local")
     db.set_done(0, "old-tab", 12.0, reviewer="local")
     db.decide(1, "1:3:ORG", "fix", Span(1, 6, "ORG"), 0, "old-tab")  # anonymous, as tests and scripts wrote
@@ -140,8 +168,13 @@ def test_a_one_reviewer_database_is_migrated_without_loss(demo_folder, tmp_path)
     assert store.done_ids() == {0, 4} and store.position() == 4
 
     # a second reviewer now decides the same span: both decisions stay
-    apply_action(store, "tab", {"type": "reject", "sid": 0, "item": "0:2:PER", "version": 0, "session": "ben-tab", "nonce": 1},
-                 list(range(36)), reviewer="ben")
+    apply_action(
+        store,
+        "tab",
+        {"type": "reject", "sid": 0, "item": "0:2:PER", "version": 0, "session": "ben-tab", "nonce": 1},
+        list(range(36)),
+        reviewer="ben",
+    )
     assert store.decisions(0, "local")["0:2:PER"].action == "accept"
     assert store.decisions(0, "ben")["0:2:PER"].action == "reject"
     # undoing an old (pre-migration) event finds its row by the event's reviewer
@@ -152,6 +185,8 @@ def test_a_one_reviewer_database_is_migrated_without_loss(demo_folder, tmp_path)
 
 def test_a_reviewer_cannot_edit_a_span_another_reviewer_added(store):
     added = apply_action(store, "tab-a", {"type": "add", "sid": 3, "span": [8, 9, "MISC"]}, [3], reviewer="ana")
-    outcome = apply_action(store, "tab-b", {"type": "reject", "sid": 3, "item": added.select_item, "version": 1}, [3], reviewer="ben")
+    outcome = apply_action(
+        store, "tab-b", {"type": "reject", "sid": 3, "item": added.select_item, "version": 1}, [3], reviewer="ben"
+    )
     assert "has no span" in outcome.conflict
     assert store.decisions(3, "ana")[added.select_item].action == "add" and store.decisions(3, "ben") == {}

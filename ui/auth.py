@@ -11,6 +11,7 @@ The operator chooses one way to sign in (checked in this order):
   (``st.login``, ``st.user``).
 * none of these: local single-user mode, reviewer ``"local"``, served to this machine only.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,6 +46,7 @@ class AuthError(Exception):
 
 # --- passwords (pure) -------------------------------------------------------------------
 
+
 def hash_password(password: str, salt: bytes | None = None) -> str:
     """``scrypt$n$r$p$salt$hash`` for ``password``, with a fresh 16-byte salt unless given."""
     salt = os.urandom(16) if salt is None else salt
@@ -60,8 +62,15 @@ def verify_password(password: str, stored: str) -> bool:
         if scheme != "scrypt":
             return False
         expected = base64.b64decode(digest, validate=True)
-        actual = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt, validate=True),
-                                n=int(n), r=int(r), p=int(p), dklen=len(expected), maxmem=256 * 1024 * 1024)
+        actual = hashlib.scrypt(
+            password.encode("utf-8"),
+            salt=base64.b64decode(salt, validate=True),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(expected),
+            maxmem=256 * 1024 * 1024,
+        )
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(actual, expected)
@@ -72,7 +81,9 @@ _DUMMY_HASH = hash_password("not a password", salt=b"\x00" * 16)
 
 def check_user_name(name: str) -> str:
     if not USER_NAME.fullmatch(name):
-        raise AuthError(f"{name!r} is not a user name: 1 to 64 letters, digits and . _ @ + - (starting with a letter or digit)")
+        raise AuthError(
+            f"{name!r} is not a user name: 1 to 64 letters, digits and . _ @ + - (starting with a letter or digit)"
+        )
     return name
 
 
@@ -155,6 +166,7 @@ def check_login(users_file: str | Path, name: str, password: str, throttle: Thro
 
 
 # --- which sign-in is configured -------------------------------------------------------
+
 
 def auth_mode() -> str:
     """``"header"``, ``"password"``, ``"oidc"`` or ``"local"``."""
@@ -250,6 +262,7 @@ def current_reviewer() -> str:
 
 # --- the gate and the sidebar ----------------------------------------------------------
 
+
 def sign_in_form() -> None:
     """What someone who is not signed in sees, for the configured way of signing in."""
     import streamlit as st
@@ -257,11 +270,15 @@ def sign_in_form() -> None:
     mode = auth_mode()
     st.title("LabelBridge")
     if mode == "local":
-        st.error("This app runs without sign-in, so it only serves the machine it runs on. "
-                 "Ask the operator to set up a sign-in (see the README, Serving to a team).")
+        st.error(
+            "This app runs without sign-in, so it only serves the machine it runs on. "
+            "Ask the operator to set up a sign-in (see the README, Serving to a team)."
+        )
     elif mode == "header":
-        st.error("You are not signed in: this server expects the sign-in proxy in front of it to name the user. "
-                 "Open the app through that proxy.")
+        st.error(
+            "You are not signed in: this server expects the sign-in proxy in front of it to name the user. "
+            "Open the app through that proxy."
+        )
     elif mode == "password":
         _password_form()
     else:
@@ -278,7 +295,9 @@ def _password_form() -> None:
     st.subheader("Sign in")
     with st.form("sign-in"):
         name = st.text_input("User name", max_chars=64, key="sign-in-name", autocomplete="username")
-        password = st.text_input("Password", type="password", max_chars=1024, key="sign-in-password", autocomplete="current-password")
+        password = st.text_input(
+            "Password", type="password", max_chars=1024, key="sign-in-password", autocomplete="current-password"
+        )
         submitted = st.form_submit_button("Sign in", type="primary")
     if not submitted:
         return
@@ -358,6 +377,7 @@ def sidebar_account(user: str) -> None:
 
 # --- command line: managing the users file ---------------------------------------------
 
+
 def _read_new_password(from_stdin: bool) -> str:
     if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -371,12 +391,18 @@ def _read_new_password(from_stdin: bool) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ui.auth", description="Manage the review app's users file (LABELBRIDGE_USERS_FILE).")
-    parser.add_argument("--users-file", default=os.environ.get(ENV_USERS), help=f"the users file (default: ${ENV_USERS})")
+    parser = argparse.ArgumentParser(
+        prog="python -m ui.auth", description="Manage the review app's users file (LABELBRIDGE_USERS_FILE)."
+    )
+    parser.add_argument(
+        "--users-file", default=os.environ.get(ENV_USERS), help=f"the users file (default: ${ENV_USERS})"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     add = commands.add_parser("add-user", help="add a user, or set a user's new password (asked for twice)")
     add.add_argument("name")
-    add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of standard input")
+    add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from the first line of standard input"
+    )
     remove = commands.add_parser("remove-user", help="remove a user")
     remove.add_argument("name")
     commands.add_parser("list-users", help="list the user names")

@@ -1,6 +1,7 @@
 """Project selection shared by every page: the open project lives in the URL (?project=name)
 and in the session, so a reload reopens it; the bundled demo is built on first start.
 Also what every page needs to show user text safely and to take files from a visitor."""
+
 from __future__ import annotations
 
 import logging
@@ -129,7 +130,10 @@ def build_demo(lang: str = "es", progress=None) -> Project:
     folder = projects_dir() / f"demo-{lang}"
     while not _BUILD_LOCK.acquire(timeout=0.25):
         fraction, message = _BUILDING.get("fraction", 0.0), _BUILDING.get("message", "starting")
-        report(float(fraction), f"another session is building the {DEMO_LANGS.get(str(_BUILDING.get('lang')), '')} demo: {message}")
+        report(
+            float(fraction),
+            f"another session is building the {DEMO_LANGS.get(str(_BUILDING.get('lang')), '')} demo: {message}",
+        )
     try:
         if is_project(folder):
             return open_project(folder)
@@ -140,9 +144,15 @@ def build_demo(lang: str = "es", progress=None) -> Project:
 
         _BUILDING.update(lang=lang, fraction=0.0, message="starting")
         return create_project(
-            folder, DEMO / "en.conll", DEMO / f"{lang}.conll", gold=DEMO / f"{lang}.conll",
-            candidates="ner", target_lang=lang, alignments=DEMO / f"en-{lang}.pharaoh",
-            name=f"demo-{lang}", progress=shared,
+            folder,
+            DEMO / "en.conll",
+            DEMO / f"{lang}.conll",
+            gold=DEMO / f"{lang}.conll",
+            candidates="ner",
+            target_lang=lang,
+            alignments=DEMO / f"en-{lang}.pharaoh",
+            name=f"demo-{lang}",
+            progress=shared,
         )
     finally:
         _BUILDING.clear()
@@ -181,8 +191,11 @@ def _build_demo_here(lang: str) -> None:
     """Build the demo for this page, saying what happens: a first start builds it, and a session
     that arrives while another builds it waits with that build's progress."""
     notice = st.empty()
-    notice.info(f"The {DEMO_LANGS[lang]} demo project is being built (first start only; under a minute). "
-                "This page opens by itself when it is ready.", icon=":material/hourglass_top:")
+    notice.info(
+        f"The {DEMO_LANGS[lang]} demo project is being built (first start only; under a minute). "
+        "This page opens by itself when it is ready.",
+        icon=":material/hourglass_top:",
+    )
     bar, report = progress_bar("Building the demo:")
     with st.spinner("Building the demo project…"):
         build_demo(lang, report)
@@ -206,7 +219,7 @@ def current_project(build_default: bool = True) -> Project | None:
     except InputRefused:
         folder = None
     if folder is not None and not is_project(folder):
-        demo_lang = folder.name[len("demo-"):] if folder.name.startswith("demo-") else None
+        demo_lang = folder.name[len("demo-") :] if folder.name.startswith("demo-") else None
         if demo_lang in DEMO_LANGS and build_default:
             _build_demo_here(demo_lang)
     if folder is None or not is_project(folder):
@@ -245,7 +258,11 @@ def source_note(project: Project) -> str | None:
         lim = limits()
     except LabelBridgeError:
         lim = Limits()
-    folders = {str(root): label for root, label in ((lim.model_root, "[model folder]"), (lim.data_root, "[data folder]")) if root}
+    folders = {
+        str(root): label
+        for root, label in ((lim.model_root, "[model folder]"), (lim.data_root, "[data folder]"))
+        if root
+    }
     return redact(note, folders)
 
 

@@ -4,6 +4,7 @@
 A model field names something the server loads, so it is one of the operator's models
 (LABELBRIDGE_MODELS; by default the paper's models below) or a folder below the model root
 (LABELBRIDGE_MODEL_ROOT) or the data root; see core.corpus.safe_paths.model_choice."""
+
 from __future__ import annotations
 
 import tempfile
@@ -57,26 +58,58 @@ def model_form() -> None:
         return
     placeholder = path_placeholder(lim)
     with st.form("create-models"):
-        name = st.text_input("Project name", value="my-project", key="m-name",
-                             help="Letters, digits, spaces, '-', '_' and '.', at most 64 characters")
+        name = st.text_input(
+            "Project name",
+            value="my-project",
+            key="m-name",
+            help="Letters, digits, spaces, '-', '_' and '.', at most 64 characters",
+        )
         st.caption(plain(f"Upload the files (at most {lim.max_mb} each). {path_help(lim)} Models: {model_help(lim)}"))
-        up_target = st.file_uploader("Target text: tokenised, one sentence a line, or CoNLL (tags ignored)", key="m-up-target")
+        up_target = st.file_uploader(
+            "Target text: tokenised, one sentence a line, or CoNLL (tags ignored)", key="m-up-target"
+        )
         path_target = st.text_input("…or target path", key="m-target", placeholder=placeholder, help=path_help(lim))
-        up_gold = st.file_uploader("Target gold CoNLL (optional, for F1 on Compare; a tagged target file can be its own gold)", key="m-up-gold")
-        path_gold = st.text_input("…or gold path (optional)", key="m-gold", placeholder=placeholder, help=path_help(lim))
-        lang = st.text_input("Target language: NLLB code (spa_Latn, hau_Latn) or the paper's code (es, hau)", value="spa_Latn", key="m-lang")
-        translator = st.text_input("Translation model, target to English", value=PAPER_TRANSLATOR, key="m-translator", help=model_help(lim))
-        ner = st.text_input("English NER model (transformers or spaCy)", value=PAPER_NER, key="m-ner", help=model_help(lim))
+        up_gold = st.file_uploader(
+            "Target gold CoNLL (optional, for F1 on Compare; a tagged target file can be its own gold)", key="m-up-gold"
+        )
+        path_gold = st.text_input(
+            "…or gold path (optional)", key="m-gold", placeholder=placeholder, help=path_help(lim)
+        )
+        lang = st.text_input(
+            "Target language: NLLB code (spa_Latn, hau_Latn) or the paper's code (es, hau)",
+            value="spa_Latn",
+            key="m-lang",
+        )
+        translator = st.text_input(
+            "Translation model, target to English", value=PAPER_TRANSLATOR, key="m-translator", help=model_help(lim)
+        )
+        ner = st.text_input(
+            "English NER model (transformers or spaCy)", value=PAPER_NER, key="m-ner", help=model_help(lim)
+        )
         candidates = st.radio("Matching candidates", list(CANDIDATES), format_func=CANDIDATES.get, key="m-candidates")
-        candidate_ner = st.text_input("Target NER model for the last choice (empty: the English NER model)", key="m-candidate-ner", help=model_help(lim))
+        candidate_ner = st.text_input(
+            "Target NER model for the last choice (empty: the English NER model)",
+            key="m-candidate-ner",
+            help=model_help(lim),
+        )
         primary = st.radio("Enter accepts the rest of", ["matching", "heuristic"], horizontal=True, key="m-primary")
         with st.expander("Advanced"):
-            aligner = st.selectbox("Aligner", MODEL_ALIGNERS, key="m-aligner",
-                                   help="simalign: itermax on encoder embeddings (paper); awesome: softmax extraction; eflomal: statistical, no encoder")
-            encoder = st.text_input("Encoder for simalign / awesome", value=PAPER_ENCODER, key="m-encoder", help=model_help(lim))
+            aligner = st.selectbox(
+                "Aligner",
+                MODEL_ALIGNERS,
+                key="m-aligner",
+                help="simalign: itermax on encoder embeddings (paper); awesome: softmax extraction; eflomal: statistical, no encoder",
+            )
+            encoder = st.text_input(
+                "Encoder for simalign / awesome", value=PAPER_ENCODER, key="m-encoder", help=model_help(lim)
+            )
             layer = st.number_input("Encoder layer", min_value=0, max_value=48, value=8, key="m-layer")
-            back_translate = st.checkbox("Refine by back-translation (translate the tagged English back with entity markers)", key="m-back")
-            marker = st.text_input("Marker translation model", value=EASYPROJECT_MODEL, key="m-marker", help=model_help(lim))
+            back_translate = st.checkbox(
+                "Refine by back-translation (translate the tagged English back with entity markers)", key="m-back"
+            )
+            marker = st.text_input(
+                "Marker translation model", value=EASYPROJECT_MODEL, key="m-marker", help=model_help(lim)
+            )
             tokenize = st.checkbox("Split punctuation off words (plain text only)", key="m-tokenize")
             device = st.radio("Device", DEVICES, horizontal=True, key="m-device")
         submitted = st.form_submit_button("Label with models and create")
@@ -90,10 +123,21 @@ def model_form() -> None:
         if not translator.strip() or not ner.strip():
             st.error("Give a translation model and an English NER model.")
             return
-        models = {"translator": model_choice(translator, "translation model", lim), "ner": model_choice(ner, "NER model", lim)}
-        models["candidate_ner"] = model_choice(candidate_ner, "target NER model", lim) if candidates == "model" and candidate_ner.strip() else None
-        models["encoder"] = model_choice(encoder, "encoder", lim) if aligner in ("simalign", "awesome") else PAPER_ENCODER
-        models["marker"] = model_choice(marker, "marker translation model", lim) if back_translate else EASYPROJECT_MODEL
+        models = {
+            "translator": model_choice(translator, "translation model", lim),
+            "ner": model_choice(ner, "NER model", lim),
+        }
+        models["candidate_ner"] = (
+            model_choice(candidate_ner, "target NER model", lim)
+            if candidates == "model" and candidate_ner.strip()
+            else None
+        )
+        models["encoder"] = (
+            model_choice(encoder, "encoder", lim) if aligner in ("simalign", "awesome") else PAPER_ENCODER
+        )
+        models["marker"] = (
+            model_choice(marker, "marker translation model", lim) if back_translate else EASYPROJECT_MODEL
+        )
     except LabelBridgeError as err:
         show_error("", err, known)
         return
@@ -115,14 +159,30 @@ def model_form() -> None:
         bar, report = progress_bar("Labelling with models:")
         try:
             options = ModelPipelineOptions(
-                target_lang=lang.strip(), translator=models["translator"], ner=models["ner"], aligner=aligner,
-                encoder=models["encoder"], layer=int(layer), candidates="ner" if candidates == "model" else "ngram",
-                candidate_ner=models["candidate_ner"], back_translate=back_translate, marker_model=models["marker"],
-                device=device, projection=model_projection(lang.strip()),
+                target_lang=lang.strip(),
+                translator=models["translator"],
+                ner=models["ner"],
+                aligner=aligner,
+                encoder=models["encoder"],
+                layer=int(layer),
+                candidates="ner" if candidates == "model" else "ngram",
+                candidate_ner=models["candidate_ner"],
+                back_translate=back_translate,
+                marker_model=models["marker"],
+                device=device,
+                projection=model_projection(lang.strip()),
             )
             created = create_project_from_text(
-                folder, target, options, gold, cache_dir=projects_dir() / ".cache", train_ner=candidates == "ner",
-                tokenize=tokenize, primary_method=primary, name=folder.name, progress=report,
+                folder,
+                target,
+                options,
+                gold,
+                cache_dir=projects_dir() / ".cache",
+                train_ner=candidates == "ner",
+                tokenize=tokenize,
+                primary_method=primary,
+                name=folder.name,
+                progress=report,
             )
         except Exception as err:  # noqa: BLE001 - every failure is one message, never a traceback
             bar.empty()

@@ -1,5 +1,6 @@
 """The Home page: open the demo or a project, or create one from a parallel corpus or from
 unlabelled target text (labelled by models)."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -25,7 +26,9 @@ WAYS = {"parallel": "Parallel corpus with English entities", "models": "Unlabell
 
 def home() -> None:
     st.title("LabelBridge")
-    st.caption("Project English named-entity annotations onto a translation, review every projected span, export a clean corpus.")
+    st.caption(
+        "Project English named-entity annotations onto a translation, review every projected span, export a clean corpus."
+    )
 
     project = current_project()
     if project is not None:
@@ -36,8 +39,11 @@ def home() -> None:
         cols = st.columns(4)
         cols[0].metric("Sentences", total)
         cols[1].metric("Done", done)
-        cols[2].metric("Matching candidates", CANDIDATE_NAMES.get(s.candidates, s.candidates),
-                       help="NER: spans of a spaCy model trained in this project on its heuristic projection; NER model: spans of a target-language NER model; n-grams: every span")
+        cols[2].metric(
+            "Matching candidates",
+            CANDIDATE_NAMES.get(s.candidates, s.candidates),
+            help="NER: spans of a spaCy model trained in this project on its heuristic projection; NER model: spans of a target-language NER model; n-grams: every span",
+        )
         cols[3].metric("Target gold", "yes" if project.has_gold else "no")
         note = source_note(project)
         if note:
@@ -52,7 +58,11 @@ def home() -> None:
         st.subheader("Open a project")
         names = list_projects()
         if names:
-            chosen = st.selectbox("Project", names, index=names.index(project.folder.name) if project and project.folder.name in names else 0)
+            chosen = st.selectbox(
+                "Project",
+                names,
+                index=names.index(project.folder.name) if project and project.folder.name in names else 0,
+            )
             if st.button("Open", key="open-project"):
                 set_project(chosen)
                 st.rerun()
@@ -66,8 +76,14 @@ def home() -> None:
 
     with right:
         st.subheader("Create a project")
-        way = st.radio("Start from", ["parallel", "models"], horizontal=True, key="create-way", format_func=WAYS.get,
-                       help="Models: translate the target text to English, tag the English, align and project the entities back onto your sentences")
+        way = st.radio(
+            "Start from",
+            ["parallel", "models"],
+            horizontal=True,
+            key="create-way",
+            format_func=WAYS.get,
+            help="Models: translate the target text to English, tag the English, align and project the entities back onto your sentences",
+        )
         if way == "models":
             model_form()
         else:
@@ -81,25 +97,36 @@ def reproject_panel(project, done: int) -> None:
     store = project.store
     left, right = st.columns(2)
     with left:
-        if st.button("Improve the rest from what you reviewed", key="reproject", disabled=done == 0,
-                     help="Reviewed translations of entity names become alignment links in every sentence not reviewed yet"
-                          + (" and the NER candidate model is trained again with your spans" if project.settings.candidates == "ner" else "")
-                          + ". Sentences you finished or decided on are never changed; undo takes it all back."):
+        if st.button(
+            "Improve the rest from what you reviewed",
+            key="reproject",
+            disabled=done == 0,
+            help="Reviewed translations of entity names become alignment links in every sentence not reviewed yet"
+            + (
+                " and the NER candidate model is trained again with your spans"
+                if project.settings.candidates == "ner"
+                else ""
+            )
+            + ". Sentences you finished or decided on are never changed; undo takes it all back.",
+        ):
             bar, report = progress_bar("Re-projecting:")
             result = reproject_project(project, current_reviewer(), progress=report)
             bar.empty()
             st.session_state["reproject-message"] = (
                 f"Generation {result.generation}: {result.changed} of {result.considered} unreviewed sentences have new proposals "
                 f"(from {result.reviewed} reviewed sentences, {result.table_size} entity names"
-                f"{', NER model retrained' if result.ner_retrained else ''})." if result.generation else
-                "Nothing changed: what was reviewed so far holds no new evidence for the other sentences.")
+                f"{', NER model retrained' if result.ner_retrained else ''})."
+                if result.generation
+                else "Nothing changed: what was reviewed so far holds no new evidence for the other sentences."
+            )
     standing = store.current_generation()
     with right:
         if standing and st.button(f"Undo the re-projection (generation {standing})", key="undo-reproject"):
             generation, restored, kept = store.undo_reprojection(current_reviewer())
             st.session_state["reproject-message"] = (
                 f"Generation {generation} undone: {restored} sentences have their previous proposals back"
-                + (f"; {kept} decided since keep theirs." if kept else "."))
+                + (f"; {kept} decided since keep theirs." if kept else ".")
+            )
     message = st.session_state.get("reproject-message")
     if message:
         st.success(message)

@@ -1,6 +1,7 @@
 """The Compare and Statistics numbers, cached per project and project version: an unchanged
 project (no new decision since) is not counted again, and a changed one is counted from the
 store's SQL aggregates, never by loading every sentence."""
+
 from __future__ import annotations
 
 import os
@@ -58,7 +59,9 @@ def _compare(key: tuple, primary: str) -> CompareNumbers:
 def _statistics(key: tuple) -> StatisticsNumbers:
     store = _store(key[0])
     seconds = store.review_seconds()
-    return StatisticsNumbers(decision_summary(store), len(seconds), median(seconds), histogram(seconds), store.done_curve())
+    return StatisticsNumbers(
+        decision_summary(store), len(seconds), median(seconds), histogram(seconds), store.done_curve()
+    )
 
 
 def compare_numbers(project: Project) -> CompareNumbers:

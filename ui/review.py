@@ -1,5 +1,6 @@
 """The Review screen's component: a static HTML/JS frontend (no build step) that draws the
 sentence pair as SVG and turns key presses and clicks into actions for Python."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -29,11 +30,23 @@ def payload(record: SentenceRecord, decisions: dict[str, Decision], **extra) -> 
         "heuristic": [[s.start, s.end, s.label, score] for s, _, score in record.heuristic],
         "matching": [[s.start, s.end, s.label, score] for s, _, score in record.matching],
         "proposals": [
-            {"item": p.item, "start": p.span.start, "end": p.span.end, "label": p.span.label, "methods": list(p.methods), "source": p.source, "scores": p.scores}
+            {
+                "item": p.item,
+                "start": p.span.start,
+                "end": p.span.end,
+                "label": p.span.label,
+                "methods": list(p.methods),
+                "source": p.source,
+                "scores": p.scores,
+            }
             for p in record.proposals()
         ],
         "decisions": {
-            item: {"action": d.action, "span": None if d.span is None else [d.span.start, d.span.end, d.span.label], "version": d.version}
+            item: {
+                "action": d.action,
+                "span": None if d.span is None else [d.span.start, d.span.end, d.span.label],
+                "version": d.version,
+            }
             for item, d in decisions.items()
         },
         "candidates": {str(e): [list(c) for c in cands] for e, cands in record.candidates.items()},

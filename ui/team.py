@@ -4,6 +4,7 @@ The operator names the leads in ``LABELBRIDGE_LEADS`` (comma-separated user name
 users file, the proxy header or OpenID Connect names them). Without sign-in (local mode) the
 one local user is the lead. Names compare without case and surrounding spaces.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,7 +1,9 @@
 """Word aligners behind one interface (see :class:`core.alignment.base.Aligner`)."""
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from core.alignment.base import Aligner, align_pair
 from core.alignment.eflomal_aligner import EflomalAligner
@@ -46,4 +48,13 @@ def make_aligner(name: str, **options: Any) -> Aligner:
     return _FACTORIES[name](**options)
 
 
-__all__ = ["Aligner", "EflomalAligner", "SYMMETRIZATIONS", "align_pair", "aligner_names", "make_aligner", "register_aligner", "symmetrize"]
+__all__ = [
+    "Aligner",
+    "EflomalAligner",
+    "SYMMETRIZATIONS",
+    "align_pair",
+    "aligner_names",
+    "make_aligner",
+    "register_aligner",
+    "symmetrize",
+]

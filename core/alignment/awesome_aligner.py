@@ -6,10 +6,11 @@ both probabilities exceed ``threshold`` (0.001), and words are aligned if any of
 subwords are. Works over any encoder (mBERT as in the paper, or a fine-tuned
 awesome-align checkpoint) by hub name or local path.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -47,6 +48,8 @@ class AwesomeAligner(EncoderAligner):
     threshold: float = 1e-3
     name: str = "awesome"
 
-    def align_corpus(self, sources: Sequence[Tokens], targets: Sequence[Tokens], progress: Progress | None = None) -> list[Alignment]:
+    def align_corpus(
+        self, sources: Sequence[Tokens], targets: Sequence[Tokens], progress: Progress | None = None
+    ) -> list[Alignment]:
         source_vectors, target_vectors = self.embed_corpus(sources, targets, progress)
         return [align_vectors(s, t, self.threshold) for s, t in zip(source_vectors, target_vectors)]

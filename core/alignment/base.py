@@ -1,7 +1,9 @@
 """The aligner interface: a corpus of sentence pairs in, one alignment per pair out."""
+
 from __future__ import annotations
 
-from typing import Callable, Protocol, Sequence
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from core.datamodel import Alignment
 

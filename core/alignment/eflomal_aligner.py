@@ -25,16 +25,17 @@ How the work is laid out (see benchmarks/scale.py for the numbers):
 instead of 5 times, in CPU time) and keeps matching's F1, but the heuristic lost about
 0.7 F1 on the shared corpus (README), so 3 stays the default.
 """
+
 from __future__ import annotations
 
 import math
 import os
 import subprocess
 import tempfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -157,7 +158,9 @@ class EflomalAligner:
 
     def __post_init__(self) -> None:
         if self.symmetrization not in EFLOMAL_COMBINATIONS:
-            raise ValueError(f"unknown symmetrization {self.symmetrization!r}; choose one of {', '.join(EFLOMAL_COMBINATIONS)}")
+            raise ValueError(
+                f"unknown symmetrization {self.symmetrization!r}; choose one of {', '.join(EFLOMAL_COMBINATIONS)}"
+            )
         if self.n_runs < 1:
             raise ValueError("eflomal needs at least one run")
         if self.n_samplers < 1:
@@ -165,7 +168,9 @@ class EflomalAligner:
         if self.jobs < 0 or self.chunk_size < 1 or not self.rel_iterations > 0:
             raise ValueError("jobs must be 0 (automatic) or more, chunk_size and rel_iterations above 0")
 
-    def align_corpus(self, sources: Sequence[Tokens], targets: Sequence[Tokens], progress: Progress | None = None) -> list[Alignment]:
+    def align_corpus(
+        self, sources: Sequence[Tokens], targets: Sequence[Tokens], progress: Progress | None = None
+    ) -> list[Alignment]:
         if len(sources) != len(targets):
             raise ValueError(f"{len(sources)} source but {len(targets)} target sentences")
         empty = [k for k, (s, t) in enumerate(zip(sources, targets)) if not s or not t]
@@ -181,13 +186,32 @@ class EflomalAligner:
             runs = self.train(source_file, target_file, len(sources), folder, progress)
             return list(self.combine(runs, len(sources)))
 
-    def train(self, source_file: Path, target_file: Path, n_sentences: int, folder: Path,
-              progress: Progress | None = None) -> list[tuple[Path, Path]]:
+    def train(
+        self, source_file: Path, target_file: Path, n_sentences: int, folder: Path, progress: Progress | None = None
+    ) -> list[tuple[Path, Path]]:
         """Run eflomal ``n_runs`` times on prepared files, ``jobs`` processes at once;
         the (forward, reverse) link files of each run."""
         ibm1, hmm, fertility = eflomal_iterations(n_sentences, self.rel_iterations)
-        command = [_eflomal_binary(), "-m", "3", "-s", str(source_file), "-t", str(target_file),
-                   "-n", str(self.n_samplers), "-N", "0.2", "-1", str(ibm1), "-2", str(hmm), "-3", str(fertility), "-q"]
+        command = [
+            _eflomal_binary(),
+            "-m",
+            "3",
+            "-s",
+            str(source_file),
+            "-t",
+            str(target_file),
+            "-n",
+            str(self.n_samplers),
+            "-N",
+            "0.2",
+            "-1",
+            str(ibm1),
+            "-2",
+            str(hmm),
+            "-3",
+            str(fertility),
+            "-q",
+        ]
         outputs = [(folder / f"forward.{run}", folder / f"reverse.{run}") for run in range(self.n_runs)]
         jobs = self.jobs or default_jobs(self.n_samplers)
         waiting = list(reversed(outputs))
@@ -201,13 +225,18 @@ class EflomalAligner:
                     forward, reverse = waiting.pop()
                     log = folder / f"{forward.name}.log"
                     with open(log, "wb") as errors:
-                        process = subprocess.Popen(command + ["-f", str(forward), "-r", str(reverse)],
-                                                   stdout=subprocess.DEVNULL, stderr=errors)
+                        process = subprocess.Popen(
+                            command + ["-f", str(forward), "-r", str(reverse)], stdout=subprocess.DEVNULL, stderr=errors
+                        )
                     running.append((process, log))
                 process, log = running.pop(0)
                 if process.wait() != 0:
                     message = log.read_text(errors="replace").strip().splitlines()[-1:] or ["no message"]
-                    stopped = f"stopped by signal {-process.returncode}" if process.returncode < 0 else f"exit status {process.returncode}"
+                    stopped = (
+                        f"stopped by signal {-process.returncode}"
+                        if process.returncode < 0
+                        else f"exit status {process.returncode}"
+                    )
                     raise LabelBridgeError(f"eflomal failed ({stopped}): {message[0]}")
                 done += 1
                 if progress:
@@ -251,6 +280,9 @@ class EflomalAligner:
                     rows.append(row)
                     sources.append(i)
                     targets.append(j)
-            keys.append(_pack(np.array(rows, dtype=np.int64), np.array(sources, dtype=np.int64),
-                              np.array(targets, dtype=np.int64)))
+            keys.append(
+                _pack(
+                    np.array(rows, dtype=np.int64), np.array(sources, dtype=np.int64), np.array(targets, dtype=np.int64)
+                )
+            )
         return np.concatenate(keys)

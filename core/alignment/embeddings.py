@@ -3,10 +3,12 @@
 Words are tokenised with the model's fast tokenizer (``is_split_into_words``); each
 subword keeps the index of the word it came from, special tokens are dropped.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Sequence
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -44,9 +46,13 @@ class SubwordEncoder(LazyModel):
     def check(self, model: Any) -> None:
         layers = getattr(model.config, "num_hidden_layers", None)
         if layers is not None and not 0 <= self.layer <= layers:
-            raise ModelLoadError(f"Cannot take layer {self.layer} of the encoder {self.model!r}: it has {layers} layers; choose a layer from 0 to {layers}")
+            raise ModelLoadError(
+                f"Cannot take layer {self.layer} of the encoder {self.model!r}: it has {layers} layers; choose a layer from 0 to {layers}"
+            )
 
-    def embed(self, sentences: Sequence[Tokens], progress: Progress | None = None, description: str = "embedding") -> list[SubwordVectors]:
+    def embed(
+        self, sentences: Sequence[Tokens], progress: Progress | None = None, description: str = "embedding"
+    ) -> list[SubwordVectors]:
         import torch
 
         model, tokenizer = self.load()
@@ -56,7 +62,14 @@ class SubwordEncoder(LazyModel):
         with progress_bar(len(sentences), description, progress) as advance:
             for batch in batches(order, self.batch_size):
                 words = [list(sentences[k]) or [""] for k in batch]
-                inputs = tokenizer(words, is_split_into_words=True, truncation=True, max_length=self.max_length, padding=True, return_tensors="pt")
+                inputs = tokenizer(
+                    words,
+                    is_split_into_words=True,
+                    truncation=True,
+                    max_length=self.max_length,
+                    padding=True,
+                    return_tensors="pt",
+                )
                 with torch.inference_mode():
                     out = model(**{k: v.to(device) for k, v in inputs.items()}, output_hidden_states=True)
                 hidden = out.hidden_states[self.layer].float().cpu().numpy()
@@ -71,7 +84,9 @@ class SubwordEncoder(LazyModel):
         return result  # type: ignore[return-value]
 
 
-def subword_links_to_words(matrix: np.ndarray, source_words: np.ndarray, target_words: np.ndarray) -> set[tuple[int, int]]:
+def subword_links_to_words(
+    matrix: np.ndarray, source_words: np.ndarray, target_words: np.ndarray
+) -> set[tuple[int, int]]:
     """Words are aligned if any of their subwords are (``matrix[i, j]`` truthy)."""
     rows, cols = np.nonzero(matrix)
     return {(int(source_words[i]), int(target_words[j])) for i, j in zip(rows, cols)}
@@ -94,11 +109,17 @@ class EncoderAligner:
             self._encoder = SubwordEncoder(self.model, self.layer, self.device, self.batch_size)
         return self._encoder
 
-    def embed_corpus(self, sources: Sequence[Sequence[str]], targets: Sequence[Sequence[str]], progress=None) -> tuple[list[SubwordVectors], list[SubwordVectors]]:
+    def embed_corpus(
+        self, sources: Sequence[Sequence[str]], targets: Sequence[Sequence[str]], progress=None
+    ) -> tuple[list[SubwordVectors], list[SubwordVectors]]:
         """Subword vectors of every source and target sentence, one progress count for both."""
         if len(sources) != len(targets):
             raise ValueError(f"{len(sources)} source but {len(targets)} target sentences")
         total = 2 * len(sources)
-        source_vectors = self.encoder.embed(sources, (lambda d, t: progress(d, total)) if progress else None, "embedding sources")
-        target_vectors = self.encoder.embed(targets, (lambda d, t: progress(len(sources) + d, total)) if progress else None, "embedding targets")
+        source_vectors = self.encoder.embed(
+            sources, (lambda d, t: progress(d, total)) if progress else None, "embedding sources"
+        )
+        target_vectors = self.encoder.embed(
+            targets, (lambda d, t: progress(len(sources) + d, total)) if progress else None, "embedding targets"
+        )
         return source_vectors, target_vectors

@@ -4,6 +4,7 @@ Numbers, identical tokens and near-identical names ("Nikitin"/"Nikitin",
 "Barents"/"Barent", "Lisbon"/"Lisboa") are strong anchors for entities, and a corpus
 as small as a few hundred sentences rarely teaches a statistical aligner those pairs.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -55,7 +56,9 @@ def lexical_links(source: Tokens, target: Tokens, min_similarity: float = 0.8, m
             folded = fold(s)
             for j, t, other in names:
                 short = min(len(s), len(t)) < min_length
-                score = 1.0 if folded == other else (0.0 if short else _folded_similarity(folded, other, min_similarity))
+                score = (
+                    1.0 if folded == other else (0.0 if short else _folded_similarity(folded, other, min_similarity))
+                )
                 if score >= min_similarity:
                     scores[(i, j)] = score
     best_for_source: dict[int, float] = {}
@@ -74,8 +77,14 @@ def add_lexical_links(alignment: Alignment, source: Tokens, target: Tokens, min_
         return alignment
     anchored_source = {i for i, _ in anchors}
     anchored_target = {j for _, j in anchors}
-    links = frozenset({link for link in alignment.links if link in anchors
-                       or (link[0] not in anchored_source and link[1] not in anchored_target)} | anchors)
+    links = frozenset(
+        {
+            link
+            for link in alignment.links
+            if link in anchors or (link[0] not in anchored_source and link[1] not in anchored_target)
+        }
+        | anchors
+    )
     if links == alignment.links and all(alignment.weight(link) == 1.0 for link in anchors):
         return alignment
     # the kept links' weight entries are reused as they are; anchors weigh 1

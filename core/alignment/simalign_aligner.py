@@ -6,10 +6,11 @@ This is simalign 0.4's algorithm (``SentenceAligner.iter_max`` with its defaults
 own batched embedding extraction, which maps subwords to words with the fast tokenizer's
 ``word_ids`` and runs on any encoder by hub name or local path.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -93,6 +94,8 @@ class SimAlignAligner(EncoderAligner):
         if self.matching not in MATCHING_METHODS:
             raise ValueError(f"unknown matching method {self.matching!r}; choose one of {', '.join(MATCHING_METHODS)}")
 
-    def align_corpus(self, sources: Sequence[Tokens], targets: Sequence[Tokens], progress: Progress | None = None) -> list[Alignment]:
+    def align_corpus(
+        self, sources: Sequence[Tokens], targets: Sequence[Tokens], progress: Progress | None = None
+    ) -> list[Alignment]:
         source_vectors, target_vectors = self.embed_corpus(sources, targets, progress)
         return [align_vectors(s, t, self.matching) for s, t in zip(source_vectors, target_vectors)]

@@ -1,7 +1,8 @@
 """Combining the two directions of a statistical aligner into one alignment."""
+
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from core.datamodel import Link
 
@@ -33,7 +34,11 @@ def symmetrize(forward: Iterable[Link], reverse: Iterable[Link], method: str = "
         for i, j in sorted(links):
             for di, dj in _NEIGHBOURS:
                 link = (i + di, j + dj)
-                if link in union and link not in links and (link[0] not in aligned_source or link[1] not in aligned_target):
+                if (
+                    link in union
+                    and link not in links
+                    and (link[0] not in aligned_source or link[1] not in aligned_target)
+                ):
                     links.add(link)
                     aligned_source.add(link[0])
                     aligned_target.add(link[1])

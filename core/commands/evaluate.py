@@ -1,4 +1,5 @@
 """Score projected tags against gold with seqeval: entity-level precision, recall and F1 (python -m core evaluate)."""
+
 from __future__ import annotations
 
 import argparse
@@ -23,15 +24,26 @@ scores in seqeval's strict IOB2 mode."""
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "evaluate", help="score projected tags against gold tags",
-        description=__doc__, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        "evaluate",
+        help="score projected tags against gold tags",
+        description=__doc__,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--gold", required=True, metavar="GOLD.conll")
     parser.add_argument("--pred", required=True, metavar="PRED.conll")
-    parser.add_argument("--ignore-label", action="append", default=[], metavar="LABEL",
-                        help="treat this label as O on both sides, e.g. MISC (repeatable)")
-    parser.add_argument("--strict", action="store_true",
-                        help="refuse tags that are not strict IOB2 (naming file and line) and score in seqeval's strict mode")
+    parser.add_argument(
+        "--ignore-label",
+        action="append",
+        default=[],
+        metavar="LABEL",
+        help="treat this label as O on both sides, e.g. MISC (repeatable)",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse tags that are not strict IOB2 (naming file and line) and score in seqeval's strict mode",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.set_defaults(handler=run)
 
@@ -60,12 +72,21 @@ def run(args: argparse.Namespace) -> int:
         raise CorpusError(args.pred, None, f"has {len(pred)} sentences but {args.gold} has {len(gold)}")
     for k, (g, p) in enumerate(zip(gold, pred), start=1):
         if g.tokens != p.tokens:
-            line = next((n for n, a, b in zip(p.lines, p.tokens, g.tokens) if a != b), p.lines[min(len(p.tokens), len(g.tokens)) - 1])
-            raise CorpusError(args.pred, line, f"sentence {k} has other tokens than in {args.gold} "
-                              f"({len(p.tokens)} tokens here, {len(g.tokens)} there)")
+            line = next(
+                (n for n, a, b in zip(p.lines, p.tokens, g.tokens) if a != b),
+                p.lines[min(len(p.tokens), len(g.tokens)) - 1],
+            )
+            raise CorpusError(
+                args.pred,
+                line,
+                f"sentence {k} has other tokens than in {args.gold} "
+                f"({len(p.tokens)} tokens here, {len(g.tokens)} there)",
+            )
     if args.strict:
         _check_strict(args.gold, gold)
         _check_strict(args.pred, pred)
-    result = evaluate_tags(_seqeval_tags(args.gold, gold), _seqeval_tags(args.pred, pred), args.ignore_label, strict=args.strict)
+    result = evaluate_tags(
+        _seqeval_tags(args.gold, gold), _seqeval_tags(args.pred, pred), args.ignore_label, strict=args.strict
+    )
     print(json.dumps(result.as_dict(), indent=2) if args.json else result.table())
     return 0

@@ -3,12 +3,13 @@
 An output may not be one of the inputs (or another output), nor a folder, nor lie under
 a file; a folder that does not exist yet is created when the output is written.
 """
+
 from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from core.errors import UsageError
 
@@ -41,8 +42,12 @@ def check_output(flag: str, path: Path) -> None:
         raise UsageError(f"{flag} {path}: cannot write in the folder {parent} (permission denied)")
 
 
-def check_files(args: argparse.Namespace, inputs: Sequence[str] = (), outputs: Sequence[str] = (),
-                extra_outputs: Sequence[tuple[str, Path]] = ()) -> None:
+def check_files(
+    args: argparse.Namespace,
+    inputs: Sequence[str] = (),
+    outputs: Sequence[str] = (),
+    extra_outputs: Sequence[tuple[str, Path]] = (),
+) -> None:
     """Refuse outputs that would overwrite an input or each other, or cannot be files.
 
     ``inputs`` and ``outputs`` name attributes of ``args`` (None when the option was not
@@ -54,8 +59,10 @@ def check_files(args: argparse.Namespace, inputs: Sequence[str] = (), outputs: S
     for k, (flag, path) in enumerate(given_outputs):
         for input_flag, input_path in given_inputs:
             if same_file(path, input_path):
-                raise UsageError(f"{flag} {path} is the same file as {input_flag}; writing it would overwrite your "
-                                 "input, so choose another output file")
+                raise UsageError(
+                    f"{flag} {path} is the same file as {input_flag}; writing it would overwrite your "
+                    "input, so choose another output file"
+                )
         for other_flag, other in given_outputs[:k]:
             if same_file(path, other):
                 raise UsageError(f"{flag} {path} is the same file as {other_flag}; give each output its own file")

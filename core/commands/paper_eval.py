@@ -1,4 +1,5 @@
 """``paper-eval``: the paper's evaluation protocol on a gold target-language test set."""
+
 from __future__ import annotations
 
 import argparse
@@ -45,13 +46,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--gold", type=Path, required=True, metavar="PATH", help="gold CoNLL file, or a datasets folder written by save_to_disk (PAN-X, MasakhaNER2)")
+    parser.add_argument(
+        "--gold",
+        type=Path,
+        required=True,
+        metavar="PATH",
+        help="gold CoNLL file, or a datasets folder written by save_to_disk (PAN-X, MasakhaNER2)",
+    )
     parser.add_argument("--split", default="test", help="split of a DatasetDict folder (default: test)")
-    parser.add_argument("--lang", required=True, metavar="CODE", help="the gold set's language: dataset code (es, hau) or NLLB-200 code")
+    parser.add_argument(
+        "--lang", required=True, metavar="CODE", help="the gold set's language: dataset code (es, hau) or NLLB-200 code"
+    )
     parser.add_argument("--limit", type=positive_int, help="score only the first N sentences")
-    parser.add_argument("--ner-labels", default="PER,LOC,ORG,MISC", help="labels the English NER model predicts (default: CoNLL-2003's PER,LOC,ORG,MISC)")
+    parser.add_argument(
+        "--ner-labels",
+        default="PER,LOC,ORG,MISC",
+        help="labels the English NER model predicts (default: CoNLL-2003's PER,LOC,ORG,MISC)",
+    )
     parser.add_argument("--json-out", type=Path, metavar="FILE", help="also write the scores as JSON")
-    parser.add_argument("--predictions-out", type=Path, metavar="PREFIX", help="also write PREFIX.heuristic.conll and PREFIX.matching.conll")
+    parser.add_argument(
+        "--predictions-out",
+        type=Path,
+        metavar="PREFIX",
+        help="also write PREFIX.heuristic.conll and PREFIX.matching.conll",
+    )
     add_model_options(parser)
     parser.set_defaults(handler=run)
 
@@ -60,8 +78,11 @@ def run(args: argparse.Namespace) -> int:
     from core.corpus.io import write_conll, write_file
     from core.models.paper_eval import paper_evaluate, predictions, read_gold
 
-    prefixed = [("--predictions-out", Path(f"{args.predictions_out}.{method}.conll"))
-                for method in ("heuristic", "matching")] if args.predictions_out else []
+    prefixed = (
+        [("--predictions-out", Path(f"{args.predictions_out}.{method}.conll")) for method in ("heuristic", "matching")]
+        if args.predictions_out
+        else []
+    )
     check_files(args, inputs=("gold",), outputs=("json_out",), extra_outputs=prefixed)
     check_folder("--cache-dir", args.cache_dir)
     gold = read_gold(args.gold, args.split)
@@ -75,6 +96,8 @@ def run(args: argparse.Namespace) -> int:
         write_file(args.json_out, json.dumps(evaluation.as_dict(), indent=2) + "\n")
     if args.predictions_out:
         for method in ("heuristic", "matching"):
-            write_conll(f"{args.predictions_out}.{method}.conll", predictions(evaluation.result, method, evaluation.labels))
+            write_conll(
+                f"{args.predictions_out}.{method}.conll", predictions(evaluation.result, method, evaluation.labels)
+            )
     print(f"scored {evaluation.sentences} sentences", file=sys.stderr)
     return 0

@@ -5,11 +5,12 @@ Every gold or predicted span that is not an exact match falls in one category:
 label), ``boundary+label`` (overlaps a gold span of another label), ``missed`` (a gold
 span no prediction touches) or ``spurious`` (a prediction that touches no gold span).
 """
+
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from core.datamodel import Sentence, Span
 
@@ -73,4 +74,6 @@ def format_summary(errors: Sequence[ProjectionError]) -> str:
     for label in sorted(k for k in table if k != "all") + ["all"]:
         rows.append((label,) + tuple(str(table[label][c]) for c in CATEGORIES))
     widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]))]
-    return "\n".join("  ".join(c.rjust(w) if k else c.ljust(w) for k, (c, w) in enumerate(zip(r, widths))) for r in rows)
+    return "\n".join(
+        "  ".join(c.rjust(w) if k else c.ljust(w) for k, (c, w) in enumerate(zip(r, widths))) for r in rows
+    )

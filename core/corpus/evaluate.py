@@ -1,9 +1,10 @@
 """Entity-level precision, recall and F1 with seqeval (conlleval-compatible default mode)."""
+
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Iterable, Sequence
 
 from core.corpus.tags import spans_to_iob2
 from core.datamodel import Sentence
@@ -35,9 +36,20 @@ class Evaluation:
         """A plain-text table, percentages with one decimal."""
         rows = [("label", "precision", "recall", "f1", "support")]
         for label, scores in sorted(self.per_label.items()) + [("overall", self.overall)]:
-            rows.append((label, f"{100 * scores.precision:.1f}", f"{100 * scores.recall:.1f}", f"{100 * scores.f1:.1f}", str(scores.support)))
+            rows.append(
+                (
+                    label,
+                    f"{100 * scores.precision:.1f}",
+                    f"{100 * scores.recall:.1f}",
+                    f"{100 * scores.f1:.1f}",
+                    str(scores.support),
+                )
+            )
         widths = [max(len(row[k]) for row in rows) for k in range(5)]
-        return "\n".join("  ".join(cell.rjust(w) if k else cell.ljust(w) for k, (cell, w) in enumerate(zip(row, widths))) for row in rows)
+        return "\n".join(
+            "  ".join(cell.rjust(w) if k else cell.ljust(w) for k, (cell, w) in enumerate(zip(row, widths)))
+            for row in rows
+        )
 
 
 def evaluate(gold: Sequence[Sentence], predicted: Sequence[Sentence], ignore_labels: Iterable[str] = ()) -> Evaluation:
@@ -47,8 +59,11 @@ def evaluate(gold: Sequence[Sentence], predicted: Sequence[Sentence], ignore_lab
     for k, (g, p) in enumerate(zip(gold, predicted), start=1):
         if len(g) != len(p):
             raise CorpusError(None, None, f"sentence {k} has {len(g)} gold tokens but {len(p)} predicted tokens")
-    return evaluate_tags([spans_to_iob2(g.spans, len(g)) for g in gold],
-                         [spans_to_iob2(p.spans, len(p)) for p in predicted], ignore_labels)
+    return evaluate_tags(
+        [spans_to_iob2(g.spans, len(g)) for g in gold],
+        [spans_to_iob2(p.spans, len(p)) for p in predicted],
+        ignore_labels,
+    )
 
 
 def evaluate_tags(
@@ -85,7 +100,9 @@ def evaluate_tags(
         warnings.simplefilter("ignore")
         report = classification_report(y_true, y_pred, output_dict=True, zero_division=0, **options)
     per_label = {
-        label: Scores(float(values["precision"]), float(values["recall"]), float(values["f1-score"]), int(values["support"]))
+        label: Scores(
+            float(values["precision"]), float(values["recall"]), float(values["f1-score"]), int(values["support"])
+        )
         for label, values in report.items()
         if label not in {"micro avg", "macro avg", "weighted avg"}
     }

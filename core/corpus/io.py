@@ -3,6 +3,7 @@
 Every reader stops at the first problem with a :class:`CorpusError` naming the file,
 the line and what is wrong.
 """
+
 from __future__ import annotations
 
 import os
@@ -10,9 +11,9 @@ import re
 import stat
 import tempfile
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from core.corpus.tags import (
     TagError,
@@ -75,7 +76,9 @@ def _decode(path: Path, data: bytes) -> str:
         return body.decode("utf-8")
     except UnicodeDecodeError as err:
         line = len(_LINE_BREAK.split(body[: err.start].decode("utf-8")))
-        raise CorpusError(path, line, f"not valid UTF-8 (byte 0x{body[err.start]:02x}); save the file as UTF-8") from None
+        raise CorpusError(
+            path, line, f"not valid UTF-8 (byte 0x{body[err.start]:02x}); save the file as UTF-8"
+        ) from None
 
 
 def _columns(line: str) -> list[str]:
@@ -166,7 +169,9 @@ def read_tagged(path: PathLike, require_tags: bool = True) -> list[TaggedSentenc
         if require_tags and n_columns < 2:
             raise CorpusError(path, number, "expected a token and a tag separated by a tab, found one column")
         if len(columns) != n_columns:
-            raise CorpusError(path, number, f"expected {n_columns} columns like the first token line, found {len(columns)}: {line!r}")
+            raise CorpusError(
+                path, number, f"expected {n_columns} columns like the first token line, found {len(columns)}: {line!r}"
+            )
         tokens.append(columns[0])
         numbers.append(number)
         if n_columns > 1:
@@ -238,7 +243,10 @@ def looks_like_conll(path: PathLike) -> bool:
         return True
     non_blank = [line for line in lines if line.strip()]
     blank = len(lines) - len(non_blank)
-    return blank > 0 and all(len(line.split()) == 1 or _is_tag(line.split()[-1]) or line.startswith(("#", "-DOCSTART-")) for line in non_blank)
+    return blank > 0 and all(
+        len(line.split()) == 1 or _is_tag(line.split()[-1]) or line.startswith(("#", "-DOCSTART-"))
+        for line in non_blank
+    )
 
 
 def _is_tag(text: str) -> bool:
@@ -261,9 +269,12 @@ def read_parallel(source: PathLike, target: PathLike) -> list[SentencePair]:
     sources = read_conll(source)
     targets = read_sentences(target)
     if len(sources) != len(targets):
-        raise CorpusError(target, None, f"has {len(targets)} sentences but {source} has {len(sources)}; sentence k of one must translate sentence k of the other")
+        raise CorpusError(
+            target,
+            None,
+            f"has {len(targets)} sentences but {source} has {len(sources)}; sentence k of one must translate sentence k of the other",
+        )
     return [SentencePair(s, t) for s, t in zip(sources, targets)]
-
 
 
 def _umask() -> int:
@@ -381,7 +392,11 @@ def read_pharaoh(path: PathLike, pairs: Sequence[SentencePair] | None = None) ->
             pair = pairs[number - 1]
             for i, j in links:
                 if i >= len(pair.source) or j >= len(pair.target):
-                    raise CorpusError(path, number, f"link {i}-{j} is outside the sentence pair ({len(pair.source)} source and {len(pair.target)} target tokens)")
+                    raise CorpusError(
+                        path,
+                        number,
+                        f"link {i}-{j} is outside the sentence pair ({len(pair.source)} source and {len(pair.target)} target tokens)",
+                    )
         result.append(Alignment.from_pairs(links, weights))
     return result
 

@@ -13,15 +13,16 @@ below ``LABELBRIDGE_MODEL_ROOT`` or the data root.
 Messages name what the user gave (the upload's name or the path as typed); :func:`redact`
 replaces any other server path in a message.
 """
+
 from __future__ import annotations
 
 import os
 import re
 import stat
 import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from core.errors import LabelBridgeError
 
@@ -49,10 +50,12 @@ class Limits:
     max_bytes: int = DEFAULT_MAX_MB * 1_000_000
 
     @classmethod
-    def from_env(cls, default_models: Iterable[str] = (), environ: Mapping[str, str] | None = None) -> "Limits":
+    def from_env(cls, default_models: Iterable[str] = (), environ: Mapping[str, str] | None = None) -> Limits:
         env = os.environ if environ is None else environ
         listed = env.get(ENV_MODELS)
-        models = frozenset(m.strip() for m in (listed.split(",") if listed is not None else default_models) if m.strip())
+        models = frozenset(
+            m.strip() for m in (listed.split(",") if listed is not None else default_models) if m.strip()
+        )
         return cls(
             data_root=_root(env.get(ENV_DATA_ROOT), ENV_DATA_ROOT),
             model_root=_root(env.get(ENV_MODEL_ROOT), ENV_MODEL_ROOT),
@@ -70,7 +73,9 @@ def _root(value: str | None, variable: str) -> Path | None:
         return None
     folder = Path(value.strip()).expanduser().resolve()
     if not folder.is_dir():
-        raise InputRefused(f"The server's {variable} is not a folder; the operator has to fix it before files can be read.")
+        raise InputRefused(
+            f"The server's {variable} is not a folder; the operator has to fix it before files can be read."
+        )
     return folder
 
 
@@ -118,12 +123,16 @@ def data_file(typed: str, limits: Limits) -> Path:
     refusal says nothing about whether the path exists."""
     text = _typed(typed, "The path")
     if limits.data_root is None:
-        raise InputRefused(f"'{shown(text)}': this server does not read files by path; upload the file instead "
-                           f"(the operator can allow a folder with {ENV_DATA_ROOT}).")
+        raise InputRefused(
+            f"'{shown(text)}': this server does not read files by path; upload the file instead "
+            f"(the operator can allow a folder with {ENV_DATA_ROOT})."
+        )
     resolved = _inside(text, limits.data_root)
     if resolved is None:
-        raise InputRefused(f"'{shown(text)}' is outside the folder this server reads files from; "
-                           "give a path inside it, or upload the file.")
+        raise InputRefused(
+            f"'{shown(text)}' is outside the folder this server reads files from; "
+            "give a path inside it, or upload the file."
+        )
     return resolved
 
 
@@ -177,7 +186,9 @@ def _check_opened(fd: int, display: str, limits: Limits) -> None:
     except OSError:
         return
     if not real.is_relative_to(limits.data_root):
-        raise InputRefused(f"{display} is outside the folder this server reads files from; give a path inside it, or upload the file.")
+        raise InputRefused(
+            f"{display} is outside the folder this server reads files from; give a path inside it, or upload the file."
+        )
 
 
 def check_upload(name: str, size: int, limits: Limits) -> None:
@@ -198,9 +209,11 @@ def model_choice(typed: str, what: str, limits: Limits) -> str:
             return str(resolved)
     offered = ", ".join(sorted(limits.models)) or "none"
     where = " or a folder inside the server's model folder" if roots else ""
-    raise InputRefused(f"The {what} '{shown(text)}' is not one this server offers (no such model on its list{', no such folder' if roots else ''}); "
-                       f"give one of its models ({offered}){where}. "
-                       f"The operator lists models with {ENV_MODELS} and allows a model folder with {ENV_MODEL_ROOT}.")
+    raise InputRefused(
+        f"The {what} '{shown(text)}' is not one this server offers (no such model on its list{', no such folder' if roots else ''}); "
+        f"give one of its models ({offered}){where}. "
+        f"The operator lists models with {ENV_MODELS} and allows a model folder with {ENV_MODEL_ROOT}."
+    )
 
 
 _NAME_CHARS = re.compile(r"[\w .-]")

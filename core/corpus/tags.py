@@ -8,10 +8,11 @@ Each :class:`Scheme` says which prefix letter plays which part of an entity; one
 >>> tags_to_spans(["B-PER", "L-PER", "O", "U-LOC"], "BILUO")
 [Span(start=0, end=2, label='PER', score=None), Span(start=3, end=4, label='LOC', score=None)]
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 from core.datamodel import Span
 
@@ -128,7 +129,10 @@ def tags_to_spans(tags: Sequence[str], scheme: str = "IOB2") -> list[Span]:
             raise TagError(k, f"tag {tag!r} at token {k + 1} is not {table.name} (only {table.allowed()})")
         continues = start is not None and tag_label == label
         if role in (INSIDE, LAST) and not continues and not table.lenient:
-            raise TagError(k, f"tag {tag!r} at token {k + 1} does not continue an entity (scheme {table.name}){_start_hint(table, tag_label)}")
+            raise TagError(
+                k,
+                f"tag {tag!r} at token {k + 1} does not continue an entity (scheme {table.name}){_start_hint(table, tag_label)}",
+            )
         if role in (BEGIN, UNIT) or not continues:
             if start is not None:
                 spans.append(Span(start, k, label))

@@ -4,6 +4,7 @@ apostrophes) and single punctuation marks.
 >>> split_words("Mr. O'Neill visited São Paulo-Norte, twice!")
 ['Mr', '.', "O'Neill", 'visited', 'São', 'Paulo-Norte', ',', 'twice', '!']
 """
+
 from __future__ import annotations
 
 import re

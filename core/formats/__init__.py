@@ -7,6 +7,7 @@ sentences (:class:`core.datamodel.Sentence`) to and from that format.
 >>> sorted(EXPORTS)
 ['conll', 'hf', 'hf-jsonl', 'label-studio', 'prodigy', 'spacy']
 """
+
 from __future__ import annotations
 
 import io
@@ -42,14 +43,54 @@ class ExportFormat:
     folder: bool = False
 
 
-EXPORTS: dict[str, ExportFormat] = {f.name: f for f in (
-    ExportFormat("conll", "CoNLL (IOB2)", ".conll", "any CoNLL reader: token, tab, IOB2 tag; a blank line after each sentence", write_conll),
-    ExportFormat("spacy", "spaCy DocBin", ".spacy", "spaCy: `python -m spacy train config.cfg --paths.train FILE.spacy --paths.dev DEV.spacy`", write_docbin),
-    ExportFormat("hf", "Hugging Face dataset", "", "Hugging Face: `datasets.load_from_disk(FOLDER)`; ner_tags are ClassLabel IOB2 tags", write_hf_dataset, folder=True),
-    ExportFormat("hf-jsonl", "Hugging Face JSONL", ".hf.jsonl", 'Hugging Face: `datasets.load_dataset("json", data_files=FILE)`; ner_tags as IOB2 strings', write_hf_jsonl),
-    ExportFormat("label-studio", "Label Studio JSON", ".json", "Label Studio: import into a project with the Named Entity Recognition template", write_label_studio),
-    ExportFormat("prodigy", "Prodigy JSONL", ".prodigy.jsonl", "Prodigy: `prodigy db-in DATASET FILE.jsonl`, or as the source of `ner.manual`", write_prodigy),
-)}
+EXPORTS: dict[str, ExportFormat] = {
+    f.name: f
+    for f in (
+        ExportFormat(
+            "conll",
+            "CoNLL (IOB2)",
+            ".conll",
+            "any CoNLL reader: token, tab, IOB2 tag; a blank line after each sentence",
+            write_conll,
+        ),
+        ExportFormat(
+            "spacy",
+            "spaCy DocBin",
+            ".spacy",
+            "spaCy: `python -m spacy train config.cfg --paths.train FILE.spacy --paths.dev DEV.spacy`",
+            write_docbin,
+        ),
+        ExportFormat(
+            "hf",
+            "Hugging Face dataset",
+            "",
+            "Hugging Face: `datasets.load_from_disk(FOLDER)`; ner_tags are ClassLabel IOB2 tags",
+            write_hf_dataset,
+            folder=True,
+        ),
+        ExportFormat(
+            "hf-jsonl",
+            "Hugging Face JSONL",
+            ".hf.jsonl",
+            'Hugging Face: `datasets.load_dataset("json", data_files=FILE)`; ner_tags as IOB2 strings',
+            write_hf_jsonl,
+        ),
+        ExportFormat(
+            "label-studio",
+            "Label Studio JSON",
+            ".json",
+            "Label Studio: import into a project with the Named Entity Recognition template",
+            write_label_studio,
+        ),
+        ExportFormat(
+            "prodigy",
+            "Prodigy JSONL",
+            ".prodigy.jsonl",
+            "Prodigy: `prodigy db-in DATASET FILE.jsonl`, or as the source of `ner.manual`",
+            write_prodigy,
+        ),
+    )
+}
 
 Reader = Callable[..., Imported]
 
@@ -116,6 +157,21 @@ def export_bytes(name: str, sentences: Iterable[Sentence], stem: str = "export")
         return buffer.getvalue()
 
 
-__all__ = ["EXPORTS", "IMPORTS", "ExportFormat", "Imported", "export", "export_bytes", "guess_input_format",
-           "read_docbin", "read_hf_jsonl", "read_label_studio", "read_prodigy", "write_docbin", "write_hf_dataset",
-           "write_hf_jsonl", "write_label_studio", "write_prodigy"]
+__all__ = [
+    "EXPORTS",
+    "IMPORTS",
+    "ExportFormat",
+    "Imported",
+    "export",
+    "export_bytes",
+    "guess_input_format",
+    "read_docbin",
+    "read_hf_jsonl",
+    "read_label_studio",
+    "read_prodigy",
+    "write_docbin",
+    "write_hf_dataset",
+    "write_hf_jsonl",
+    "write_label_studio",
+    "write_prodigy",
+]

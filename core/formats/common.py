@@ -6,6 +6,7 @@
 >>> char_span_to_tokens(offsets, 9, 15)
 (2, 3)
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -163,7 +164,9 @@ def add_span(spans: list[Span], span: Span, tokens: Sequence[str]) -> None:
     (IOB2 cannot hold nested or crossing entities)."""
     for other in spans:
         if other.overlaps(span) and other != span:
-            raise RecordError(f"{short(' '.join(tokens[span.start:span.end]))} ({span.label}) overlaps "
-                              f"{short(' '.join(tokens[other.start:other.end]))} ({other.label}); CoNLL cannot hold overlapping entities")
+            raise RecordError(
+                f"{short(' '.join(tokens[span.start : span.end]))} ({span.label}) overlaps "
+                f"{short(' '.join(tokens[other.start : other.end]))} ({other.label}); CoNLL cannot hold overlapping entities"
+            )
     if span not in spans:
         spans.append(span)

@@ -15,6 +15,7 @@ written as strings, so the file explains itself.
 >>> iob2_names(["PER", "LOC"])
 ['O', 'B-LOC', 'I-LOC', 'B-PER', 'I-PER']
 """
+
 from __future__ import annotations
 
 import json
@@ -62,13 +63,25 @@ def read_hf_jsonl(path: str | os.PathLike, lang: str = "xx", labels: Iterable[st
                 try:
                     row = json.loads(line)
                 except json.JSONDecodeError as err:
-                    raise CorpusError(path, number, f"record {record} is not valid JSON ({err.msg}, column {err.colno})") from None
+                    raise CorpusError(
+                        path, number, f"record {record} is not valid JSON ({err.msg}, column {err.colno})"
+                    ) from None
                 tokens = row.get("tokens") if isinstance(row, dict) else None
                 tags = row.get("ner_tags") if isinstance(row, dict) else None
-                if not (isinstance(tokens, list) and tokens and all(isinstance(t, str) and t for t in tokens)
-                        and isinstance(tags, list) and len(tags) == len(tokens) and all(isinstance(t, str) for t in tags)):
-                    raise CorpusError(path, number, f"record {record}: expected non-empty lists tokens and ner_tags "
-                                      "(IOB2 strings) of the same length")
+                if not (
+                    isinstance(tokens, list)
+                    and tokens
+                    and all(isinstance(t, str) and t for t in tokens)
+                    and isinstance(tags, list)
+                    and len(tags) == len(tokens)
+                    and all(isinstance(t, str) for t in tags)
+                ):
+                    raise CorpusError(
+                        path,
+                        number,
+                        f"record {record}: expected non-empty lists tokens and ner_tags "
+                        "(IOB2 strings) of the same length",
+                    )
                 try:
                     spans = tags_to_spans(tags, "IOB2")
                 except TagError as err:
@@ -91,7 +104,9 @@ def _is_saved_dataset(folder: Path) -> bool:
     return (folder / "dataset_info.json").exists() or (folder / "dataset_dict.json").exists()
 
 
-def write_hf_dataset(path: str | os.PathLike, sentences: Iterable[Sentence], jsonl: str | os.PathLike | None = None) -> list[str]:
+def write_hf_dataset(
+    path: str | os.PathLike, sentences: Iterable[Sentence], jsonl: str | os.PathLike | None = None
+) -> list[str]:
     """A ``datasets`` folder for ``datasets.load_from_disk``; returns its ``ClassLabel`` names.
 
     The sentences are streamed into a JSONL file (``jsonl``, or a temporary one) and Arrow

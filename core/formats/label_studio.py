@@ -16,6 +16,7 @@ token boundary is an error, never silently widened.
 ...     {"type": "labels", "value": {"start": 7, "end": 13, "labels": ["LOC"]}}]}]}).spans
 (Span(start=1, end=2, label='LOC', score=None),)
 """
+
 from __future__ import annotations
 
 import json
@@ -46,10 +47,15 @@ def to_task(task_id: int, sentence: Sentence) -> dict[str, Any]:
     result = []
     for k, span in enumerate(sentence.spans):
         start, end = offsets[span.start][0], offsets[span.end - 1][1]
-        result.append({
-            "id": f"{task_id}-{k}", "from_name": "label", "to_name": "text", "type": "labels",
-            "value": {"start": start, "end": end, "text": text[start:end], "labels": [span.label]},
-        })
+        result.append(
+            {
+                "id": f"{task_id}-{k}",
+                "from_name": "label",
+                "to_name": "text",
+                "type": "labels",
+                "value": {"start": start, "end": end, "text": text[start:end], "labels": [span.label]},
+            }
+        )
     return {"id": task_id, "data": {"text": text, "tokens": list(sentence.tokens)}, "annotations": [{"result": result}]}
 
 
@@ -84,9 +90,13 @@ def _result_span(item: dict, text: str, tokens: tuple[str, ...], offsets, allowe
         raise RecordError("has no value object")
     start, end, labels = value.get("start"), value.get("end"), value.get("labels")
     if not (type(start) is int and type(end) is int and 0 <= start < end <= len(text)):
-        raise RecordError(f"has offsets {short(start)}-{short(end)}; expected whole numbers with 0 <= start < end <= {len(text)} (the text's length)")
+        raise RecordError(
+            f"has offsets {short(start)}-{short(end)}; expected whole numbers with 0 <= start < end <= {len(text)} (the text's length)"
+        )
     if "text" in value and value["text"] != text[start:end]:
-        raise RecordError(f"characters {start}-{end} are {short(text[start:end])} but the result's text is {short(value['text'])}; the offsets are wrong")
+        raise RecordError(
+            f"characters {start}-{end} are {short(text[start:end])} but the result's text is {short(value['text'])}; the offsets are wrong"
+        )
     if not isinstance(labels, list) or len(labels) != 1:
         raise RecordError(f"has labels {short(labels)}; a span needs exactly one label")
     problem = label_problem(labels[0], allowed)
@@ -95,8 +105,10 @@ def _result_span(item: dict, text: str, tokens: tuple[str, ...], offsets, allowe
     found = char_span_to_tokens(offsets, start, end, text)
     if found is None:
         near = [t for t, (s, e) in zip(tokens, offsets) if s < end and start < e]
-        raise RecordError(f"characters {start}-{end} ({short(text[start:end])}) do not start and end on token boundaries"
-                        f" (the tokens there: {short(' '.join(near))})")
+        raise RecordError(
+            f"characters {start}-{end} ({short(text[start:end])}) do not start and end on token boundaries"
+            f" (the tokens there: {short(' '.join(near))})"
+        )
     return Span(found[0], found[1], labels[0])
 
 

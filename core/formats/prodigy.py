@@ -12,6 +12,7 @@ ones. A task without ``tokens`` is tokenised with spaCy's rules for the language
 >>> from_task(task).spans
 (Span(start=2, end=3, label='LOC', score=None),)
 """
+
 from __future__ import annotations
 
 import json
@@ -42,10 +43,20 @@ def to_task(sentence: Sentence) -> dict[str, Any]:
     """One accepted ``ner.manual`` task: the tokens joined by spaces, and the spans."""
     text, offsets = join_tokens(sentence.tokens)
     last = len(sentence.tokens) - 1
-    tokens = [{"text": t, "start": s, "end": e, "id": k, "ws": k != last}
-              for k, (t, (s, e)) in enumerate(zip(sentence.tokens, offsets))]
-    spans = [{"start": offsets[s.start][0], "end": offsets[s.end - 1][1], "token_start": s.start,
-              "token_end": s.end - 1, "label": s.label} for s in sentence.spans]
+    tokens = [
+        {"text": t, "start": s, "end": e, "id": k, "ws": k != last}
+        for k, (t, (s, e)) in enumerate(zip(sentence.tokens, offsets))
+    ]
+    spans = [
+        {
+            "start": offsets[s.start][0],
+            "end": offsets[s.end - 1][1],
+            "token_start": s.start,
+            "token_end": s.end - 1,
+            "label": s.label,
+        }
+        for s in sentence.spans
+    ]
     return {"text": text, "tokens": tokens, "spans": spans, "answer": "accept"}
 
 
@@ -53,8 +64,9 @@ def write_prodigy(path: str | os.PathLike, sentences: Iterable[Sentence]) -> int
     """One task a line, written as it goes; returns how many."""
     count = 0
     with atomic_text(path) as out:
-        for count, sentence in enumerate(sentences, start=1):
+        for sentence in sentences:
             out.write(json.dumps(to_task(sentence), ensure_ascii=False) + "\n")
+            count += 1
     return count
 
 
@@ -82,8 +94,10 @@ def _tokens(task: dict, lang: str) -> tuple[str, tuple[str, ...], list[tuple[int
         if "id" in token and token["id"] != k:
             raise RecordError(f"token {k} has id {short(token['id'])}; ids count the tokens from 0")
         if not (position <= start < end <= len(text)) or text[start:end] != word:
-            raise RecordError(f"token {k} ({short(word)}) is not at characters {start}-{end} of the text"
-                              f" (found {short(text[start:end])})")
+            raise RecordError(
+                f"token {k} ({short(word)}) is not at characters {start}-{end} of the text"
+                f" (found {short(text[start:end])})"
+            )
         if text[position:start].strip():
             raise RecordError(f"characters {position}-{start} ({short(text[position:start])}) lie in no token")
         tokens.append(word)
@@ -103,17 +117,23 @@ def _span(item: object, text: str, offsets, allowed: frozenset[str] | None) -> S
     ts, te, start, end = (item.get(key) for key in ("token_start", "token_end", "start", "end"))
     if ts is not None or te is not None:
         if not (_is_int(ts) and _is_int(te) and 0 <= ts <= te < len(offsets)):
-            raise RecordError(f"has token_start {short(ts)} and token_end {short(te)}; expected 0 <= "
-                              f"token_start <= token_end < {len(offsets)} (token_end is inclusive)")
+            raise RecordError(
+                f"has token_start {short(ts)} and token_end {short(te)}; expected 0 <= "
+                f"token_start <= token_end < {len(offsets)} (token_end is inclusive)"
+            )
         if (start is not None or end is not None) and (start, end) != (offsets[ts][0], offsets[te][1]):
-            raise RecordError(f"characters {short(start)}-{short(end)} disagree with tokens {ts}-{te}, "
-                              f"which are characters {offsets[ts][0]}-{offsets[te][1]}")
+            raise RecordError(
+                f"characters {short(start)}-{short(end)} disagree with tokens {ts}-{te}, "
+                f"which are characters {offsets[ts][0]}-{offsets[te][1]}"
+            )
         return Span(ts, te + 1, item["label"])
     if not (_is_int(start) and _is_int(end) and 0 <= start < end <= len(text)):
         raise RecordError(f"has offsets {short(start)}-{short(end)}; expected 0 <= start < end <= {len(text)}")
     found = char_span_to_tokens(offsets, start, end, text)
     if found is None:
-        raise RecordError(f"characters {start}-{end} ({short(text[start:end])}) do not start and end on token boundaries")
+        raise RecordError(
+            f"characters {start}-{end} ({short(text[start:end])}) do not start and end on token boundaries"
+        )
     return Span(found[0], found[1], item["label"])
 
 
@@ -153,7 +173,9 @@ def read_prodigy(path: str | os.PathLike, lang: str = "xx", labels: Iterable[str
                 try:
                     task = json.loads(line)
                 except json.JSONDecodeError as err:
-                    raise CorpusError(path, number, f"record {record} is not valid JSON ({err.msg}, column {err.colno})") from None
+                    raise CorpusError(
+                        path, number, f"record {record} is not valid JSON ({err.msg}, column {err.colno})"
+                    ) from None
                 answer = task.get("answer") if isinstance(task, dict) else None
                 if answer in SKIPPED_ANSWERS:
                     skipped.append(record)

@@ -12,6 +12,7 @@ A ``DocBin`` file is one serialised block, so it is built in memory (compact arr
 token attributes, not ``Doc`` objects). For very large corpora ``shard_size`` writes a
 folder of ``.spacy`` files instead, which ``spacy train`` reads as one corpus.
 """
+
 from __future__ import annotations
 
 import os

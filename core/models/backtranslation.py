@@ -7,10 +7,11 @@ alignment, usually easier than a cross-language one. Projection then runs from t
 back-translation (the new source) onto the original tokens. In the paper's results this
 lowered average F1 except for ja/th/zh: an option to measure, not a default.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from core.alignment.base import Aligner
 from core.datamodel import Alignment, Sentence, SentencePair

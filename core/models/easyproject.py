@@ -6,10 +6,11 @@ own, and the marked spans of the translation get the labels of the entities they
 best (difflib ratio > 0.5). The result is labelled target-language text that is a
 translation of the English, not the user's original sentences.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from core.corpus.wordsplit import join_words
 from core.datamodel import Sentence
@@ -45,7 +46,9 @@ def translate_with_markers(
     entity_strings = [join_words(sentence.tokens[s.start : s.end]) for sentence in sources for s in sentence.spans]
     total = len(marked) + len(entity_strings)
     texts = translator.translate(marked, (lambda d, t: progress(d, total)) if progress else None)
-    entity_translations = entity_translator.translate(entity_strings, (lambda d, t: progress(len(marked) + d, total)) if progress else None)
+    entity_translations = entity_translator.translate(
+        entity_strings, (lambda d, t: progress(len(marked) + d, total)) if progress else None
+    )
     sentences, offset = [], 0
     for sentence, text in zip(sources, texts):
         own = entity_translations[offset : offset + len(sentence.spans)]

@@ -5,15 +5,17 @@ Every model-backed step (translation, NER, embedding aligners) loads through
 same one-sentence :class:`~core.errors.ModelLoadError` naming the model and how to
 provide it. Importing this module does not import torch or transformers.
 """
+
 from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, ClassVar, Iterator, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from core.errors import ModelLoadError
 
@@ -48,14 +50,18 @@ def hub_reachable(timeout: float = 5.0) -> bool:
 
     url = urlparse(constants.ENDPOINT)
     try:
-        with socket.create_connection((url.hostname or "huggingface.co", url.port or (443 if url.scheme == "https" else 80)), timeout=timeout):
+        with socket.create_connection(
+            (url.hostname or "huggingface.co", url.port or (443 if url.scheme == "https" else 80)), timeout=timeout
+        ):
             return True
     except OSError:
         return False
 
 
 def offline() -> bool:
-    return os.environ.get("HF_HUB_OFFLINE", "").lower() in {"1", "true", "yes"} or os.environ.get("TRANSFORMERS_OFFLINE", "").lower() in {"1", "true", "yes"}
+    return os.environ.get("HF_HUB_OFFLINE", "").lower() in {"1", "true", "yes"} or os.environ.get(
+        "TRANSFORMERS_OFFLINE", ""
+    ).lower() in {"1", "true", "yes"}
 
 
 def missing_model_message(what: str, name_or_path: str, reason: str = "") -> str:
@@ -127,7 +133,9 @@ def resolve_dtype(dtype: str, device: str) -> str:
     return dtype
 
 
-def load_model_and_tokenizer(what: str, name_or_path: str, model_class: str, device: str = "cpu", dtype: str = "float32") -> tuple[Any, Any]:
+def load_model_and_tokenizer(
+    what: str, name_or_path: str, model_class: str, device: str = "cpu", dtype: str = "float32"
+) -> tuple[Any, Any]:
     """A transformers ``Auto*`` model (by class name) and its tokenizer, in eval mode on
     ``device`` with weights in ``dtype``."""
     import torch
@@ -160,9 +168,17 @@ class LazyModel:
     def load(self) -> tuple[Any, Any]:
         """``(model, tokenizer)``, loaded once."""
         if self._loaded is None:
-            model, tokenizer = load_model_and_tokenizer(self.what, self.model, self.auto_class, getattr(self, "device", "auto"), getattr(self, "dtype", "float32"))
+            model, tokenizer = load_model_and_tokenizer(
+                self.what,
+                self.model,
+                self.auto_class,
+                getattr(self, "device", "auto"),
+                getattr(self, "dtype", "float32"),
+            )
             if self.fast_tokenizer_for and not getattr(tokenizer, "is_fast", False):
-                raise ModelLoadError(f"Cannot use the {self.what} {self.model!r}: {self.fast_tokenizer_for} needs a fast tokenizer (tokenizer.json)")
+                raise ModelLoadError(
+                    f"Cannot use the {self.what} {self.model!r}: {self.fast_tokenizer_for} needs a fast tokenizer (tokenizer.json)"
+                )
             self.check(model)
             self._loaded = (model, tokenizer)
         return self._loaded
@@ -187,6 +203,7 @@ def progress_bar(total: int, description: str, progress: Progress | None = None)
 
     done = 0
     with tqdm(total=total, desc=description, unit="sent", leave=False, disable=None) as bar:
+
         def advance(n: int) -> None:
             nonlocal done
             done += n

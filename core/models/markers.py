@@ -5,11 +5,12 @@ the brackets around the translated entities. The marked spans are read back from
 translation and given labels by fuzzy string matching (difflib ratio above a threshold)
 against each English entity translated on its own.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Sequence
 
 from core.corpus.wordsplit import split_words
 from core.datamodel import Sentence, Span

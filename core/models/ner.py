@@ -5,11 +5,13 @@ the label of its first subword (tags read leniently: IOB1, IOB2, BIOES or bare l
 spaCy's OntoNotes labels are mapped to PER/LOC/ORG/MISC. :func:`ner_candidates` turns the
 predicted spans of a target-side model into matching candidates (labels ignored).
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Protocol, Sequence
+from typing import Any, ClassVar, Protocol
 
 from core.datamodel import Span
 from core.errors import ModelLoadError
@@ -24,8 +26,19 @@ from core.models.loading import (
 Tokens = Sequence[str]
 
 ONTONOTES_TO_CONLL = {
-    "PERSON": "PER", "PER": "PER", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC", "ORG": "ORG", "NORP": "MISC",
-    "EVENT": "MISC", "WORK_OF_ART": "MISC", "LAW": "MISC", "LANGUAGE": "MISC", "PRODUCT": "MISC", "MISC": "MISC",
+    "PERSON": "PER",
+    "PER": "PER",
+    "GPE": "LOC",
+    "LOC": "LOC",
+    "FAC": "LOC",
+    "ORG": "ORG",
+    "NORP": "MISC",
+    "EVENT": "MISC",
+    "WORK_OF_ART": "MISC",
+    "LAW": "MISC",
+    "LANGUAGE": "MISC",
+    "PRODUCT": "MISC",
+    "MISC": "MISC",
 }
 
 
@@ -99,7 +112,14 @@ class TransformersTagger(LazyModel):
             advance(len(sentences) - len(indices))
             for batch in batches(indices, self.batch_size):
                 words = [list(sentences[k]) for k in batch]
-                inputs = tokenizer(words, is_split_into_words=True, truncation=True, max_length=self.max_length, padding=True, return_tensors="pt")
+                inputs = tokenizer(
+                    words,
+                    is_split_into_words=True,
+                    truncation=True,
+                    max_length=self.max_length,
+                    padding=True,
+                    return_tensors="pt",
+                )
                 with torch.inference_mode():
                     logits = model(**{k: v.to(device) for k, v in inputs.items()}).logits
                 probabilities = logits.softmax(-1).cpu()
@@ -152,7 +172,9 @@ class SpacyTagger:
                     result.append([])
                 else:
                     doc = nlp(Doc(nlp.vocab, words=list(tokens)))
-                    result.append([Span(e.start, e.end, self.label_map[e.label_]) for e in doc.ents if e.label_ in self.label_map])
+                    result.append(
+                        [Span(e.start, e.end, self.label_map[e.label_]) for e in doc.ents if e.label_ in self.label_map]
+                    )
                 advance(1)
         return result
 
@@ -181,11 +203,18 @@ def load_tagger(name_or_path: str, device: str = "auto", batch_size: int = 32) -
     return TransformersTagger(name_or_path, device=device, batch_size=batch_size)
 
 
-def tag_sentences(tagger: Tagger, sentences: Sequence[Tokens], dropped_labels: frozenset[str] = frozenset(), progress: Progress | None = None) -> list[list[Span]]:
+def tag_sentences(
+    tagger: Tagger,
+    sentences: Sequence[Tokens],
+    dropped_labels: frozenset[str] = frozenset(),
+    progress: Progress | None = None,
+) -> list[list[Span]]:
     """Tag and drop unwanted labels (e.g. MISC)."""
     return [[s for s in spans if s.label not in dropped_labels] for spans in tagger.tag(sentences, progress)]
 
 
-def ner_candidates(tagger: Tagger, sentences: Sequence[Tokens], progress: Progress | None = None) -> list[list[tuple[int, int]]]:
+def ner_candidates(
+    tagger: Tagger, sentences: Sequence[Tokens], progress: Progress | None = None
+) -> list[list[tuple[int, int]]]:
     """Matching candidates from a target-side NER model: its spans, labels ignored."""
     return [sorted({(s.start, s.end) for s in spans}) for spans in tagger.tag(sentences, progress)]

@@ -6,12 +6,14 @@ the original tokens, and scored with seqeval. Labels are mapped as the paper did
 only one side can have becomes O -- the English NER's MISC for datasets without MISC,
 and MasakhaNER2's DATE, which a CoNLL-2003 tagger never predicts.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from core.corpus.evaluate import Evaluation, evaluate
 from core.corpus.io import read_conll
@@ -31,6 +33,7 @@ CONLL_LABELS = frozenset({"PER", "LOC", "ORG", "MISC"})
 
 
 # --- reading gold -----------------------------------------------------------------------
+
 
 def _label_names(info: Any) -> list[str] | None:
     """ClassLabel names of the ``ner_tags`` feature in a ``dataset_info.json``."""
@@ -56,7 +59,9 @@ def _read_arrow_table(folder: Path):
                 tables.append(pa.ipc.open_file(source).read_all())
     tables += [pq.read_table(path) for path in sorted(folder.glob("*.parquet"))]
     if not tables:
-        raise CorpusError(folder, None, "no .arrow or .parquet files; expected a folder written by datasets' save_to_disk")
+        raise CorpusError(
+            folder, None, "no .arrow or .parquet files; expected a folder written by datasets' save_to_disk"
+        )
     return pa.concat_tables(tables)
 
 
@@ -77,10 +82,14 @@ def read_dataset_folder(folder: str | Path, split: str = "test") -> list[Sentenc
         if column not in table.column_names:
             raise CorpusError(folder, None, f"has no column {column!r} (columns: {', '.join(table.column_names)})")
     sentences = []
-    for row, (tokens, tags) in enumerate(zip(table.column("tokens").to_pylist(), table.column("ner_tags").to_pylist()), start=1):
+    for row, (tokens, tags) in enumerate(
+        zip(table.column("tokens").to_pylist(), table.column("ner_tags").to_pylist()), start=1
+    ):
         if tags and isinstance(tags[0], int):
             if names is None:
-                raise CorpusError(folder, None, "ner_tags are class ids but dataset_info.json does not name the classes")
+                raise CorpusError(
+                    folder, None, "ner_tags are class ids but dataset_info.json does not name the classes"
+                )
             tags = [names[t] for t in tags]
         tokens = _strip_language_prefix(tokens)
         try:
@@ -109,6 +118,7 @@ def read_gold(path: str | Path, split: str = "test") -> list[Sentence]:
 
 # --- label mapping ----------------------------------------------------------------------
 
+
 def shared_labels(gold: Sequence[Sentence], predicted_labels: frozenset[str] = CONLL_LABELS) -> frozenset[str]:
     """Labels both the gold set and the NER model have; every other label becomes O."""
     gold_labels = {span.label for sentence in gold for span in sentence.spans}
@@ -120,6 +130,7 @@ def keep_labels(sentences: Sequence[Sentence], labels: frozenset[str]) -> list[S
 
 
 # --- the protocol -----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class PaperEvaluation:

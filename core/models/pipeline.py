@@ -5,11 +5,12 @@ original target tokens (heuristic and matching), optionally refined by back-tran
 EasyProject labels the English-to-target translation instead, as a third method.
 This is what ``python -m core pipeline`` and the app's project creation call.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Sequence
 
 from core.alignment import make_aligner
 from core.corpus.wordsplit import split_words
@@ -20,7 +21,7 @@ from core.models.easyproject import EASYPROJECT_MODEL, translate_with_markers
 from core.models.languages import detokenize, language
 from core.models.loading import Progress, check_available
 from core.models.translate import TranslationCache, Translator
-from core.projection.pipeline import METHODS, Method, ProjectedPair, ProjectionConfig, project_corpus
+from core.projection.pipeline import METHODS, ProjectedPair, ProjectionConfig, project_corpus
 
 PAPER_TRANSLATOR = "facebook/nllb-200-3.3B"
 PAPER_NER = "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
@@ -32,7 +33,9 @@ Status = Callable[[str], None]
 def model_projection(target_lang: str, solver: str = "greedy", max_ngram: int | None = None) -> ProjectionConfig:
     """Projection settings of the model flow: English source, and the target language's
     own code (``spa_Latn`` -> ``es``) for the function-word rule at span edges."""
-    return ProjectionConfig(solver=solver, max_ngram=max_ngram, source_lang="en", target_lang=language(target_lang).code)
+    return ProjectionConfig(
+        solver=solver, max_ngram=max_ngram, source_lang="en", target_lang=language(target_lang).code
+    )
 
 
 def read_targets(path: str | Path, tokenize: bool = False) -> list[Sentence]:
@@ -95,11 +98,17 @@ class ModelPipelineOptions:
         embedding = self.aligner in ("simalign", "awesome")
         marker = self.back_translate or self.easyproject
         return {
-            "target_lang": self.target_lang, "translator": self.translator, "ner": self.ner,
-            "aligner": self.aligner, "encoder": self.encoder if embedding else None, "layer": self.layer if embedding else None,
+            "target_lang": self.target_lang,
+            "translator": self.translator,
+            "ner": self.ner,
+            "aligner": self.aligner,
+            "encoder": self.encoder if embedding else None,
+            "layer": self.layer if embedding else None,
             "candidate_ner": (self.candidate_ner or self.ner) if self.candidates == "ner" else None,
-            "back_translate": self.back_translate, "marker_model": self.marker_model if marker else None,
-            "device": self.device, "drop_misc": self.drop_misc,
+            "back_translate": self.back_translate,
+            "marker_model": self.marker_model if marker else None,
+            "device": self.device,
+            "drop_misc": self.drop_misc,
             "source": "labelled back-translation" if self.back_translate else "machine-translated English",
         }
 
@@ -132,7 +141,9 @@ class ModelPipelineResult:
         if method == "easyproject":
             if self.easyproject is None:
                 raise LabelBridgeError("EasyProject was not run; enable it in the options")
-            return [s.with_spans(s for s in s.spans if s.label not in self.options.dropped_labels) for s in self.easyproject]
+            return [
+                s.with_spans(s for s in s.spans if s.label not in self.options.dropped_labels) for s in self.easyproject
+            ]
         if method not in METHODS:
             raise LabelBridgeError(f"unknown method {method!r}; choose one of heuristic, matching, easyproject")
         return [p.target_with(method, self.options.dropped_labels) for p in self.projected]
@@ -164,14 +175,34 @@ class _Stages:
         return report
 
 
-def make_translator(model: str, source: str, target: str, options: ModelPipelineOptions, cache: TranslationCache) -> Translator:
-    return Translator(model, source, target, cache, options.device, options.translation_batch_size, options.num_beams, options.max_new_tokens, options.translation_dtype)
+def make_translator(
+    model: str, source: str, target: str, options: ModelPipelineOptions, cache: TranslationCache
+) -> Translator:
+    return Translator(
+        model,
+        source,
+        target,
+        cache,
+        options.device,
+        options.translation_batch_size,
+        options.num_beams,
+        options.max_new_tokens,
+        options.translation_dtype,
+    )
 
 
 def make_model_aligner(options: ModelPipelineOptions):
     if options.aligner == "eflomal":
-        return make_aligner("eflomal", **(options.projection.aligner_options if options.projection.aligner == "eflomal" else {}))
-    return make_aligner(options.aligner, model=options.encoder, layer=options.layer, device=options.device, batch_size=options.align_batch_size)
+        return make_aligner(
+            "eflomal", **(options.projection.aligner_options if options.projection.aligner == "eflomal" else {})
+        )
+    return make_aligner(
+        options.aligner,
+        model=options.encoder,
+        layer=options.layer,
+        device=options.device,
+        batch_size=options.align_batch_size,
+    )
 
 
 def check_models(options: ModelPipelineOptions) -> None:
@@ -221,7 +252,9 @@ def run_model_pipeline(
     cache = TranslationCache(Path(cache_dir) / "translations.sqlite" if cache_dir is not None else None)
 
     to_english = make_translator(options.translator, options.target_lang, options.source_lang, options, cache)
-    english_text = to_english.translate([detokenize(t.tokens, options.target_lang) for t in targets], stage("translating to English"))
+    english_text = to_english.translate(
+        [detokenize(t.tokens, options.target_lang) for t in targets], stage("translating to English")
+    )
     english_tokens = [tuple(split_words(text)) or ("∅",) for text in english_text]
     translated = to_english.generated
     to_english.release()
@@ -247,7 +280,9 @@ def run_model_pipeline(
         marker.release()
     if options.back_translate:
         assert easy is not None  # made above: back-translation runs the marker translation
-        projection_pairs, alignments = align_back_translations(easy, targets, aligner, stage("aligning back-translations"))
+        projection_pairs, alignments = align_back_translations(
+            easy, targets, aligner, stage("aligning back-translations")
+        )
         # the entities now sit on a back-translation: both sides are target-language text
         config = replace(config, source_lang=config.target_lang)
     else:
@@ -258,7 +293,10 @@ def run_model_pipeline(
         progress(1000, 1000)
     cache.close()
     return ModelPipelineResult(
-        options, tuple(english_text), tuple(pairs), tuple(projected),
+        options,
+        tuple(english_text),
+        tuple(pairs),
+        tuple(projected),
         tuple(easy) if options.easyproject and easy is not None else None,
         tuple(back_texts) if options.back_translate and back_texts is not None else None,
         tuple(tuple(c) for c in candidates) if candidates is not None else None,

@@ -5,15 +5,17 @@ Marian (one model per pair; ``>>spa<<`` for multi-target models). Every translat
 stored in a SQLite cache keyed by model, languages, decoding options and text, so
 nothing is translated twice.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import sqlite3
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Sequence
+from typing import Any, ClassVar
 
 from core.errors import LabelBridgeError, ModelLoadError
 from core.models.languages import language
@@ -38,7 +40,9 @@ class TranslationCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(self.path) if self.path else ":memory:", check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL" if self.path else "PRAGMA journal_mode=MEMORY")
-        self._db.execute("CREATE TABLE IF NOT EXISTS translations (key TEXT PRIMARY KEY, source TEXT NOT NULL, translation TEXT NOT NULL)")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS translations (key TEXT PRIMARY KEY, source TEXT NOT NULL, translation TEXT NOT NULL)"
+        )
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -49,7 +53,9 @@ class TranslationCache:
             unique = list(dict.fromkeys(keys))
             for start in range(0, len(unique), 500):
                 chunk = unique[start : start + 500]
-                rows = self._db.execute(f"SELECT key, translation FROM translations WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+                rows = self._db.execute(
+                    f"SELECT key, translation FROM translations WHERE key IN ({','.join('?' * len(chunk))})", chunk
+                )
                 found.update(rows.fetchall())
         self.hits += sum(1 for key in keys if key in found)
         self.misses += sum(1 for key in keys if key not in found)
@@ -89,7 +95,9 @@ def language_setup(tokenizer: Any, source_lang: str, target_lang: str) -> tuple[
     if "nllb" in kind or source.nllb in vocab or target.nllb in vocab:
         for code in (source.nllb, target.nllb):
             if code not in vocab:
-                raise LabelBridgeError(f"the translation model's vocabulary has no language code {code}; is it an NLLB-200 model?")
+                raise LabelBridgeError(
+                    f"the translation model's vocabulary has no language code {code}; is it an NLLB-200 model?"
+                )
         if hasattr(tokenizer, "src_lang"):
             tokenizer.src_lang = source.nllb
         return "", vocab[target.nllb]
@@ -117,7 +125,14 @@ class Translator(LazyModel):
     auto_class: ClassVar[str] = "AutoModelForSeq2SeqLM"
 
     def key(self, text: str) -> str:
-        options = [_model_id(self.model), language(self.source_lang).nllb, language(self.target_lang).nllb, self.num_beams, self.max_new_tokens, text]
+        options = [
+            _model_id(self.model),
+            language(self.source_lang).nllb,
+            language(self.target_lang).nllb,
+            self.num_beams,
+            self.max_new_tokens,
+            text,
+        ]
         return hashlib.sha256(json.dumps(options, ensure_ascii=False).encode("utf-8")).hexdigest()
 
     def translate(self, texts: Sequence[str], progress: Progress | None = None) -> list[str]:
@@ -141,12 +156,24 @@ class Translator(LazyModel):
         device = resolve_device(self.device)
         order = sorted(range(len(texts)), key=lambda k: len(texts[k]), reverse=True)
         outputs: dict[int, str] = {}
-        options: dict[str, Any] = {"num_beams": self.num_beams, "do_sample": False, "max_new_tokens": self.max_new_tokens}
+        options: dict[str, Any] = {
+            "num_beams": self.num_beams,
+            "do_sample": False,
+            "max_new_tokens": self.max_new_tokens,
+        }
         if forced_bos is not None:
             options["forced_bos_token_id"] = forced_bos
-        with progress_bar(len(texts), f"translating {language(self.source_lang).nllb}->{language(self.target_lang).nllb}", progress) as advance:
+        with progress_bar(
+            len(texts), f"translating {language(self.source_lang).nllb}->{language(self.target_lang).nllb}", progress
+        ) as advance:
             for batch in batches(order, self.batch_size):
-                inputs = tokenizer([prefix + texts[k] for k in batch], return_tensors="pt", padding=True, truncation=True, max_length=512).to(device)
+                inputs = tokenizer(
+                    [prefix + texts[k] for k in batch],
+                    return_tensors="pt",
+                    padding=True,
+                    truncation=True,
+                    max_length=512,
+                ).to(device)
                 with torch.inference_mode():
                     generated = model.generate(**inputs, **options)
                 decoded = tokenizer.batch_decode(generated, skip_special_tokens=True)

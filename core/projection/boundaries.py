@@ -4,10 +4,11 @@ Most boundary errors of projection are a lower-case function word or a punctuati
 mark pulled in at an edge ("los Estados miembros" for "Member States"). A target
 candidate may start or end on such a word only if the source entity does too.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 
@@ -24,7 +25,7 @@ class EdgeRule:
     target_stop_words: frozenset[str] = frozenset()
 
     @classmethod
-    def for_languages(cls, source_lang: str | None, target_lang: str | None) -> "EdgeRule":
+    def for_languages(cls, source_lang: str | None, target_lang: str | None) -> EdgeRule:
         return cls(stop_words(source_lang), stop_words(target_lang))
 
     @staticmethod
@@ -38,14 +39,18 @@ class EdgeRule:
         word) where the entity's matching edge is not weak (punctuation or a function word
         in any case: "The Hague") and not the same word ("de Palacio")."""
         start, end = candidate
-        for source_edge, target_edge in ((source[entity.start], target[start]), (source[entity.end - 1], target[end - 1])):
+        for source_edge, target_edge in (
+            (source[entity.start], target[start]),
+            (source[entity.end - 1], target[end - 1]),
+        ):
             if self._weak(target_edge, self.target_stop_words, lower_case_only=True) and not (
-                self._weak(source_edge, self.source_stop_words, lower_case_only=False) or fold(source_edge) == fold(target_edge)
+                self._weak(source_edge, self.source_stop_words, lower_case_only=False)
+                or fold(source_edge) == fold(target_edge)
             ):
                 return False
         return True
 
-    def for_pair(self, source: Sequence[str], target: Sequence[str]) -> "PairEdges":
+    def for_pair(self, source: Sequence[str], target: Sequence[str]) -> PairEdges:
         """This rule bound to one sentence pair (what :func:`core.projection.matching.score_pairs` takes)."""
         return PairEdges(self, tuple(source), tuple(target))
 

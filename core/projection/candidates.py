@@ -1,7 +1,9 @@
 """Target candidate spans for matching: every n-gram, or the spans an NER model proposes."""
+
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Sequence, overload
+from collections.abc import Iterable, Iterator, Sequence
+from typing import overload
 
 import numpy as np
 
@@ -70,7 +72,11 @@ class NgramCandidates(Sequence[Candidate]):
         if not (isinstance(span, tuple) and len(span) == 2):
             return False
         start, end = span
-        return bool(isinstance(start, (int, np.integer)) and 0 <= start < self.n_tokens and 0 < end - start <= self.counts[start])
+        return bool(
+            isinstance(start, (int, np.integer))
+            and 0 <= start < self.n_tokens
+            and 0 < end - start <= self.counts[start]
+        )
 
     def index(self, span: Candidate, start: int = 0, stop: int | None = None) -> int:
         if span not in self:

@@ -10,6 +10,7 @@ where the target span is a known translation of the entity's text.
 All functions are pure; :func:`core.projection.pipeline.project_corpus` runs them between a
 first and a second matching pass.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -85,15 +86,19 @@ def strong_observations(
                 continue
             if settings.agree and (p.source_span, p.span.start, p.span.end) not in agreed:
                 continue
-            observations.append((
-                key_of(source.tokens[p.source_span.start : p.source_span.end]),
-                p.source_span.label,
-                key_of(target.tokens[p.span.start : p.span.end]),
-            ))
+            observations.append(
+                (
+                    key_of(source.tokens[p.source_span.start : p.source_span.end]),
+                    p.source_span.label,
+                    key_of(target.tokens[p.span.start : p.span.end]),
+                )
+            )
     return observations
 
 
-def build_table(observations: Iterable[tuple[Key, str, Key]], settings: EvidenceSettings = EvidenceSettings()) -> dict[tuple[Key, str], tuple[Translation, ...]]:
+def build_table(
+    observations: Iterable[tuple[Key, str, Key]], settings: EvidenceSettings = EvidenceSettings()
+) -> dict[tuple[Key, str], tuple[Translation, ...]]:
     """The translations of each (source key, label) seen at least ``min_count`` times
     with a share of at least ``min_share`` of its strong projections, most frequent first.
 
@@ -180,15 +185,22 @@ def light_weights(tokens: Sequence[str], function_words: frozenset[str], discoun
 
 def corpus_lights(pairs: Sequence, settings: EvidenceSettings = EvidenceSettings()) -> list[list[float]]:
     """:func:`light_weights` of every target sentence, with the corpus's own function words."""
-    words = corpus_function_words([p.target.tokens for p in pairs], settings.function_word_rank, settings.function_word_length)
+    words = corpus_function_words(
+        [p.target.tokens for p in pairs], settings.function_word_rank, settings.function_word_length
+    )
     return [light_weights(p.target.tokens, words, settings.light_discount) for p in pairs]
 
 
-def corpus_bonuses(pairs: Sequence, projected: Sequence, settings: EvidenceSettings = EvidenceSettings()) -> list[Bonus]:
+def corpus_bonuses(
+    pairs: Sequence, projected: Sequence, settings: EvidenceSettings = EvidenceSettings()
+) -> list[Bonus]:
     """The bonus of every pair, from a table built on the first pass's projections
     (``projected``: :class:`core.projection.pipeline.ProjectedPair` or anything with ``matching``
     and ``heuristic``)."""
     table = table_from_projections(
-        [(p.source, p.target) for p in pairs], [r.matching for r in projected], [r.heuristic for r in projected], settings
+        [(p.source, p.target) for p in pairs],
+        [r.matching for r in projected],
+        [r.heuristic for r in projected],
+        settings,
     )
     return [evidence_bonus(p.source, p.target.tokens, table, settings) for p in pairs]

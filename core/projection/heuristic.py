@@ -9,9 +9,10 @@ Overlaps are resolved deliberately (the paper's code let later entities overwrit
 earlier ones): runs are taken in order of the number of links supporting them, then of
 their length, then source order; a run that overlaps one already taken is dropped.
 """
+
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from core.datamodel import Alignment, Projection, Span
 

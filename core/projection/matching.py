@@ -9,10 +9,12 @@ scored, and the exact solver hands to the MILP solver only the groups of entitie
 best candidates collide (:func:`solve_ilp`). :class:`Budget` caps what is left; past it
 :class:`BudgetExceeded` is raised and the caller falls back (:mod:`core.projection.pipeline`).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Callable, Mapping, Protocol, Sequence, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -143,7 +145,9 @@ def _count_ngram_spans(candidates: NgramCandidates, linked: np.ndarray, cap: int
     return int(np.where(following < len(linked), longest - nearest, 0).clip(min=0).sum())
 
 
-def _undominated(starts: np.ndarray, ends: np.ndarray, linked: np.ndarray, start_ok: np.ndarray, end_ok: np.ndarray) -> np.ndarray:
+def _undominated(
+    starts: np.ndarray, ends: np.ndarray, linked: np.ndarray, start_ok: np.ndarray, end_ok: np.ndarray
+) -> np.ndarray:
     """Which spans start at the last allowed start up to their first linked word and end at
     the first allowed end from their last linked word (each span holds a linked word)."""
     positions = np.arange(len(start_ok))
@@ -241,7 +245,9 @@ def score_pairs(
             if max_pairs is not None and total > max_pairs:
                 raise BudgetExceeded("scoring", f"more than {max_pairs:,} (entity, candidate) pairs to score")
         found = []
-        for c, s, u, score in zip(index[keep].tolist(), starts[keep].tolist(), ends[keep].tolist(), scores[keep].tolist()):
+        for c, s, u, score in zip(
+            index[keep].tolist(), starts[keep].tolist(), ends[keep].tolist(), scores[keep].tolist()
+        ):
             if masks is not None or allowed is None or allowed(entity, (s, u)):
                 found.append(ScoredPair(e, c, score))
         if e in extra:  # corpus evidence: the named spans, scored with their bonus
@@ -275,7 +281,9 @@ def _lengths(counts: np.ndarray, starts: np.ndarray, ends: np.ndarray, discount:
     return np.maximum(prefix[ends] - prefix[starts], 1.0)
 
 
-def _bonus_by_entity(bonus: Bonus | None, candidates: Sequence[tuple[int, int]], n_entities: int) -> dict[int, dict[int, tuple[int, int, float]]]:
+def _bonus_by_entity(
+    bonus: Bonus | None, candidates: Sequence[tuple[int, int]], n_entities: int
+) -> dict[int, dict[int, tuple[int, int, float]]]:
     """``{entity: {candidate index: (start, end, bonus)}}`` for the named spans that are
     candidates (an NER model's spans stay the only candidates)."""
     if not bonus:
@@ -398,7 +406,9 @@ def solve_milp(
     return [pair for pair, value in zip(pairs, result.x) if value > 0.5]
 
 
-def _best_per_entity(pairs: Sequence[ScoredPair], candidates: Sequence[tuple[int, int]], n_proj: int) -> dict[int, list[ScoredPair]]:
+def _best_per_entity(
+    pairs: Sequence[ScoredPair], candidates: Sequence[tuple[int, int]], n_proj: int
+) -> dict[int, list[ScoredPair]]:
     """Each entity's ``n_proj`` best pairs; among equal scores the shorter candidate (it
     leaves more words to others), then the lower candidate index."""
     by_entity: dict[int, list[ScoredPair]] = {}
@@ -564,7 +574,10 @@ def solve_ilp(
     if large:
         budget = budget or Budget(None, None, None)
         if budget.max_ilp_pairs is not None and len(large) > budget.max_ilp_pairs:
-            raise BudgetExceeded("ilp", f"{len(large):,} (entity, candidate) pairs in conflict, more than {budget.max_ilp_pairs:,} for the ILP")
+            raise BudgetExceeded(
+                "ilp",
+                f"{len(large):,} (entity, candidate) pairs in conflict, more than {budget.max_ilp_pairs:,} for the ILP",
+            )
         chosen.extend(solve_milp(large, candidates, n_proj, budget.ilp_seconds))
     return sorted(chosen, key=lambda p: (p.entity, p.candidate))
 
@@ -597,7 +610,9 @@ def matching_projections(
         entity = entities[pair.entity]
         start, end = candidates[pair.candidate]
         links = tuple((i, j) for i in range(entity.start, entity.end) for j in by_source.get(i, ()) if start <= j < end)
-        projections.append(Projection(Span(start, end, entity.label, pair.score), entity, "matching", links, pair.score))
+        projections.append(
+            Projection(Span(start, end, entity.label, pair.score), entity, "matching", links, pair.score)
+        )
     return sorted(projections, key=lambda p: p.span.start)
 
 
@@ -621,12 +636,25 @@ def project_matching(
     if solver not in SOLVERS:
         raise ValueError(f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}")
     max_pairs = budget.max_pairs if budget is not None else None
-    pairs = score_pairs(entities, candidates, alignment, n_target, min_score, allowed, length_cap, max_pairs,
-                        undominated=True, bonus=bonus, light=light)
+    pairs = score_pairs(
+        entities,
+        candidates,
+        alignment,
+        n_target,
+        min_score,
+        allowed,
+        length_cap,
+        max_pairs,
+        undominated=True,
+        bonus=bonus,
+        light=light,
+    )
     return matching_projections(entities, candidates, alignment, solve(pairs, candidates, solver, n_proj, budget))
 
 
-def top_candidates(pairs: Sequence[ScoredPair], candidates: Sequence[tuple[int, int]], limit: int = 6) -> dict[int, tuple[tuple[int, int, float], ...]]:
+def top_candidates(
+    pairs: Sequence[ScoredPair], candidates: Sequence[tuple[int, int]], limit: int = 6
+) -> dict[int, tuple[tuple[int, int, float], ...]]:
     """Each entity's ``limit`` best-scoring candidates, ``(start, end, score)``, best first."""
     table: dict[int, list[tuple[int, int, float]]] = {}
     for p in pairs:

@@ -2,12 +2,14 @@
 
 This is what the command line, the benchmark and the review app all call.
 """
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Callable, Literal, Sequence, get_args
+from typing import Literal, get_args
 
 from core.alignment import make_aligner
 from core.alignment.lexical import add_lexical_links
@@ -84,7 +86,7 @@ class ProjectionConfig:
     # light function words, in a second matching pass (project_corpus)
     corpus_evidence: bool = True
 
-    def with_options(self, **changes) -> "ProjectionConfig":
+    def with_options(self, **changes) -> ProjectionConfig:
         return replace(self, **changes)
 
     def length_cap(self) -> LengthCap | None:
@@ -205,9 +207,19 @@ def project_pair(
             candidates = ngram_candidates(pair.target.tokens, config.max_ngram)
         budget = config.budget()
         try:
-            pairs = score_pairs(entities, candidates, alignment, len(pair.target), config.min_score,
-                                pair_filter(pair, config), config.length_cap(), budget.max_pairs, undominated=True,
-                                bonus=bonus, light=light)
+            pairs = score_pairs(
+                entities,
+                candidates,
+                alignment,
+                len(pair.target),
+                config.min_score,
+                pair_filter(pair, config),
+                config.length_cap(),
+                budget.max_pairs,
+                undominated=True,
+                bonus=bonus,
+                light=light,
+            )
         except BudgetExceeded as exc:
             notes.append(f"{which}: matching skipped ({exc}); the heuristic's spans are used instead")
             matching = heuristic if "heuristic" in methods else heuristic_projections()
@@ -219,9 +231,21 @@ def project_pair(
                 chosen = solve(pairs, candidates, "greedy", config.n_proj)
             matching = matching_projections(entities, candidates, alignment, chosen)
             # what the reviewer can cycle through with `c`: threshold ignored, longer spans kept
-            best = top_candidates(score_pairs(entities, candidates, alignment, len(pair.target), 0.0,
-                                              pair_filter(pair, config), config.length_cap(), budget.max_pairs,
-                                              bonus=bonus, light=light), candidates)
+            best = top_candidates(
+                score_pairs(
+                    entities,
+                    candidates,
+                    alignment,
+                    len(pair.target),
+                    0.0,
+                    pair_filter(pair, config),
+                    config.length_cap(),
+                    budget.max_pairs,
+                    bonus=bonus,
+                    light=light,
+                ),
+                candidates,
+            )
     for note in notes:
         logger.warning(note)
     return ProjectedPair(pair, alignment, tuple(heuristic), tuple(matching), tuple(notes), best)
@@ -250,14 +274,33 @@ def project_corpus(
     lights: Sequence[Sequence[float] | None] = corpus_lights(pairs) if evidence else [None] * len(pairs)
     result = []
     for k, (pair, alignment) in enumerate(zip(pairs, alignments)):
-        result.append(project_pair(pair, alignment, config, candidates[k] if candidates is not None else None, methods, k + 1,
-                                   light=lights[k]))
+        result.append(
+            project_pair(
+                pair,
+                alignment,
+                config,
+                candidates[k] if candidates is not None else None,
+                methods,
+                k + 1,
+                light=lights[k],
+            )
+        )
         if progress:
             progress(k + 1, len(pairs))
     if evidence:
         for k, bonus in enumerate(corpus_bonuses(pairs, result)):
             if bonus:
-                second = project_pair(pairs[k], alignments[k], config, candidates[k] if candidates is not None else None,
-                                      ("matching",), k + 1, bonus, lights[k])
-                result[k] = replace(result[k], matching=second.matching, notes=second.notes, candidates=second.candidates)
+                second = project_pair(
+                    pairs[k],
+                    alignments[k],
+                    config,
+                    candidates[k] if candidates is not None else None,
+                    ("matching",),
+                    k + 1,
+                    bonus,
+                    lights[k],
+                )
+                result[k] = replace(
+                    result[k], matching=second.matching, notes=second.notes, candidates=second.candidates
+                )
     return result

@@ -1,10 +1,11 @@
 """Function words by language, from spaCy's per-language lists (no download needed)."""
+
 from __future__ import annotations
 
 import importlib.util
 import re
 import string
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 PUNCTUATION = frozenset(string.punctuation) | frozenset("«»“”‘’„‚–—…¿¡·")
@@ -17,7 +18,7 @@ def _spacy_lang_folder() -> Path | None:
     return Path(list(spec.submodule_search_locations)[0]) / "lang"
 
 
-@lru_cache(maxsize=None)
+@cache
 def stop_words(lang: str | None) -> frozenset[str]:
     """spaCy's stop words for an ISO 639-1 code (e.g. ``"es"``), lower-cased; an empty
     set for an unknown or missing language.

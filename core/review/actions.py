@@ -7,13 +7,14 @@ it against the sentence it names (the item exists there, the span fits the targe
 label is the project's). Both are pure functions; a refused action is reported on screen and
 nothing is stored.
 """
+
 from __future__ import annotations
 
 import json
 import math
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Mapping, Sequence
 
 from core.datamodel import Span
 from core.review.store import (
@@ -30,10 +31,10 @@ DECISION_TYPES = ("accept", "reject", "fix", "edit_added")
 STATEFUL_TYPES = DECISION_TYPES + ("add", "undo", "done")
 NAVIGATION_TYPES = ("next", "prev", "goto")
 ACTION_TYPES = STATEFUL_TYPES + NAVIGATION_TYPES
-MAX_ACTION_CHARS = 2_000        # one action as JSON
+MAX_ACTION_CHARS = 2_000  # one action as JSON
 MAX_ITEM_CHARS = 80
 MAX_VERSION = 2**31
-MAX_NONCE = 2**53               # a JavaScript number stays exact below this
+MAX_NONCE = 2**53  # a JavaScript number stays exact below this
 SESSION_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 ITEM_PATTERN = re.compile(r"(\d+:\d+:[^\s]{1,40}|add:[0-9a-f]{1,32}(@\d{1,6})?)")
 
@@ -162,7 +163,9 @@ def _span(value: object) -> Span:
     return Span(start, end, label)
 
 
-def check_action(action: Action, record: SentenceRecord, decisions: Mapping[str, Decision], labels: Sequence[str]) -> Action:
+def check_action(
+    action: Action, record: SentenceRecord, decisions: Mapping[str, Decision], labels: Sequence[str]
+) -> Action:
     """Check ``action`` against its sentence; returns it normalised (an accepted proposal keeps
     its projected span whatever the browser sent; a ``fix`` that changes nothing is an accept)."""
     n = len(record.target_tokens)
@@ -215,7 +218,11 @@ def apply_action(
     changes ``owner``'s review (default: the reviewer's own; a lead's adjudication otherwise)."""
     owner = owner_of(reviewer) if owner is None else owner
     raw_sid = action.get("sid") if isinstance(action, Mapping) else getattr(action, "sid", None)
-    fallback = raw_sid if isinstance(raw_sid, int) and not isinstance(raw_sid, bool) and 0 <= raw_sid < store.count() else (ids[0] if ids else 0)
+    fallback = (
+        raw_sid
+        if isinstance(raw_sid, int) and not isinstance(raw_sid, bool) and 0 <= raw_sid < store.count()
+        else (ids[0] if ids else 0)
+    )
     try:
         parsed = action if isinstance(action, Action) else parse_action(action, store.count(), session)
     except ActionRefused as err:

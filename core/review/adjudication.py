@@ -20,14 +20,14 @@ Resolution(sentence_id=3, spans=(Span(start=0, end=2, label='PER', score=None),)
 >>> resolve(SentenceReviews(3, 5, {"ana": ana, "cy": cy}), lead="cy").rule
 'lead'
 """
+
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
 
 from core.datamodel import Span
-from core.review.agreement import AgreementError, SentenceReviews
+from core.review.agreement import SentenceReviews
 
 RULES = ("adjudicated", "majority", "lead", "primary")
 
@@ -116,9 +116,7 @@ def resolve_all(
 ) -> list[Resolution]:
     """:func:`resolve` for each sentence; ``adjudicated`` and ``primary`` by sentence id."""
     adjudicated, primary = adjudicated or {}, primary or {}
-    return [
-        resolve(s, adjudicated.get(s.sentence_id), lead, primary.get(s.sentence_id, ())) for s in reviews
-    ]
+    return [resolve(s, adjudicated.get(s.sentence_id), lead, primary.get(s.sentence_id, ())) for s in reviews]
 
 
 def disagreements(reviews: Iterable[SentenceReviews]) -> list[Disagreement]:
@@ -135,6 +133,7 @@ def disagreements(reviews: Iterable[SentenceReviews]) -> list[Disagreement]:
             continue
         keys = {tuple(_key(s) for s in spans) for spans in sentence.spans.values()}
         if len(keys) > 1:
-            found.append(Disagreement(sentence.sentence_id, sentence.length, dict(sentence.spans), tuple(_votes(sentence))))
+            found.append(
+                Disagreement(sentence.sentence_id, sentence.length, dict(sentence.spans), tuple(_votes(sentence)))
+            )
     return found
-

@@ -28,13 +28,14 @@ reviewed. A kappa is ``None`` when undefined (chance agreement is 1: one label o
 >>> round(cohen_kappa(reviews, "ana", "ben"), 3)
 0.5
 """
+
 from __future__ import annotations
 
 import numbers
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Iterable, Mapping, Sequence
 
 from core.datamodel import Span
 from core.errors import LabelBridgeError
@@ -63,7 +64,9 @@ class SentenceReviews:
 
     def __post_init__(self) -> None:
         if isinstance(self.length, bool) or not isinstance(self.length, numbers.Integral) or self.length < 0:
-            raise AgreementError(f"sentence {self.sentence_id}: its length must be a whole number of tokens, got {self.length!r}")
+            raise AgreementError(
+                f"sentence {self.sentence_id}: its length must be a whole number of tokens, got {self.length!r}"
+            )
         object.__setattr__(self, "length", int(self.length))
         table = {}
         for annotator, spans in self.spans.items():
@@ -124,7 +127,9 @@ class AgreementRow:
     support: int
 
 
-def with_annotator(reviews: Iterable[SentenceReviews], name: str, spans: Mapping[int, Sequence[Span]]) -> list[SentenceReviews]:
+def with_annotator(
+    reviews: Iterable[SentenceReviews], name: str, spans: Mapping[int, Sequence[Span]]
+) -> list[SentenceReviews]:
     """The reviews with one more annotator (e.g. a method), whose spans are given per
     sentence id; sentences missing from ``spans`` get none of its spans (it did not annotate them).
 
@@ -156,9 +161,7 @@ def annotators_of(reviews: Iterable[SentenceReviews]) -> list[str]:
     return list(dict.fromkeys(name for sentence in reviews for name in sentence.spans))
 
 
-def span_agreement(
-    reviews: Iterable[SentenceReviews], first: str, second: str, match: str = "exact"
-) -> SpanCounts:
+def span_agreement(reviews: Iterable[SentenceReviews], first: str, second: str, match: str = "exact") -> SpanCounts:
     """Span matches of ``first`` and ``second`` over all labels (see the module docstring)."""
     return span_agreement_by_label(reviews, first, second, match)[ALL_LABELS]
 
@@ -294,13 +297,19 @@ def agreement_table(
             by_label = span_agreement_by_label(reviews, first, second, match)
             for label in [ALL_LABELS, *sorted(set(by_label) - {ALL_LABELS})]:
                 counts = by_label[label]
-                rows.append(AgreementRow(first, second, label, f"f1_{match}", counts.f1, sentences, counts.first + counts.second))
+                rows.append(
+                    AgreementRow(
+                        first, second, label, f"f1_{match}", counts.f1, sentences, counts.first + counts.second
+                    )
+                )
         tokens, _ = _token_table(reviews, [first, second])
         rows.append(AgreementRow(first, second, ALL_LABELS, "cohen_kappa", _cohen(tokens), sentences, len(tokens)))
     group = _distinct(fleiss_group) if fleiss_group is not None else names
     if len(group) >= 2:
         tokens, sentences = _token_table(reviews, group)
-        rows.append(AgreementRow("+".join(group), "", ALL_LABELS, "fleiss_kappa", _fleiss(tokens), sentences, len(tokens)))
+        rows.append(
+            AgreementRow("+".join(group), "", ALL_LABELS, "fleiss_kappa", _fleiss(tokens), sentences, len(tokens))
+        )
     return rows
 
 

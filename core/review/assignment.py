@@ -15,13 +15,14 @@ the overlap sentences are spread through it rather than left for the end.
 >>> a.queues["ben"]
 (1, 2, 6, 7, 8, 9)
 """
+
 from __future__ import annotations
 
 import math
 import numbers
 import random
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from core.errors import LabelBridgeError
 

@@ -16,6 +16,7 @@ cheapest to edit into it, the others are rejected only when ``Enter`` would keep
 and nothing edited overlaps them (an edited span beats an undecided one on export),
 and rows are visited in order.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -94,7 +95,14 @@ def review_keys(
             if row.span == g:
                 options.append((1, 0, r, "keep"))  # a
             else:  # edit it: moves, c or a label; ties go to spans that overlap, then primary
-                options.append((edit_keys(row.span, g, candidates.get(row.source, ())), int(not row.span.overlaps(g)) + int(not row.primary), r, "fix"))
+                options.append(
+                    (
+                        edit_keys(row.span, g, candidates.get(row.source, ())),
+                        int(not row.span.overlaps(g)) + int(not row.primary),
+                        r,
+                        "fix",
+                    )
+                )
         add_cost = 1 + abs(g.start) + abs(g.end - 1) + 1  # an upper bound on adding it
         best = min(options) if options else None
         if best is not None and best[0] <= add_cost:

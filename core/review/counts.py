@@ -7,9 +7,10 @@ spans, so the counts can be kept per sentence (when a sentence is added or decid
 in SQL; :func:`scores` then gives the same precision, recall and F1 as seqeval, computed the same
 way (float for float).
 """
+
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from core.corpus.evaluate import Evaluation, Scores
 from core.datamodel import Span

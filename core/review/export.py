@@ -8,14 +8,16 @@ that two or more reviewers marked done (the overlap of a team), exports by the f
 applies: the adjudication; else the spans more than half of its reviewers kept (a tie fails);
 else the lead's own review; else the primary method's spans (``CleanSentence.rule`` says which).
 """
+
 from __future__ import annotations
 
 import json
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO
 
 from core.corpus.io import format_conll
 from core.datamodel import Sentence, Span
@@ -93,10 +95,21 @@ def clean_sentences(
                     how = decision.action if decision is not None and rule != "primary" else "auto"
                     kept.append((span, how, proposals.get(key), decision if how != "auto" else None))
             else:
-                mine = by_owner.get(record.id, {}).get(next(iter(owners)), {}) if len(owners) == 1 else decisions.get(record.id, {})
+                mine = (
+                    by_owner.get(record.id, {}).get(next(iter(owners)), {})
+                    if len(owners) == 1
+                    else decisions.get(record.id, {})
+                )
                 kept = final_spans(record.proposals(), mine, None if reviewed else fallback_method, dropped)
-            yield CleanSentence(record.id, record.target_tokens, tuple(CleanSpan(*row) for row in kept), reviewed,
-                                record.source_tokens, record.source_spans, rule)
+            yield CleanSentence(
+                record.id,
+                record.target_tokens,
+                tuple(CleanSpan(*row) for row in kept),
+                reviewed,
+                record.source_tokens,
+                record.source_spans,
+                rule,
+            )
 
     for record in store.sentences(done_only=mode == "reviewed", chunk=chunk, links=False):
         batch.append(record)
@@ -129,15 +142,21 @@ def jsonl_line(s: CleanSentence) -> str:
             p = c.proposal.span
             entry["projected"] = {"start": p.start, "end": p.end, "label": p.label}
         spans.append(entry)
-    return json.dumps({
-        "id": s.id,
-        "reviewed": s.reviewed,
-        **({"resolution": s.rule} if s.rule else {}),
-        "tokens": list(s.tokens),
-        "spans": spans,
-        "source_tokens": list(s.source_tokens),
-        "source_spans": [{"start": x.start, "end": x.end, "label": x.label} for x in s.source_spans],
-    }, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(
+            {
+                "id": s.id,
+                "reviewed": s.reviewed,
+                **({"resolution": s.rule} if s.rule else {}),
+                "tokens": list(s.tokens),
+                "spans": spans,
+                "source_tokens": list(s.source_tokens),
+                "source_spans": [{"start": x.start, "end": x.end, "label": x.label} for x in s.source_spans],
+            },
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
 
 
 WRITERS = {"conll": conll_block, "jsonl": jsonl_line}

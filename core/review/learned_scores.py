@@ -10,6 +10,7 @@ sentences are matched (the same candidates, the same exact solver).
 Pure functions: :func:`pair_features` (one entity against many candidates),
 :func:`training_examples`, :func:`fit`, :class:`ScoreModel`.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -25,20 +26,48 @@ from core.projection.stopwords import is_punctuation
 
 LABELS = ("PER", "LOC", "ORG", "MISC")
 FEATURES = (
-    "bias", "score", "target words linked", "entity words covered", "target words linked elsewhere", "log length ratio",
-    "first capitalised", "last capitalised", "word before capitalised", "word after capitalised", "capitalised share",
-    "first linked", "last linked", "word before linked", "word after linked", "punctuation inside", "same string",
-    "reviewed translation", "matching's choice", "heuristic's choice",
-) + tuple(f"{label}" for label in LABELS) + tuple(f"{label} x log length ratio" for label in LABELS)
+    (
+        "bias",
+        "score",
+        "target words linked",
+        "entity words covered",
+        "target words linked elsewhere",
+        "log length ratio",
+        "first capitalised",
+        "last capitalised",
+        "word before capitalised",
+        "word after capitalised",
+        "capitalised share",
+        "first linked",
+        "last linked",
+        "word before linked",
+        "word after linked",
+        "punctuation inside",
+        "same string",
+        "reviewed translation",
+        "matching's choice",
+        "heuristic's choice",
+    )
+    + tuple(f"{label}" for label in LABELS)
+    + tuple(f"{label} x log length ratio" for label in LABELS)
+)
 
 
 def _capitalised(token: str) -> bool:
     return token[:1].isupper()
 
 
-def pair_features(source_tokens: Sequence[str], entity: Span, others: Sequence[Span], target_tokens: Sequence[str],
-                  alignment: Alignment, starts: np.ndarray, ends: np.ndarray,
-                  translations: Sequence[tuple[str, ...]] = (), chosen: dict[str, tuple[int, int]] | None = None) -> np.ndarray:
+def pair_features(
+    source_tokens: Sequence[str],
+    entity: Span,
+    others: Sequence[Span],
+    target_tokens: Sequence[str],
+    alignment: Alignment,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    translations: Sequence[tuple[str, ...]] = (),
+    chosen: dict[str, tuple[int, int]] | None = None,
+) -> np.ndarray:
     """One row of :data:`FEATURES` per candidate ``[starts[k], ends[k])`` of ``entity``.
     ``translations``: the entity string's reviewed target strings (lower-cased words);
     ``chosen``: the span each plain method chose for the entity (method -> (start, end))."""
@@ -73,20 +102,34 @@ def pair_features(source_tokens: Sequence[str], entity: Span, others: Sequence[S
     before = starts - 1
     after = ends
     has_before, has_after = before >= 0, after < n_t
-    source_string = tuple(t.lower() for t in source_tokens[entity.start:entity.end])
+    source_string = tuple(t.lower() for t in source_tokens[entity.start : entity.end])
     lowered = [t.lower() for t in target_tokens]
     same = np.array([tuple(lowered[s:u]) == source_string for s, u in zip(starts.tolist(), ends.tolist())], dtype=float)
     wanted = set(translations)
-    reviewed = np.array([tuple(lowered[s:u]) in wanted for s, u in zip(starts.tolist(), ends.tolist())], dtype=float) \
-        if wanted else np.zeros(len(starts))
+    reviewed = (
+        np.array([tuple(lowered[s:u]) in wanted for s, u in zip(starts.tolist(), ends.tolist())], dtype=float)
+        if wanted
+        else np.zeros(len(starts))
+    )
     columns = [
-        np.ones(len(starts)), 2 * n / (len(entity) + length), (c_linked[ends] - c_linked[starts]) / length,
-        covered / len(entity), (c_other[ends] - c_other[starts]) / length, ratio,
-        cap[starts], cap[ends - 1], np.where(has_before, cap[np.maximum(before, 0)], 0.0),
-        np.where(has_after, cap[np.minimum(after, n_t - 1)], 0.0), (c_cap[ends] - c_cap[starts]) / length,
-        linked[starts].astype(float), linked[ends - 1].astype(float),
-        np.where(has_before, linked[np.maximum(before, 0)], 0.0), np.where(has_after, linked[np.minimum(after, n_t - 1)], 0.0),
-        (c_punct[ends] - c_punct[starts] > 0).astype(float), same, reviewed,
+        np.ones(len(starts)),
+        2 * n / (len(entity) + length),
+        (c_linked[ends] - c_linked[starts]) / length,
+        covered / len(entity),
+        (c_other[ends] - c_other[starts]) / length,
+        ratio,
+        cap[starts],
+        cap[ends - 1],
+        np.where(has_before, cap[np.maximum(before, 0)], 0.0),
+        np.where(has_after, cap[np.minimum(after, n_t - 1)], 0.0),
+        (c_cap[ends] - c_cap[starts]) / length,
+        linked[starts].astype(float),
+        linked[ends - 1].astype(float),
+        np.where(has_before, linked[np.maximum(before, 0)], 0.0),
+        np.where(has_after, linked[np.minimum(after, n_t - 1)], 0.0),
+        (c_punct[ends] - c_punct[starts] > 0).astype(float),
+        same,
+        reviewed,
     ]
     for method in ("matching", "heuristic"):
         span = (chosen or {}).get(method)
@@ -121,7 +164,9 @@ class ScoreModel:
         return e / e.sum()
 
 
-def fit(features: np.ndarray, labels: np.ndarray, groups: np.ndarray, l2: float = 1.0, iterations: int = 50) -> ScoreModel:
+def fit(
+    features: np.ndarray, labels: np.ndarray, groups: np.ndarray, l2: float = 1.0, iterations: int = 50
+) -> ScoreModel:
     """A conditional logit by Newton's method: in each group (an entity's candidates) the
     candidate labelled 1 should win. L2-regularised; the bias column drops out."""
     mean = features.mean(axis=0)
@@ -172,7 +217,9 @@ def fit(features: np.ndarray, labels: np.ndarray, groups: np.ndarray, l2: float 
     return ScoreModel(w, mean, scale, len(labels), len(bounds) - 1)
 
 
-def fit_chosen(features: np.ndarray, labels: np.ndarray, groups: np.ndarray, strengths=(1.0, 3.0, 10.0), folds: int = 3) -> ScoreModel:
+def fit_chosen(
+    features: np.ndarray, labels: np.ndarray, groups: np.ndarray, strengths=(1.0, 3.0, 10.0), folds: int = 3
+) -> ScoreModel:
     """:func:`fit` with the L2 strength that ranks the right candidate first most often on
     held-out entities (``folds``-fold, entities split by number; ties: the stronger)."""
     ids = np.unique(groups)
@@ -194,16 +241,30 @@ def fit_chosen(features: np.ndarray, labels: np.ndarray, groups: np.ndarray, str
     return fit(features, labels, groups, best)
 
 
-def candidate_pairs(source_tokens: Sequence[str], entities: Sequence[Span], target_tokens: Sequence[str],
-                    alignment: Alignment, allowed=None, length_cap=None) -> list[ScoredPair]:
+def candidate_pairs(
+    source_tokens: Sequence[str],
+    entities: Sequence[Span],
+    target_tokens: Sequence[str],
+    alignment: Alignment,
+    allowed=None,
+    length_cap=None,
+) -> list[ScoredPair]:
     """Every n-gram with a link to its entity (and allowed by the edge rule), plain scores."""
     grams = ngram_candidates(target_tokens)
     return score_pairs(list(entities), grams, alignment, len(target_tokens), 0.0, allowed, length_cap)
 
 
-def training_examples(source_tokens: Sequence[str], entities: Sequence[Span], target_tokens: Sequence[str],
-                      alignment: Alignment, final: Sequence[tuple[Span, int | None]], translations=lambda source: (),
-                      allowed=None, length_cap=None, chosen: dict[int, dict] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def training_examples(
+    source_tokens: Sequence[str],
+    entities: Sequence[Span],
+    target_tokens: Sequence[str],
+    alignment: Alignment,
+    final: Sequence[tuple[Span, int | None]],
+    translations=lambda source: (),
+    allowed=None,
+    length_cap=None,
+    chosen: dict[int, dict] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Features, 0/1 labels and entity numbers of every candidate of every entity with a
     reviewed span: 1 for the reviewed span (added when no candidate equals it), 0 for the others."""
     gold = {e: (s.start, s.end) for s, e in final if e is not None}
@@ -220,9 +281,20 @@ def training_examples(source_tokens: Sequence[str], entities: Sequence[Span], ta
         starts = np.array([s for s, _ in spans], dtype=np.int64)
         ends = np.array([u for _, u in spans], dtype=np.int64)
         entity = entities[e]
-        source = tuple(t.lower() for t in source_tokens[entity.start:entity.end])
-        rows.append(pair_features(source_tokens, entity, entities, target_tokens, alignment, starts, ends, translations(source),
-                                  (chosen or {}).get(e)))
+        source = tuple(t.lower() for t in source_tokens[entity.start : entity.end])
+        rows.append(
+            pair_features(
+                source_tokens,
+                entity,
+                entities,
+                target_tokens,
+                alignment,
+                starts,
+                ends,
+                translations(source),
+                (chosen or {}).get(e),
+            )
+        )
         labels.append(np.array([span == right for span in spans], dtype=float))
         groups.append(np.full(len(spans), e))
     if not rows:
@@ -230,9 +302,18 @@ def training_examples(source_tokens: Sequence[str], entities: Sequence[Span], ta
     return np.concatenate(rows), np.concatenate(labels), np.concatenate(groups)
 
 
-def rescore(pairs: Sequence[ScoredPair], grams, source_tokens: Sequence[str], entities: Sequence[Span],
-            target_tokens: Sequence[str], alignment: Alignment, model: ScoreModel, translations=lambda source: (),
-            min_probability: float = 0.0, chosen: dict[int, dict] | None = None) -> list[ScoredPair]:
+def rescore(
+    pairs: Sequence[ScoredPair],
+    grams,
+    source_tokens: Sequence[str],
+    entities: Sequence[Span],
+    target_tokens: Sequence[str],
+    alignment: Alignment,
+    model: ScoreModel,
+    translations=lambda source: (),
+    min_probability: float = 0.0,
+    chosen: dict[int, dict] | None = None,
+) -> list[ScoredPair]:
     """The same pairs with the model's probability as their score (below ``min_probability`` dropped)."""
     by_entity: dict[int, list[ScoredPair]] = {}
     for p in pairs:
@@ -242,8 +323,21 @@ def rescore(pairs: Sequence[ScoredPair], grams, source_tokens: Sequence[str], en
         entity = entities[e]
         starts = np.array([grams[p.candidate][0] for p in group], dtype=np.int64)
         ends = np.array([grams[p.candidate][1] for p in group], dtype=np.int64)
-        source = tuple(t.lower() for t in source_tokens[entity.start:entity.end])
-        probability = model.probability(pair_features(source_tokens, entity, entities, target_tokens, alignment, starts, ends,
-                                                      translations(source), (chosen or {}).get(e)))
-        out.extend(ScoredPair(p.entity, p.candidate, float(q)) for p, q in zip(group, probability) if q > min_probability)
+        source = tuple(t.lower() for t in source_tokens[entity.start : entity.end])
+        probability = model.probability(
+            pair_features(
+                source_tokens,
+                entity,
+                entities,
+                target_tokens,
+                alignment,
+                starts,
+                ends,
+                translations(source),
+                (chosen or {}).get(e),
+            )
+        )
+        out.extend(
+            ScoredPair(p.entity, p.candidate, float(q)) for p, q in zip(group, probability) if q > min_probability
+        )
     return sorted(out, key=lambda p: (p.entity, p.candidate))

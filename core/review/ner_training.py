@@ -4,13 +4,14 @@ whose predictions serve as *NER candidates* for matching (labels are ignored).
 Nothing is downloaded: ``spacy.blank(lang)`` plus an ``ner`` component, trained on CPU for a
 few epochs. Languages spaCy has no tokenizer data for fall back to the multilingual ``xx``.
 """
+
 from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
 
 from core.datamodel import Span
 
@@ -87,7 +88,9 @@ def train_ner(
             progress(epoch + 1, epochs)
     out_dir = Path(out_dir)
     nlp.to_disk(out_dir)
-    return TrainingReport(out_dir, len(examples), n_entities, epochs, time.perf_counter() - started, tuple(losses_per_epoch))
+    return TrainingReport(
+        out_dir, len(examples), n_entities, epochs, time.perf_counter() - started, tuple(losses_per_epoch)
+    )
 
 
 def predict_spans(model_dir: str | Path, sentences: Sequence[Sequence[str]]) -> list[list[tuple[int, int]]]:

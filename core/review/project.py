@@ -5,6 +5,7 @@ the review database (``review.sqlite``) with every sentence, projection and deci
 candidates, project with both methods) and caches the result in the database; opening the
 project later costs nothing.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -13,10 +14,10 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
 
 from core.corpus.io import read_conll, read_parallel, read_pharaoh
 from core.datamodel import Alignment, Sentence, SentencePair, Span
@@ -67,9 +68,13 @@ class ProjectSettings:
         if not m:
             return None
         if m.get("back_translate"):
-            return (f"Source: a labelled back-translation (target to English by {m.get('translator')}, entities by {m.get('ner')}, "
-                    f"back with entity markers by {m.get('marker_model')}).")
-        return f"Source: English machine-translated from the target by {m.get('translator')}; entities by {m.get('ner')}."
+            return (
+                f"Source: a labelled back-translation (target to English by {m.get('translator')}, entities by {m.get('ner')}, "
+                f"back with entity markers by {m.get('marker_model')})."
+            )
+        return (
+            f"Source: English machine-translated from the target by {m.get('translator')}; entities by {m.get('ner')}."
+        )
 
 
 @dataclass
@@ -114,7 +119,9 @@ def _check_gold(gold: list, targets: Sequence[Sentence], gold_path: Path) -> Non
             raise CorpusError(gold_path, None, f"sentence {k} has other tokens than the target file's sentence {k}")
 
 
-def entity_candidates(result: ProjectedPair, config: ProjectionConfig, limit: int = MAX_CANDIDATES) -> dict[int, list[tuple[int, int, float]]]:
+def entity_candidates(
+    result: ProjectedPair, config: ProjectionConfig, limit: int = MAX_CANDIDATES
+) -> dict[int, list[tuple[int, int, float]]]:
     """Candidate spans for every source entity of one projected pair, best first, so the
     reviewer always has something to cycle through.
 
@@ -139,7 +146,9 @@ def entity_candidates(result: ProjectedPair, config: ProjectionConfig, limit: in
     return {e: table[e] for e in sorted(table) if table[e]}
 
 
-def positional_candidates(entity: Span, n_source: int, n_target: int, allowed=None, limit: int = MAX_CANDIDATES) -> list[tuple[int, int, float]]:
+def positional_candidates(
+    entity: Span, n_source: int, n_target: int, allowed=None, limit: int = MAX_CANDIDATES
+) -> list[tuple[int, int, float]]:
     """Spans as long as ``entity`` (at most the target) nearest its relative place in the
     target, those the edge rule allows first; all with score 0."""
     if n_target == 0:
@@ -158,6 +167,7 @@ def auto_epochs(n_sentences: int) -> int:
 
 
 # --- creating a project: validate -> (lock) -> stage -> project -> persist ---------------
+
 
 @dataclass(frozen=True)
 class ProjectInputs:
@@ -197,7 +207,11 @@ def validate_inputs(source, target, gold=None, alignments=None, candidate_spans=
     links = read_pharaoh(alignments, pairs) if alignments is not None else None
     if candidate_spans is not None and len(candidate_spans) != len(pairs):
         raise ValueError(f"{len(candidate_spans)} candidate lists for {len(pairs)} sentences")
-    files = {role: Path(path) for role, path in (("source", source), ("target", target), ("gold", gold), ("alignment", alignments)) if path is not None}
+    files = {
+        role: Path(path)
+        for role, path in (("source", source), ("target", target), ("gold", gold), ("alignment", alignments))
+        if path is not None
+    }
     return ProjectInputs(pairs, gold_sentences, links, files)
 
 
@@ -211,8 +225,10 @@ def claim_name(folder: Path):
     """
     folder.parent.mkdir(parents=True, exist_ok=True)
     lock_path = folder.with_name(f".{folder.name}.lock")
-    busy = ProjectError(f"a project called {folder.name!r} is being created right now (in another tab or window); "
-                        "open it when it is ready or choose another name")
+    busy = ProjectError(
+        f"a project called {folder.name!r} is being created right now (in another tab or window); "
+        "open it when it is ready or choose another name"
+    )
     fd = _lock(lock_path, busy)
     try:
         try:
@@ -262,15 +278,29 @@ def stage_inputs(files: dict[str, Path], staging: Path) -> dict[str, str]:
     return copies
 
 
-def run_projection(inputs: ProjectInputs, config: ProjectionConfig, candidates: str, candidate_spans, target_lang: str,
-                   staging: Path, ner_epochs: int | None, report: Progress) -> tuple[list[ProjectedPair], float | None]:
+def run_projection(
+    inputs: ProjectInputs,
+    config: ProjectionConfig,
+    candidates: str,
+    candidate_spans,
+    target_lang: str,
+    staging: Path,
+    ner_epochs: int | None,
+    report: Progress,
+) -> tuple[list[ProjectedPair], float | None]:
     """Align (unless alignments were given), train the NER candidate model if asked (into
     ``staging/ner-model``) and project with both methods. Returns the projections and the
     NER training time."""
     pairs, links = inputs.pairs, inputs.links
     if links is None:
         report(0.05, f"aligning {len(pairs)} sentence pairs with {config.aligner}")
-        links = align(pairs, config, lambda done, total: report(0.05 + 0.35 * done / max(total, 1), f"aligning ({config.aligner}, run {done} of {total})"))
+        links = align(
+            pairs,
+            config,
+            lambda done, total: report(
+                0.05 + 0.35 * done / max(total, 1), f"aligning ({config.aligner}, run {done} of {total})"
+            ),
+        )
     report(0.4, "projecting (heuristic and matching)")
     ner_seconds = None
     if candidates == "ner":
@@ -279,33 +309,53 @@ def run_projection(inputs: ProjectInputs, config: ProjectionConfig, candidates: 
         first = project_corpus(pairs, config, links, methods=("heuristic",))  # no candidates yet
         data = [(p.pair.target.tokens, [proj.span for proj in p.heuristic]) for p in first]
         t0 = time.perf_counter()
-        trained = train_ner(data, target_lang, staging / "ner-model", epochs=ner_epochs or auto_epochs(len(pairs)),
-                            progress=lambda done, total: report(0.45 + 0.3 * done / total, f"training the NER candidate model (epoch {done} of {total})"))
+        trained = train_ner(
+            data,
+            target_lang,
+            staging / "ner-model",
+            epochs=ner_epochs or auto_epochs(len(pairs)),
+            progress=lambda done, total: report(
+                0.45 + 0.3 * done / total, f"training the NER candidate model (epoch {done} of {total})"
+            ),
+        )
         candidate_spans = predict_spans(trained.path, [p.target.tokens for p in pairs])
         ner_seconds = time.perf_counter() - t0
     projected = project_corpus(
-        pairs, config, links, candidate_spans,
-        progress=lambda done, total: report(0.75 + 0.15 * done / max(total, 1), f"projecting sentence {done} of {total}"),
+        pairs,
+        config,
+        links,
+        candidate_spans,
+        progress=lambda done, total: report(
+            0.75 + 0.15 * done / max(total, 1), f"projecting sentence {done} of {total}"
+        ),
     )
     return projected, ner_seconds
 
 
-def persist(staging: Path, projected: Sequence[ProjectedPair], gold: Sequence[Sentence] | None, config: ProjectionConfig, settings: ProjectSettings) -> None:
+def persist(
+    staging: Path,
+    projected: Sequence[ProjectedPair],
+    gold: Sequence[Sentence] | None,
+    config: ProjectionConfig,
+    settings: ProjectSettings,
+) -> None:
     """Write the review database and the settings into ``staging``."""
     rows = []
     for k, result in enumerate(projected):
         pair = result.pair
         source_index = {span: e for e, span in enumerate(pair.source.spans)}
-        rows.append(NewSentence(
-            source_tokens=pair.source.tokens,
-            source_spans=pair.source.spans,
-            target_tokens=pair.target.tokens,
-            gold_spans=None if gold is None else gold[k].spans,
-            alignment=[(i, j, w) for (i, j), w in sorted(result.alignment.weight_map().items())],
-            heuristic=[(p.span, source_index.get(p.source_span, -1), p.score) for p in result.heuristic],
-            matching=[(p.span, source_index.get(p.source_span, -1), p.score) for p in result.matching],
-            candidates=entity_candidates(result, config),
-        ))
+        rows.append(
+            NewSentence(
+                source_tokens=pair.source.tokens,
+                source_spans=pair.source.spans,
+                target_tokens=pair.target.tokens,
+                gold_spans=None if gold is None else gold[k].spans,
+                alignment=[(i, j, w) for (i, j), w in sorted(result.alignment.weight_map().items())],
+                heuristic=[(p.span, source_index.get(p.source_span, -1), p.score) for p in result.heuristic],
+                matching=[(p.span, source_index.get(p.source_span, -1), p.score) for p in result.matching],
+                candidates=entity_candidates(result, config),
+            )
+        )
     store = ReviewStore(staging / DB_NAME)
     try:
         store.add_sentences(rows)
@@ -357,25 +407,61 @@ def create_project(
     report(0.0, "reading the corpus")
     inputs = validate_inputs(source, target, gold, alignments, candidate_spans)
     with claim_name(folder) as staging:
-        build(folder, staging, inputs, config, candidates, candidate_spans, target_lang, name, primary_method, ner_epochs, models, report)
+        build(
+            folder,
+            staging,
+            inputs,
+            config,
+            candidates,
+            candidate_spans,
+            target_lang,
+            name,
+            primary_method,
+            ner_epochs,
+            models,
+            report,
+        )
     report(1.0, "done")
     return open_project(folder)
 
 
-def build(folder: Path, staging: Path, inputs: ProjectInputs, config: ProjectionConfig, candidates: str, candidate_spans,
-          target_lang: str, name: str | None, primary_method: str, ner_epochs: int | None, models: dict | None, report: Progress) -> None:
+def build(
+    folder: Path,
+    staging: Path,
+    inputs: ProjectInputs,
+    config: ProjectionConfig,
+    candidates: str,
+    candidate_spans,
+    target_lang: str,
+    name: str | None,
+    primary_method: str,
+    ner_epochs: int | None,
+    models: dict | None,
+    report: Progress,
+) -> None:
     """Stage, project and persist into ``staging`` (held by :func:`claim_name`), then move it to ``folder``."""
     started = time.perf_counter()
     if config.target_lang is None and target_lang != "xx":
         config = config.with_options(target_lang=target_lang)
     copies = stage_inputs(inputs.files, staging)
-    projected, ner_seconds = run_projection(inputs, config, candidates, candidate_spans, target_lang, staging, ner_epochs, report)
+    projected, ner_seconds = run_projection(
+        inputs, config, candidates, candidate_spans, target_lang, staging, ner_epochs, report
+    )
     report(0.9, "writing the review database")
     settings = ProjectSettings(
-        name=name or folder.name, source_file=copies["source"], target_file=copies["target"],
-        gold_file=copies.get("gold"), alignment_file=copies.get("alignment"), target_lang=target_lang,
-        candidates=candidates, primary_method=primary_method, config=_config_dict(config), created=time.time(),
-        ner_training_seconds=ner_seconds, pipeline_seconds=time.perf_counter() - started, models=models,
+        name=name or folder.name,
+        source_file=copies["source"],
+        target_file=copies["target"],
+        gold_file=copies.get("gold"),
+        alignment_file=copies.get("alignment"),
+        target_lang=target_lang,
+        candidates=candidates,
+        primary_method=primary_method,
+        config=_config_dict(config),
+        created=time.time(),
+        ner_training_seconds=ner_seconds,
+        pipeline_seconds=time.perf_counter() - started,
+        models=models,
     )
     persist(staging, projected, inputs.gold, config, settings)
     move_into_place(staging, folder)
@@ -412,7 +498,9 @@ def create_project_from_text(
     )
 
     if options.projection.target_lang is None:  # the edge rule needs the target's own code
-        options = dataclasses.replace(options, projection=options.projection.with_options(target_lang=language(options.target_lang).code))
+        options = dataclasses.replace(
+            options, projection=options.projection.with_options(target_lang=language(options.target_lang).code)
+        )
     report = progress or (lambda fraction, message: None)
     folder = Path(folder)
     check_free(folder)
@@ -426,7 +514,9 @@ def create_project_from_text(
     stage = {"name": "loading the models"}
     with claim_name(folder) as staging:  # held while the models run: a second build of the name stops at once
         result = run_model_pipeline(
-            targets, options, cache_dir,
+            targets,
+            options,
+            cache_dir,
             progress=lambda done, total: report(MODEL_SHARE * done / max(total, 1), stage["name"]),
             status=lambda name: stage.update(name=name),
         )
@@ -434,8 +524,19 @@ def create_project_from_text(
         with tempfile.TemporaryDirectory(prefix="labelbridge-models-") as tmp:
             written = write_project_inputs(result, tmp)
             inputs = validate_inputs(written.source, written.target, gold, written.alignments, result.candidates)
-            build(folder, staging, inputs, options.projection, candidates, result.candidates, options.projection.target_lang, name,
-                  primary_method, None, options.summary(),
-                  lambda fraction, message: report(MODEL_SHARE + (1 - MODEL_SHARE) * fraction, message))
+            build(
+                folder,
+                staging,
+                inputs,
+                options.projection,
+                candidates,
+                result.candidates,
+                options.projection.target_lang,
+                name,
+                primary_method,
+                None,
+                options.summary(),
+                lambda fraction, message: report(MODEL_SHARE + (1 - MODEL_SHARE) * fraction, message),
+            )
     report(1.0, "done")
     return open_project(folder)

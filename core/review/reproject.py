@@ -24,6 +24,7 @@ every sentence that is not done and has no decision, and stores the new proposal
 generation (:meth:`core.review.store.ReviewStore.replace_projections`), which
 :meth:`~core.review.store.ReviewStore.undo_reprojection` takes back as a whole.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -101,8 +102,13 @@ class Evidence:
     count: int
 
     def describe(self) -> dict:
-        return {"entity": self.entity, "span": [self.start, self.end], "source": " ".join(self.source),
-                "target": " ".join(self.target), "count": self.count}
+        return {
+            "entity": self.entity,
+            "span": [self.start, self.end],
+            "source": " ".join(self.source),
+            "target": " ".join(self.target),
+            "count": self.count,
+        }
 
 
 def phrase(tokens: Sequence[str], start: int, end: int) -> Phrase:
@@ -110,8 +116,9 @@ def phrase(tokens: Sequence[str], start: int, end: int) -> Phrase:
     return tuple(t.lower() for t in tokens[start:end])
 
 
-def attach_sources(source_spans: Sequence[Span], spans: Sequence[tuple[Span, int | None]],
-                   alignment: Alignment | None = None) -> list[tuple[Span, int | None]]:
+def attach_sources(
+    source_spans: Sequence[Span], spans: Sequence[tuple[Span, int | None]], alignment: Alignment | None = None
+) -> list[tuple[Span, int | None]]:
     """Give each final span without a known source entity the entity it most likely stands
     for: an unused entity of the same label with the most links into the span, else the
     first unused entity of that label in order (spans in target order). A span no entity of
@@ -126,7 +133,10 @@ def attach_sources(source_spans: Sequence[Span], spans: Sequence[tuple[Span, int
         if entity is None:
             options = [e for e, s in enumerate(source_spans) if e not in used and s.label == span.label]
             if options:
-                entity = max(options, key=lambda e, span=span: (_links_between(counts, source_spans[e], span.start, span.end), -e))
+                entity = max(
+                    options,
+                    key=lambda e, span=span: (_links_between(counts, source_spans[e], span.start, span.end), -e),
+                )
                 used.add(entity)
         result.append((span, entity))
     return result
@@ -147,7 +157,11 @@ def translation_table(reviewed: Iterable[ReviewedPair]) -> TranslationTable:
                 continue
             kept.add(entity)
             source = pair.source_spans[entity]
-            table.add(phrase(pair.source_tokens, source.start, source.end), phrase(pair.target_tokens, span.start, span.end), span.label)
+            table.add(
+                phrase(pair.source_tokens, source.start, source.end),
+                phrase(pair.target_tokens, span.start, span.end),
+                span.label,
+            )
         for e, source in enumerate(pair.source_spans):
             if e not in kept:
                 table.dropped[phrase(pair.source_tokens, source.start, source.end)] += 1
@@ -195,9 +209,17 @@ def adjust_span(span: Span, tokens: Sequence[str], edges: SpanEdges, blocked: Se
     def free(k: int) -> bool:
         return not any(b.start <= k < b.end for b in blocked)
 
-    while end - start > 1 and edges.splits(tokens[start], tokens[start + 1]) and not edges.joins(tokens[start], tokens[start + 1]):
+    while (
+        end - start > 1
+        and edges.splits(tokens[start], tokens[start + 1])
+        and not edges.joins(tokens[start], tokens[start + 1])
+    ):
         start += 1
-    while end - start > 1 and edges.splits(tokens[end - 2], tokens[end - 1]) and not edges.joins(tokens[end - 2], tokens[end - 1]):
+    while (
+        end - start > 1
+        and edges.splits(tokens[end - 2], tokens[end - 1])
+        and not edges.joins(tokens[end - 2], tokens[end - 1])
+    ):
         end -= 1
     while start > 0 and free(start - 1) and edges.joins(tokens[start - 1], tokens[start]):
         start -= 1
@@ -214,11 +236,16 @@ def occurrences(tokens: Sequence[str], target: Phrase) -> list[int]:
     if n == 0:
         return []
     lowered = [t.lower() for t in tokens]
-    return [k for k in range(len(lowered) - n + 1) if tuple(lowered[k:k + n]) == target]
+    return [k for k in range(len(lowered) - n + 1) if tuple(lowered[k : k + n]) == target]
 
 
-def table_evidence(source_tokens: Sequence[str], source_spans: Sequence[Span], target_tokens: Sequence[str],
-                   table: TranslationTable, alignment: Alignment | None = None) -> list[Evidence]:
+def table_evidence(
+    source_tokens: Sequence[str],
+    source_spans: Sequence[Span],
+    target_tokens: Sequence[str],
+    table: TranslationTable,
+    alignment: Alignment | None = None,
+) -> list[Evidence]:
     """For each entity whose string has reviewed translations, the occurrence in the target
     of its most frequent reviewed translation that occurs there at all.
 
@@ -231,8 +258,11 @@ def table_evidence(source_tokens: Sequence[str], source_spans: Sequence[Span], t
     for e, entity in enumerate(source_spans):
         source = phrase(source_tokens, entity.start, entity.end)
         for target, count in table.targets(source):
-            free = [(k, k + len(target)) for k in occurrences(target_tokens, target)
-                    if not any(k < b and a < k + len(target) for a, b in taken)]
+            free = [
+                (k, k + len(target))
+                for k in occurrences(target_tokens, target)
+                if not any(k < b and a < k + len(target) for a, b in taken)
+            ]
             if not free:
                 continue
 
@@ -256,8 +286,12 @@ class WordTable:
         return found[0] if found else None
 
 
-def word_table(reviewed: Iterable[ReviewedPair], min_dice: float = 0.5, skip: frozenset[str] = frozenset(),
-               source_skip: frozenset[str] = frozenset()) -> WordTable:
+def word_table(
+    reviewed: Iterable[ReviewedPair],
+    min_dice: float = 0.5,
+    skip: frozenset[str] = frozenset(),
+    source_skip: frozenset[str] = frozenset(),
+) -> WordTable:
     """The :class:`WordTable` of the reviewed sentences (target words of ``skip`` and source
     words of ``source_skip``, e.g. each side's function words, and punctuation never pair)."""
     from core.projection.stopwords import is_punctuation
@@ -270,8 +304,16 @@ def word_table(reviewed: Iterable[ReviewedPair], min_dice: float = 0.5, skip: fr
             if entity is None or not 0 <= entity < len(pair.source_spans):
                 continue
             e = pair.source_spans[entity]
-            src = {w.lower() for w in pair.source_tokens[e.start:e.end] if not is_punctuation(w) and w.lower() not in source_skip}
-            tgt = {w.lower() for w in pair.target_tokens[span.start:span.end] if not is_punctuation(w) and w.lower() not in skip}
+            src = {
+                w.lower()
+                for w in pair.source_tokens[e.start : e.end]
+                if not is_punctuation(w) and w.lower() not in source_skip
+            }
+            tgt = {
+                w.lower()
+                for w in pair.target_tokens[span.start : span.end]
+                if not is_punctuation(w) and w.lower() not in skip
+            }
             source_count.update(src)
             target_count.update(tgt)
             together.update((w, v) for w in src for v in tgt)
@@ -283,8 +325,14 @@ def word_table(reviewed: Iterable[ReviewedPair], min_dice: float = 0.5, skip: fr
     return table
 
 
-def word_links(source_tokens: Sequence[str], entities: Sequence[Span], target_tokens: Sequence[str], words: WordTable,
-               alignment: Alignment, skip: Iterable[int] = ()) -> list[tuple[int, int]]:
+def word_links(
+    source_tokens: Sequence[str],
+    entities: Sequence[Span],
+    target_tokens: Sequence[str],
+    words: WordTable,
+    alignment: Alignment,
+    skip: Iterable[int] = (),
+) -> list[tuple[int, int]]:
     """Links from entity words to their reviewed word translations in the target: for each
     word of an entity (not in ``skip``, the entities a reviewed translation already settles),
     the occurrence of its translation nearest the entity's other links (the only one, or
@@ -319,8 +367,9 @@ def diagonal_links(entity: Span, start: int, end: int) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
-def apply_evidence(alignment: Alignment, source_spans: Sequence[Span], evidence: Sequence[Evidence],
-                   replace: bool = True) -> Alignment:
+def apply_evidence(
+    alignment: Alignment, source_spans: Sequence[Span], evidence: Sequence[Evidence], replace: bool = True
+) -> Alignment:
     """The alignment with each evidence's entity linked to its occurrence (weight 1); with
     ``replace`` the entity's other links are dropped, and so are other source words' links
     into the occurrence."""
@@ -330,15 +379,22 @@ def apply_evidence(alignment: Alignment, source_spans: Sequence[Span], evidence:
     for ev in evidence:
         entity = source_spans[ev.entity]
         if replace:
-            weights = {(i, j): w for (i, j), w in weights.items()
-                       if not (entity.start <= i < entity.end) and not (ev.start <= j < ev.end)}
+            weights = {
+                (i, j): w
+                for (i, j), w in weights.items()
+                if not (entity.start <= i < entity.end) and not (ev.start <= j < ev.end)
+            }
         for link in diagonal_links(entity, ev.start, ev.end):
             weights[link] = 1.0
     return Alignment.from_pairs(weights, weights)
 
 
-def ner_training_data(targets: Sequence[Sequence[str]], heuristic: Sequence[Sequence[Span]],
-                      reviewed: dict[int, Sequence[Span]], weight: int = 2) -> list[tuple[Sequence[str], list[Span]]]:
+def ner_training_data(
+    targets: Sequence[Sequence[str]],
+    heuristic: Sequence[Sequence[Span]],
+    reviewed: dict[int, Sequence[Span]],
+    weight: int = 2,
+) -> list[tuple[Sequence[str], list[Span]]]:
     """Training sentences for the NER candidate model: each sentence's heuristic spans, but a
     reviewed sentence's final spans instead, repeated ``weight`` times."""
     data = []
@@ -352,6 +408,7 @@ def ner_training_data(targets: Sequence[Sequence[str]], heuristic: Sequence[Sequ
 
 # --- re-projecting a corpus (no store) ------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Reprojected:
     """One sentence's new projection and the evidence that produced it."""
@@ -360,9 +417,16 @@ class Reprojected:
     evidence: tuple[Evidence, ...]
 
 
-def refine_projections(projections: Sequence, source_tokens: Sequence[str], target_tokens: Sequence[str],
-                       table: TranslationTable, edges: SpanEdges | None, settled: Iterable[Span] = (),
-                       relabel: bool = True, drop: bool = True) -> list:
+def refine_projections(
+    projections: Sequence,
+    source_tokens: Sequence[str],
+    target_tokens: Sequence[str],
+    table: TranslationTable,
+    edges: SpanEdges | None,
+    settled: Iterable[Span] = (),
+    relabel: bool = True,
+    drop: bool = True,
+) -> list:
     """One method's projections of a pair after the reviewers' habits: the label reviewers
     give an entity string (``relabel``), no span for a string they keep rejecting (``drop``),
     and edges moved as :func:`adjust_span` moves them (not for the entities in ``settled``,
@@ -377,7 +441,7 @@ def refine_projections(projections: Sequence, source_tokens: Sequence[str], targ
             continue
         span = p.span
         if edges is not None and not fixed:
-            blocked = [q.span for q in kept] + [q.span for q in ordered[k + 1:]]
+            blocked = [q.span for q in kept] + [q.span for q in ordered[k + 1 :]]
             span = adjust_span(span, target_tokens, edges, blocked)
         label = table.label(source, span.label) if relabel else span.label
         if (span.start, span.end, span.label) != (p.span.start, p.span.end, label):
@@ -389,8 +453,13 @@ def refine_projections(projections: Sequence, source_tokens: Sequence[str], targ
 MIN_POSITIVES = 20  # reviewed entities needed before learned scores replace the plain ones
 
 
-def learn_scores(reviewed: Sequence[ReviewedPair], alignments: Sequence[Alignment], table: TranslationTable, config,
-                 min_positives: int = MIN_POSITIVES):
+def learn_scores(
+    reviewed: Sequence[ReviewedPair],
+    alignments: Sequence[Alignment],
+    table: TranslationTable,
+    config,
+    min_positives: int = MIN_POSITIVES,
+):
     """A :class:`~core.review.learned_scores.ScoreModel` trained on the reviewed sentences'
     candidates (their final spans are the right ones), or None with fewer than
     ``min_positives`` reviewed entities."""
@@ -404,10 +473,21 @@ def learn_scores(reviewed: Sequence[ReviewedPair], alignments: Sequence[Alignmen
     for pair, alignment in zip(reviewed, alignments):
         sp = SentencePair(Sentence(pair.source_tokens, pair.source_spans), Sentence(pair.target_tokens))
         own = translation_table([pair])  # left out: the feature must not know the answer it is trained on
-        others = lambda source, own=own: [t for t, c in table.targets(source) if c > own.entries.get(source, Counter()).get(t, 0)]
+        others = lambda source, own=own: [
+            t for t, c in table.targets(source) if c > own.entries.get(source, Counter()).get(t, 0)
+        ]
         plain = project_pair(sp, alignment, config)
-        x, y, g = training_examples(pair.source_tokens, pair.source_spans, pair.target_tokens, alignment, pair.spans,
-                                    others, pair_filter(sp, config), config.length_cap(), plain_choices(plain))
+        x, y, g = training_examples(
+            pair.source_tokens,
+            pair.source_spans,
+            pair.target_tokens,
+            alignment,
+            pair.spans,
+            others,
+            pair_filter(sp, config),
+            config.length_cap(),
+            plain_choices(plain),
+        )
         rows.append(x)
         labels.append(y)
         groups.append(g + offset)
@@ -435,7 +515,9 @@ def _translations(table: TranslationTable):
     return lambda source: [target for target, _ in table.targets(source)]
 
 
-def _learned_matching(pair: SentencePair, links: Alignment, config, candidates, model, table: TranslationTable, plain=None):
+def _learned_matching(
+    pair: SentencePair, links: Alignment, config, candidates, model, table: TranslationTable, plain=None
+):
     """Matching of one pair with the model's probabilities as scores (None past the budget)."""
     from core.projection.candidates import ngram_candidates
     from core.projection.matching import (
@@ -450,20 +532,47 @@ def _learned_matching(pair: SentencePair, links: Alignment, config, candidates, 
     entities = list(pair.source.spans)
     grams = candidates if candidates is not None else ngram_candidates(pair.target.tokens, config.max_ngram)
     try:
-        scored = score_pairs(entities, grams, links, len(pair.target), 0.0, pair_filter(pair, config), config.length_cap(),
-                             config.budget().max_pairs)
-        scored = rescore(scored, grams, pair.source.tokens, entities, pair.target.tokens, links, model, _translations(table),
-                         chosen=plain_choices(plain) if plain is not None else None)
+        scored = score_pairs(
+            entities,
+            grams,
+            links,
+            len(pair.target),
+            0.0,
+            pair_filter(pair, config),
+            config.length_cap(),
+            config.budget().max_pairs,
+        )
+        scored = rescore(
+            scored,
+            grams,
+            pair.source.tokens,
+            entities,
+            pair.target.tokens,
+            links,
+            model,
+            _translations(table),
+            chosen=plain_choices(plain) if plain is not None else None,
+        )
         chosen = solve(scored, grams, config.solver, config.n_proj, config.budget())
     except BudgetExceeded:
         return None
     return tuple(matching_projections(entities, grams, links, chosen))
 
 
-def reproject_pairs(pairs: Sequence[SentencePair], alignments: Sequence[Alignment], config, table: TranslationTable,
-                    candidates: Sequence[Sequence[tuple[int, int]]] | None = None, replace: bool = True,
-                    progress: Callable[[int, int], None] | None = None, edges: SpanEdges | None = None,
-                    relabel: bool = False, drop: bool = False, model=None, words: WordTable | None = None) -> list[Reprojected]:
+def reproject_pairs(
+    pairs: Sequence[SentencePair],
+    alignments: Sequence[Alignment],
+    config,
+    table: TranslationTable,
+    candidates: Sequence[Sequence[tuple[int, int]]] | None = None,
+    replace: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+    edges: SpanEdges | None = None,
+    relabel: bool = False,
+    drop: bool = False,
+    model=None,
+    words: WordTable | None = None,
+) -> list[Reprojected]:
     """Project each pair again with the table's fixed links added to its alignment, matching
     with ``model``'s learned scores when given (:func:`learn_scores`), then (optionally)
     :func:`refine_projections` with the reviewers' span edges, labels, drops."""
@@ -474,7 +583,9 @@ def reproject_pairs(pairs: Sequence[SentencePair], alignments: Sequence[Alignmen
         evidence = table_evidence(pair.source.tokens, pair.source.spans, pair.target.tokens, table, alignment)
         links = apply_evidence(alignment, pair.source.spans, evidence, replace)
         if words is not None:
-            extra = word_links(pair.source.tokens, pair.source.spans, pair.target.tokens, words, links, [ev.entity for ev in evidence])
+            extra = word_links(
+                pair.source.tokens, pair.source.spans, pair.target.tokens, words, links, [ev.entity for ev in evidence]
+            )
             if extra:
                 weights = links.weight_map()
                 weights.update({link: 1.0 for link in extra if link not in weights})
@@ -492,14 +603,19 @@ def reproject_pairs(pairs: Sequence[SentencePair], alignments: Sequence[Alignmen
                 result = dataclasses.replace(result, matching=learned)
         if edges is not None or relabel or drop:
             settled = [pair.source.spans[ev.entity] for ev in evidence]
-            heuristic, matching = (tuple(refine_projections(ps, pair.source.tokens, pair.target.tokens, table, edges, settled,
-                                                            relabel, drop)) for ps in (result.heuristic, result.matching))
+            heuristic, matching = (
+                tuple(
+                    refine_projections(ps, pair.source.tokens, pair.target.tokens, table, edges, settled, relabel, drop)
+                )
+                for ps in (result.heuristic, result.matching)
+            )
             result = dataclasses.replace(result, heuristic=heuristic, matching=matching)
         out.append(Reprojected(result, tuple(evidence)))
     return out
 
 
 # --- the store-facing part -------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ReprojectionReport:
@@ -540,9 +656,13 @@ def reviewed_pairs(store) -> list[tuple[int, ReviewedPair]]:
                 entity = None
             span = Span(decision.span.start, decision.span.end, decision.span.label)
             spans.append((span, entity))
-        alignment = Alignment.from_pairs([(i, j) for i, j, _ in record.alignment], {(i, j): w for i, j, w in record.alignment})
+        alignment = Alignment.from_pairs(
+            [(i, j) for i, j, _ in record.alignment], {(i, j): w for i, j, w in record.alignment}
+        )
         spans = attach_sources(record.source_spans, spans, alignment)
-        out.append((sentence_id, ReviewedPair(record.source_tokens, record.source_spans, record.target_tokens, tuple(spans))))
+        out.append(
+            (sentence_id, ReviewedPair(record.source_tokens, record.source_spans, record.target_tokens, tuple(spans)))
+        )
     return out
 
 
@@ -555,8 +675,13 @@ def _config(settings) -> object:
     return ProjectionConfig(**{k: v for k, v in data.items() if k in known})
 
 
-def reproject_project(project, reviewer: str = "", retrain_ner: bool = True, progress: Progress | None = None,
-                      ner_epochs: int | None = None) -> ReprojectionReport:
+def reproject_project(
+    project,
+    reviewer: str = "",
+    retrain_ner: bool = True,
+    progress: Progress | None = None,
+    ner_epochs: int | None = None,
+) -> ReprojectionReport:
     """Re-project every sentence of ``project`` that is not done and has no decision, from
     the evidence in the done sentences, and store the result as a new generation.
 
@@ -579,9 +704,13 @@ def reproject_project(project, reviewer: str = "", retrain_ner: bool = True, pro
     open_ids = store.reprojectable_ids()
     base = store.base_alignments(open_ids)
     records = {sid: store.sentence(sid) for sid in open_ids}
-    pairs = [SentencePair(Sentence(records[s].source_tokens, records[s].source_spans), Sentence(records[s].target_tokens))
-             for s in open_ids]
-    alignments = [Alignment.from_pairs([(i, j) for i, j, _ in base[s]], {(i, j): w for i, j, w in base[s]}) for s in open_ids]
+    pairs = [
+        SentencePair(Sentence(records[s].source_tokens, records[s].source_spans), Sentence(records[s].target_tokens))
+        for s in open_ids
+    ]
+    alignments = [
+        Alignment.from_pairs([(i, j) for i, j, _ in base[s]], {(i, j): w for i, j, w in base[s]}) for s in open_ids
+    ]
     candidate_source = project.settings.candidates
     candidates = None
     ner_retrained = False
@@ -597,18 +726,40 @@ def reproject_project(project, reviewer: str = "", retrain_ner: bool = True, pro
     share = (0.1, 0.85) if not ner_retrained else (0.6, 0.95)
     report(share[0], "learning matching scores from the reviewed sentences")
     reviewed_links = store.base_alignments([sid for sid, _ in reviewed])
-    model = learn_scores([pair for _, pair in reviewed],
-                         [Alignment.from_pairs([(i, j) for i, j, _ in reviewed_links[sid]], {(i, j): w for i, j, w in reviewed_links[sid]})
-                          for sid, _ in reviewed], table, config) if reviewed else None
+    model = (
+        learn_scores(
+            [pair for _, pair in reviewed],
+            [
+                Alignment.from_pairs(
+                    [(i, j) for i, j, _ in reviewed_links[sid]], {(i, j): w for i, j, w in reviewed_links[sid]}
+                )
+                for sid, _ in reviewed
+            ],
+            table,
+            config,
+        )
+        if reviewed
+        else None
+    )
     from core.projection.stopwords import stop_words
 
-    words = word_table([pair for _, pair in reviewed], skip=stop_words(config.target_lang or project.settings.target_lang),
-                       source_skip=stop_words(config.source_lang))
+    words = word_table(
+        [pair for _, pair in reviewed],
+        skip=stop_words(config.target_lang or project.settings.target_lang),
+        source_skip=stop_words(config.source_lang),
+    )
     results = reproject_pairs(
-        pairs, alignments, config, table, [candidates[s] for s in open_ids] if candidates is not None else None, model=model,
+        pairs,
+        alignments,
+        config,
+        table,
+        [candidates[s] for s in open_ids] if candidates is not None else None,
+        model=model,
         words=words,
-        progress=lambda done, total: report(share[0] + (share[1] - share[0]) * done / max(total, 1),
-                                            f"re-projecting sentence {done} of {total}"))
+        progress=lambda done, total: report(
+            share[0] + (share[1] - share[0]) * done / max(total, 1), f"re-projecting sentence {done} of {total}"
+        ),
+    )
     rows: dict[int, NewSentence] = {}
     evidence: dict[int, list[dict]] = {}
     for sid, redone in zip(open_ids, results):
@@ -616,24 +767,43 @@ def reproject_project(project, reviewer: str = "", retrain_ner: bool = True, pro
         record = records[sid]
         source_index = {span: e for e, span in enumerate(record.source_spans)}
         rows[sid] = NewSentence(
-            source_tokens=record.source_tokens, source_spans=record.source_spans, target_tokens=record.target_tokens,
+            source_tokens=record.source_tokens,
+            source_spans=record.source_spans,
+            target_tokens=record.target_tokens,
             gold_spans=record.gold_spans,
             alignment=[(i, j, w) for (i, j), w in sorted(result.alignment.weight_map().items())],
             heuristic=[(p.span, source_index.get(p.source_span, -1), min(p.score, 1.0)) for p in result.heuristic],
             matching=[(p.span, source_index.get(p.source_span, -1), min(p.score, 1.0)) for p in result.matching],
-            candidates={e: [(a, b, min(c, 1.0)) for a, b, c in cands] for e, cands in entity_candidates(result, config).items()},
+            candidates={
+                e: [(a, b, min(c, 1.0)) for a, b, c in cands] for e, cands in entity_candidates(result, config).items()
+            },
         )
         evidence[sid] = [ev.describe() for ev in redone.evidence]
     report(0.95, "saving the new proposals")
-    summary = {"kind": "reviewed decisions", "reviewed_sentences": [sid for sid, _ in reviewed], "table_size": len(table),
-               "candidates": candidate_source if candidate_source != "model" else "ngram (the model's spans are not stored)",
-               "ner_retrained": ner_retrained, "word_pairs": len(words.best), "learned_scores": None if model is None else
-               {"entities": model.groups, "candidates": model.examples}}
-    generation, changed = store.replace_projections(rows, evidence, summary, reviewer) if rows and reviewed else (None, 0)
+    summary = {
+        "kind": "reviewed decisions",
+        "reviewed_sentences": [sid for sid, _ in reviewed],
+        "table_size": len(table),
+        "candidates": candidate_source if candidate_source != "model" else "ngram (the model's spans are not stored)",
+        "ner_retrained": ner_retrained,
+        "word_pairs": len(words.best),
+        "learned_scores": None if model is None else {"entities": model.groups, "candidates": model.examples},
+    }
+    generation, changed = (
+        store.replace_projections(rows, evidence, summary, reviewer) if rows and reviewed else (None, 0)
+    )
     report(1.0, "done")
-    return ReprojectionReport(generation, len(reviewed), len(table), len(rows), changed,
-                              sum(1 for e in evidence.values() if e), time.perf_counter() - started, ner_retrained,
-                              model is not None)
+    return ReprojectionReport(
+        generation,
+        len(reviewed),
+        len(table),
+        len(rows),
+        changed,
+        sum(1 for e in evidence.values() if e),
+        time.perf_counter() - started,
+        ner_retrained,
+        model is not None,
+    )
 
 
 def _ner_candidates(project, store, reviewed, table, config, ner_epochs, report) -> dict[int, list[tuple[int, int]]]:
@@ -646,21 +816,32 @@ def _ner_candidates(project, store, reviewed, table, config, ner_epochs, report)
     records = list(store.sentences())
     pairs = [SentencePair(Sentence(r.source_tokens, r.source_spans), Sentence(r.target_tokens)) for r in records]
     base = store.base_alignments([r.id for r in records])
-    alignments = [Alignment.from_pairs([(i, j) for i, j, _ in base[r.id]], {(i, j): w for i, j, w in base[r.id]}) for r in records]
+    alignments = [
+        Alignment.from_pairs([(i, j) for i, j, _ in base[r.id]], {(i, j): w for i, j, w in base[r.id]}) for r in records
+    ]
     report(0.05, "projecting with the heuristic for the NER model")
     from core.projection.pipeline import project_pair
 
     heuristic = []
     for k, (pair, alignment) in enumerate(zip(pairs, alignments)):
         ev = table_evidence(pair.source.tokens, pair.source.spans, pair.target.tokens, table, alignment)
-        result = project_pair(pair, apply_evidence(alignment, pair.source.spans, ev), config, methods=("heuristic",), number=k + 1)
+        result = project_pair(
+            pair, apply_evidence(alignment, pair.source.spans, ev), config, methods=("heuristic",), number=k + 1
+        )
         heuristic.append([p.span for p in result.heuristic])
     final = {sid: [span for span, _ in pair.spans] for sid, pair in reviewed}
     position = {r.id: k for k, r in enumerate(records)}
     data = ner_training_data([r.target_tokens for r in records], heuristic, {position[s]: v for s, v in final.items()})
     out_dir = Path(project.folder) / f"ner-model-reviewed-{int(time.time())}"
     epochs = ner_epochs or auto_epochs(len(records))
-    trained = train_ner(data, project.settings.target_lang, out_dir, epochs=epochs,
-                        progress=lambda done, total: report(0.1 + 0.5 * done / total, f"training the NER candidate model (epoch {done} of {total})"))
+    trained = train_ner(
+        data,
+        project.settings.target_lang,
+        out_dir,
+        epochs=epochs,
+        progress=lambda done, total: report(
+            0.1 + 0.5 * done / total, f"training the NER candidate model (epoch {done} of {total})"
+        ),
+    )
     spans = predict_spans(trained.path, [r.target_tokens for r in records])
     return {r.id: spans[k] for k, r in enumerate(records)}

@@ -1,9 +1,10 @@
 """Numbers for the Compare and Statistics screens, computed from a project's review store."""
+
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from core.corpus.evaluate import Evaluation, evaluate
 from core.datamodel import Sentence, Span
@@ -47,7 +48,9 @@ def method_counts(records: Sequence[SentenceRecord]) -> MethodCounts:
     return MethodCounts(len(records), sum(r.disagree for r in records), both, h_only, m_only)
 
 
-def method_f1(store: ReviewStore, records: Sequence[SentenceRecord], primary: str = "matching") -> dict[str, Evaluation]:
+def method_f1(
+    store: ReviewStore, records: Sequence[SentenceRecord], primary: str = "matching"
+) -> dict[str, Evaluation]:
     """Each method against target gold (sentences with gold only) and, once anything has been
     reviewed, the reviewed result: done sentences' cleaned spans, elsewhere the decisions
     made so far plus the project's ``primary`` method for the undecided spans."""
@@ -57,7 +60,10 @@ def method_f1(store: ReviewStore, records: Sequence[SentenceRecord], primary: st
     gold = [Sentence(r.target_tokens, r.gold_spans) for r in with_gold]
     result = {}
     for method in ("heuristic", "matching"):
-        predicted = [Sentence(r.target_tokens, tuple(Span(s.start, s.end, s.label) for s, _, _ in getattr(r, method))) for r in with_gold]
+        predicted = [
+            Sentence(r.target_tokens, tuple(Span(s.start, s.end, s.label) for s, _, _ in getattr(r, method)))
+            for r in with_gold
+        ]
         result[method] = evaluate(gold, predicted)
     done = store.done_ids()
     decisions = store.all_decisions()
@@ -84,7 +90,9 @@ def decision_table(store: ReviewStore) -> list[dict]:
             p = proposals.get(item)
             methods = "added" if p is None else ("both" if len(p.methods) == 2 else p.methods[0] + " only")
             label = p.span.label if p is not None else (d.span.label if d.span else "?")
-            rows.append({"sentence": sid + 1, "proposed by": methods, "label": label, "decision": d.action, "at": d.updated_at})
+            rows.append(
+                {"sentence": sid + 1, "proposed by": methods, "label": label, "decision": d.action, "at": d.updated_at}
+            )
     return rows
 
 
@@ -96,8 +104,13 @@ def acceptance(rows: Sequence[dict], by: str) -> list[dict]:
     result = []
     for key, counts in sorted(table.items()):
         judged = counts["accept"] + counts["fix"] + counts["reject"]
-        result.append({by: key, **{k: counts[k] for k in ("accept", "fix", "reject", "add")},
-                       "acceptance rate": round(counts["accept"] / judged, 3) if judged else None})
+        result.append(
+            {
+                by: key,
+                **{k: counts[k] for k in ("accept", "fix", "reject", "add")},
+                "acceptance rate": round(counts["accept"] / judged, 3) if judged else None,
+            }
+        )
     return result
 
 
@@ -143,7 +156,10 @@ def project_f1(store: ReviewStore, primary: str = "matching") -> dict[str, Evalu
 
 def decision_summary(store: ReviewStore) -> list[dict]:
     """:func:`decision_table` counted: one row per (proposed by, label, decision) with ``count``."""
-    return [{"proposed by": by, "label": label, "decision": action, "count": n} for by, label, action, n in store.decision_counts()]
+    return [
+        {"proposed by": by, "label": label, "decision": action, "count": n}
+        for by, label, action, n in store.decision_counts()
+    ]
 
 
 def acceptance_counted(rows: Sequence[dict], by: str) -> list[dict]:
@@ -154,8 +170,13 @@ def acceptance_counted(rows: Sequence[dict], by: str) -> list[dict]:
     result = []
     for key, counts in sorted(table.items()):
         judged = counts["accept"] + counts["fix"] + counts["reject"]
-        result.append({by: key, **{k: counts[k] for k in ("accept", "fix", "reject", "add")},
-                       "acceptance rate": round(counts["accept"] / judged, 3) if judged else None})
+        result.append(
+            {
+                by: key,
+                **{k: counts[k] for k in ("accept", "fix", "reject", "add")},
+                "acceptance rate": round(counts["accept"] / judged, 3) if judged else None,
+            }
+        )
     return result
 
 
@@ -174,4 +195,6 @@ def histogram(values: Sequence[float], bins: int = 20) -> list[dict]:
     low, high = min(values), max(values)
     width = (high - low) / bins or 1.0
     counts = Counter(min(int((v - low) / width), bins - 1) for v in values)
-    return [{"from": low + k * width, "to": low + (k + 1) * width, "sentences": counts[k]} for k in range(bins) if counts[k]]
+    return [
+        {"from": low + k * width, "to": low + (k + 1) * width, "sentences": counts[k]} for k in range(bins) if counts[k]
+    ]

@@ -36,6 +36,7 @@ has marked the sentence done. The team's assignment of sentences to reviewers li
 Schema. ``PRAGMA user_version`` holds :data:`SCHEMA_VERSION`; a database written by an older
 version (0: before it existed; 1: one reviewer) is migrated in place on opening, keeping every row.
 """
+
 from __future__ import annotations
 
 import json
@@ -46,10 +47,10 @@ import uuid
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 from core.datamodel import Span
 from core.errors import LabelBridgeError
@@ -281,8 +282,8 @@ CREATE TABLE IF NOT EXISTS assignment (
 }
 
 DECISION_COLUMNS = "item, action, start, end, label, version, event_id, updated_at, reviewer, owner"
-LOCAL_OWNER = "local"               # the reviewer of a project reviewed without sign-in
-ADJUDICATION = "adjudication:"     # owner prefix of a lead's adjudication: "adjudication:ana"
+LOCAL_OWNER = "local"  # the reviewer of a project reviewed without sign-in
+ADJUDICATION = "adjudication:"  # owner prefix of a lead's adjudication: "adjudication:ana"
 
 
 def owner_of(reviewer: str | None) -> str:
@@ -298,6 +299,8 @@ def adjudication_owner(lead: str) -> str:
 
 def is_adjudication(owner: str) -> bool:
     return owner.startswith(ADJUDICATION)
+
+
 MAX_SECONDS = 600.0  # time on one sentence counted at most (a tab left open is not work)
 
 
@@ -376,7 +379,9 @@ def proposals_of(
     for method, projections in (("heuristic", heuristic), ("matching", matching)):
         for span, source, score in projections:
             key = item_key(span)
-            entry = table.setdefault(key, {"span": Span(span.start, span.end, span.label), "methods": [], "source": source, "scores": {}})
+            entry = table.setdefault(
+                key, {"span": Span(span.start, span.end, span.label), "methods": [], "source": source, "scores": {}}
+            )
             entry["methods"].append(method)
             entry["scores"][method] = score
     proposals = [Proposal(k, v["span"], tuple(v["methods"]), v["source"], v["scores"]) for k, v in table.items()]
@@ -480,8 +485,10 @@ class ReviewStore:
         if version == SCHEMA_VERSION:
             return
         if version > SCHEMA_VERSION:
-            raise SchemaError(f"the project's database has schema version {version}; this LabelBridge reads up to "
-                              f"{SCHEMA_VERSION}. Update LabelBridge to open it.")
+            raise SchemaError(
+                f"the project's database has schema version {version}; this LabelBridge reads up to "
+                f"{SCHEMA_VERSION}. Update LabelBridge to open it."
+            )
         db.execute("BEGIN IMMEDIATE")
         try:
             version = db.execute("PRAGMA user_version").fetchone()[0]  # another process may have migrated
@@ -523,10 +530,10 @@ class ReviewStore:
             else:
                 self.db.execute("COMMIT" if kind is None else "ROLLBACK")
 
-    def _transaction(self) -> "ReviewStore._Tx":
+    def _transaction(self) -> ReviewStore._Tx:
         return ReviewStore._Tx(self._db())
 
-    def batch(self) -> "ReviewStore._Tx":
+    def batch(self) -> ReviewStore._Tx:
         """One transaction (one fsync) around several writes, e.g. the actions a tab sent
         together: ``with store.batch(): ...``. Each write inside stays all-or-nothing on its
         own; nothing is on disk before the batch ends."""
@@ -559,25 +566,31 @@ class ReviewStore:
             matching_spans = [span for span, _, _ in s.matching]
             scores = [score for _, _, score in list(s.heuristic) + list(s.matching)]
             labels = sorted({span.label for span in list(s.source_spans) + heuristic_spans + matching_spans})
-            rows.append((
-                k,
-                json.dumps(list(s.source_tokens)),
-                _spans_json(s.source_spans),
-                json.dumps(list(s.target_tokens)),
-                None if s.gold_spans is None else _spans_json(s.gold_spans),
-                json.dumps([[i, j, round(w, 3)] for i, j, w in s.alignment]),
-                json.dumps([[p.start, p.end, p.label, src, round(sc, 4)] for p, src, sc in s.heuristic]),
-                json.dumps([[p.start, p.end, p.label, src, round(sc, 4)] for p, src, sc in s.matching]),
-                json.dumps({str(e): [[a, b, round(c, 4)] for a, b, c in cands] for e, cands in s.candidates.items()}),
-                int(spans_differ(heuristic_spans, matching_spans)),
-                min(scores) if scores else 1.0,
-                " " + " ".join(labels) + " ",
-                (" ".join(s.source_tokens) + "\n" + " ".join(s.target_tokens)).lower(),
-            ))
+            rows.append(
+                (
+                    k,
+                    json.dumps(list(s.source_tokens)),
+                    _spans_json(s.source_spans),
+                    json.dumps(list(s.target_tokens)),
+                    None if s.gold_spans is None else _spans_json(s.gold_spans),
+                    json.dumps([[i, j, round(w, 3)] for i, j, w in s.alignment]),
+                    json.dumps([[p.start, p.end, p.label, src, round(sc, 4)] for p, src, sc in s.heuristic]),
+                    json.dumps([[p.start, p.end, p.label, src, round(sc, 4)] for p, src, sc in s.matching]),
+                    json.dumps(
+                        {str(e): [[a, b, round(c, 4)] for a, b, c in cands] for e, cands in s.candidates.items()}
+                    ),
+                    int(spans_differ(heuristic_spans, matching_spans)),
+                    min(scores) if scores else 1.0,
+                    " " + " ".join(labels) + " ",
+                    (" ".join(s.source_tokens) + "\n" + " ".join(s.target_tokens)).lower(),
+                )
+            )
         with self._transaction() as db:
             db.executemany(
                 "INSERT INTO sentences (id, source_tokens, source_spans, target_tokens, gold_spans, alignment, heuristic, "
-                "matching, candidates, disagree, min_score, labels, search) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+                "matching, candidates, disagree, min_score, labels, search) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                rows,
+            )
             db.executemany("INSERT OR IGNORE INTO sentence_state (sentence_id) VALUES (?)", [(r[0],) for r in rows])
             self._write_aggregates(db, written)
         self._labels = self._count = None
@@ -600,11 +613,21 @@ class ReviewStore:
         time, so memory does not grow with the project. ``links=False`` leaves out the alignment
         and the candidates (empty in the records), which an export does not need."""
         done = "AND id IN (SELECT sentence_id FROM sentence_state WHERE done = 1) " if done_only else ""
-        columns = "*" if links else ("id, source_tokens, source_spans, target_tokens, gold_spans, '[]' AS alignment, heuristic, "
-                                     "matching, '{}' AS candidates, disagree, min_score")
+        columns = (
+            "*"
+            if links
+            else (
+                "id, source_tokens, source_spans, target_tokens, gold_spans, '[]' AS alignment, heuristic, "
+                "matching, '{}' AS candidates, disagree, min_score"
+            )
+        )
         last = -1
         while True:
-            rows = self._db().execute(f"SELECT {columns} FROM sentences WHERE id > ? {done}ORDER BY id LIMIT ?", (last, chunk)).fetchall()
+            rows = (
+                self._db()
+                .execute(f"SELECT {columns} FROM sentences WHERE id > ? {done}ORDER BY id LIMIT ?", (last, chunk))
+                .fetchall()
+            )
             if not rows:
                 return
             for row in rows:
@@ -652,31 +675,42 @@ class ReviewStore:
         """The current decisions of a sentence by item: ``owner``'s, or with ``owner=None`` the
         latest decision on each item by anyone (a single reviewer's project: theirs)."""
         if owner is not None:
-            rows = self._db().execute(f"SELECT {DECISION_COLUMNS} FROM decisions WHERE sentence_id = ? AND owner = ?",
-                                      (sentence_id, owner))
+            rows = self._db().execute(
+                f"SELECT {DECISION_COLUMNS} FROM decisions WHERE sentence_id = ? AND owner = ?", (sentence_id, owner)
+            )
         else:
-            rows = self._db().execute(f"SELECT {DECISION_COLUMNS} FROM decisions WHERE sentence_id = ? ORDER BY event_id",
-                                      (sentence_id,))
+            rows = self._db().execute(
+                f"SELECT {DECISION_COLUMNS} FROM decisions WHERE sentence_id = ? ORDER BY event_id", (sentence_id,)
+            )
         return {r["item"]: _decision(r) for r in rows}
 
     def all_decisions(self, owner: str | None = None) -> dict[int, dict[str, Decision]]:
         """:meth:`decisions` of every sentence that has any, by sentence id."""
         table: dict[int, dict[str, Decision]] = {}
         if owner is not None:
-            rows = self._db().execute(f"SELECT sentence_id, {DECISION_COLUMNS} FROM decisions WHERE owner = ?", (owner,))
+            rows = self._db().execute(
+                f"SELECT sentence_id, {DECISION_COLUMNS} FROM decisions WHERE owner = ?", (owner,)
+            )
         else:
             rows = self._db().execute(f"SELECT sentence_id, {DECISION_COLUMNS} FROM decisions ORDER BY event_id")
         for r in rows:
             table.setdefault(r["sentence_id"], {})[r["item"]] = _decision(r)
         return table
 
-    def decisions_by_owner(self, sentence_ids: Iterable[int] | None = None) -> dict[int, dict[str, dict[str, Decision]]]:
+    def decisions_by_owner(
+        self, sentence_ids: Iterable[int] | None = None
+    ) -> dict[int, dict[str, dict[str, Decision]]]:
         """Every current decision (or those of ``sentence_ids``): sentence id -> owner -> item -> decision."""
         table: dict[int, dict[str, dict[str, Decision]]] = {}
         where, args = "", ()
         if sentence_ids is not None:
-            where, args = "WHERE sentence_id IN (SELECT value FROM json_each(?)) ", (json.dumps([int(i) for i in sentence_ids]),)
-        for r in self._db().execute(f"SELECT sentence_id, {DECISION_COLUMNS} FROM decisions {where}ORDER BY sentence_id, event_id", args):
+            where, args = (
+                "WHERE sentence_id IN (SELECT value FROM json_each(?)) ",
+                (json.dumps([int(i) for i in sentence_ids]),),
+            )
+        for r in self._db().execute(
+            f"SELECT sentence_id, {DECISION_COLUMNS} FROM decisions {where}ORDER BY sentence_id, event_id", args
+        ):
             table.setdefault(r["sentence_id"], {}).setdefault(r["owner"], {})[r["item"]] = _decision(r)
         return table
 
@@ -688,16 +722,27 @@ class ReviewStore:
     def state(self, sentence_id: int, owner: str | None = None) -> tuple[bool, int]:
         """(done, version) of a sentence: for ``owner``, or for anyone (``None``)."""
         if owner is not None:
-            row = self._db().execute("SELECT done, version FROM reviewer_state WHERE sentence_id = ? AND owner = ?",
-                                     (sentence_id, owner)).fetchone()
+            row = (
+                self._db()
+                .execute(
+                    "SELECT done, version FROM reviewer_state WHERE sentence_id = ? AND owner = ?", (sentence_id, owner)
+                )
+                .fetchone()
+            )
             return (False, 0) if row is None else (bool(row["done"]), row["version"])
-        row = self._db().execute("SELECT done, version FROM sentence_state WHERE sentence_id = ?", (sentence_id,)).fetchone()
+        row = (
+            self._db()
+            .execute("SELECT done, version FROM sentence_state WHERE sentence_id = ?", (sentence_id,))
+            .fetchone()
+        )
         return bool(row["done"]), row["version"]
 
     def done_by_owner(self) -> dict[int, dict[str, tuple[float | None, float]]]:
         """Sentence id -> owner -> (done at, seconds) of every owner who marked it done."""
         table: dict[int, dict[str, tuple[float | None, float]]] = {}
-        for r in self._db().execute("SELECT sentence_id, owner, done_at, seconds FROM reviewer_state WHERE done = 1 ORDER BY done_at"):
+        for r in self._db().execute(
+            "SELECT sentence_id, owner, done_at, seconds FROM reviewer_state WHERE done = 1 ORDER BY done_at"
+        ):
             table.setdefault(r["sentence_id"], {})[r["owner"]] = (r["done_at"], r["seconds"])
         return table
 
@@ -726,8 +771,10 @@ class ReviewStore:
     @staticmethod
     def _remember(db, action_id: str | None, sentence_id: int | None, kind: str, result: dict) -> None:
         if action_id is not None:
-            db.execute("INSERT OR IGNORE INTO applied_actions (action_id, ts, sentence_id, kind, result) VALUES (?,?,?,?,?)",
-                       (action_id, time.time(), sentence_id, kind, json.dumps(result)))
+            db.execute(
+                "INSERT OR IGNORE INTO applied_actions (action_id, ts, sentence_id, kind, result) VALUES (?,?,?,?,?)",
+                (action_id, time.time(), sentence_id, kind, json.dumps(result)),
+            )
 
     @staticmethod
     def _replayed(prior: dict) -> Decision:
@@ -735,8 +782,16 @@ class ReviewStore:
             raise Refused(prior["refused"])
         d = prior["decision"]
         span = Span(*d["span"]) if d["span"] else None
-        return Decision(d["item"], d["action"], span, d["version"], d["event_id"], d["updated_at"], d.get("reviewer", ""),
-                        d.get("owner", owner_of(d.get("reviewer", ""))))
+        return Decision(
+            d["item"],
+            d["action"],
+            span,
+            d["version"],
+            d["event_id"],
+            d["updated_at"],
+            d.get("reviewer", ""),
+            d.get("owner", owner_of(d.get("reviewer", ""))),
+        )
 
     # -- decisions ------------------------------------------------------------------------
     def decide(
@@ -759,13 +814,32 @@ class ReviewStore:
             prior = self._prior(db, action_id)
             if prior is not None:
                 return self._replayed(prior)
-            decision = self._decide(db, sentence_id, item, action, span, expected_version, session, batch,
-                                    reviewer=reviewer, action_id=action_id, owner=owner)
+            decision = self._decide(
+                db,
+                sentence_id,
+                item,
+                action,
+                span,
+                expected_version,
+                session,
+                batch,
+                reviewer=reviewer,
+                action_id=action_id,
+                owner=owner,
+            )
             self._remember(db, action_id, sentence_id, action, {"decision": _decision_json(decision)})
             return decision
 
-    def add_span(self, sentence_id: int, span: Span, session: str, reviewer: str = "", action_id: str | None = None,
-                 source: int | None = None, owner: str | None = None) -> Decision:
+    def add_span(
+        self,
+        sentence_id: int,
+        span: Span,
+        session: str,
+        reviewer: str = "",
+        action_id: str | None = None,
+        source: int | None = None,
+        owner: str | None = None,
+    ) -> Decision:
         """A span the projection missed; it gets a fresh item id (``add:<hex>``, or
         ``add:<hex>@<e>`` when it stands for source entity ``e``)."""
         item = f"add:{uuid.uuid4().hex[:10]}" + (f"@{source}" if source is not None else "")
@@ -779,8 +853,10 @@ class ReviewStore:
             raise Refused(f"there is no sentence {sentence_id + 1}")
         tokens = json.loads(row["target_tokens"])
         if not (0 <= span.start < span.end <= len(tokens)):
-            raise Refused(f"sentence {sentence_id + 1} has {len(tokens)} words; a span from word {span.start + 1} "
-                          f"to {span.end} does not fit")
+            raise Refused(
+                f"sentence {sentence_id + 1} has {len(tokens)} words; a span from word {span.start + 1} "
+                f"to {span.end} does not fit"
+            )
         if span.label not in self.labels():
             raise Refused(f"{span.label!r} is not a label of this project ({', '.join(self.labels())})")
         if not kept:
@@ -792,11 +868,26 @@ class ReviewStore:
         ).fetchone()
         if clash is not None:
             other = Span(clash["start"], clash["end"], clash["label"])
-            raise Refused(f"{_quote(tokens, span)} overlaps {_quote(tokens, other)}, which is kept: "
-                          f"reject or shorten one of them first")
+            raise Refused(
+                f"{_quote(tokens, span)} overlaps {_quote(tokens, other)}, which is kept: "
+                f"reject or shorten one of them first"
+            )
 
-    def _decide(self, db, sentence_id, item, action, span, expected_version, session, batch, kind=None,
-                reviewer: str = "", action_id: str | None = None, owner: str | None = None) -> Decision:
+    def _decide(
+        self,
+        db,
+        sentence_id,
+        item,
+        action,
+        span,
+        expected_version,
+        session,
+        batch,
+        kind=None,
+        reviewer: str = "",
+        action_id: str | None = None,
+        owner: str | None = None,
+    ) -> Decision:
         owner = owner_of(reviewer) if owner is None else owner
         if action not in ACTIONS:
             raise Refused(f"unknown action {action!r}")
@@ -807,19 +898,43 @@ class ReviewStore:
             kind = kind if kind and kind != "fix" else "accept"
         if span is not None:
             self._check_span(db, sentence_id, item, span, action in KEPT_ACTIONS, owner)
-        row = db.execute(f"SELECT {DECISION_COLUMNS} FROM decisions WHERE sentence_id = ? AND item = ? AND owner = ?",
-                         (sentence_id, item, owner)).fetchone()
+        row = db.execute(
+            f"SELECT {DECISION_COLUMNS} FROM decisions WHERE sentence_id = ? AND item = ? AND owner = ?",
+            (sentence_id, item, owner),
+        ).fetchone()
         current = _decision(row) if row else None
         version = current.version if current else 0
         if version != expected_version and not self._last_writer_is(db, current, session):
-            raise Conflict(f"sentence {sentence_id + 1}: this span was changed in another tab (version {version}, expected {expected_version})")
+            raise Conflict(
+                f"sentence {sentence_id + 1}: this span was changed in another tab (version {version}, expected {expected_version})"
+            )
         now = time.time()
         after = {"action": action, "span": None if span is None else [span.start, span.end, span.label]}
-        before = None if current is None else {"action": current.action, "span": None if current.span is None else [current.span.start, current.span.end, current.span.label], "version": current.version}
+        before = (
+            None
+            if current is None
+            else {
+                "action": current.action,
+                "span": None if current.span is None else [current.span.start, current.span.end, current.span.label],
+                "version": current.version,
+            }
+        )
         cursor = db.execute(
             "INSERT INTO events (ts, session, batch, sentence_id, item, kind, before, after, reviewer, action_id, owner) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (now, session, batch, sentence_id, item, kind or action, json.dumps(before), json.dumps(after), reviewer, action_id, owner),
+            (
+                now,
+                session,
+                batch,
+                sentence_id,
+                item,
+                kind or action,
+                json.dumps(before),
+                json.dumps(after),
+                reviewer,
+                action_id,
+                owner,
+            ),
         )
         event_id = cursor.lastrowid
         start, end, label = (span.start, span.end, span.label) if span is not None else (None, None, None)
@@ -864,8 +979,13 @@ class ReviewStore:
                 if "refused" in prior:
                     raise Refused(prior["refused"])
                 return prior["settled"]
-            decisions = {r["item"]: _decision(r) for r in db.execute(
-                f"SELECT {DECISION_COLUMNS} FROM decisions WHERE sentence_id = ? AND owner = ?", (sentence_id, owner))}
+            decisions = {
+                r["item"]: _decision(r)
+                for r in db.execute(
+                    f"SELECT {DECISION_COLUMNS} FROM decisions WHERE sentence_id = ? AND owner = ?",
+                    (sentence_id, owner),
+                )
+            }
             kept = [d.span for d in decisions.values() if d.action in KEPT_ACTIONS and d.span is not None]
             settled = 0
             for proposal in record.proposals():
@@ -874,28 +994,77 @@ class ReviewStore:
                     continue
                 version = current.version if current else 0
                 if accept_method in proposal.methods and not any(proposal.span.overlaps(k) for k in kept):
-                    self._decide(db, sentence_id, proposal.item, "accept", proposal.span, version, session, batch,
-                                 kind="auto-accept", reviewer=reviewer, action_id=action_id, owner=owner)
+                    self._decide(
+                        db,
+                        sentence_id,
+                        proposal.item,
+                        "accept",
+                        proposal.span,
+                        version,
+                        session,
+                        batch,
+                        kind="auto-accept",
+                        reviewer=reviewer,
+                        action_id=action_id,
+                        owner=owner,
+                    )
                     kept.append(proposal.span)
                 else:
-                    self._decide(db, sentence_id, proposal.item, "reject", None, version, session, batch,
-                                 kind="auto-reject", reviewer=reviewer, action_id=action_id, owner=owner)
+                    self._decide(
+                        db,
+                        sentence_id,
+                        proposal.item,
+                        "reject",
+                        None,
+                        version,
+                        session,
+                        batch,
+                        kind="auto-reject",
+                        reviewer=reviewer,
+                        action_id=action_id,
+                        owner=owner,
+                    )
                 settled += 1
             self._set_done(db, sentence_id, True, seconds, session, batch, reviewer, action_id, owner)
             self._remember(db, action_id, sentence_id, "done", {"settled": settled})
         return settled
 
-    def _set_done(self, db, sentence_id: int, done: bool, seconds: float, session: str, batch: str,
-                  reviewer: str = "", action_id: str | None = None, owner: str | None = None) -> None:
+    def _set_done(
+        self,
+        db,
+        sentence_id: int,
+        done: bool,
+        seconds: float,
+        session: str,
+        batch: str,
+        reviewer: str = "",
+        action_id: str | None = None,
+        owner: str | None = None,
+    ) -> None:
         owner = owner_of(reviewer) if owner is None else owner
-        row = db.execute("SELECT done, done_at, seconds, version FROM sentence_state WHERE sentence_id = ?", (sentence_id,)).fetchone()
-        mine = db.execute("SELECT done FROM reviewer_state WHERE sentence_id = ? AND owner = ?", (sentence_id, owner)).fetchone()
+        row = db.execute(
+            "SELECT done, done_at, seconds, version FROM sentence_state WHERE sentence_id = ?", (sentence_id,)
+        ).fetchone()
+        mine = db.execute(
+            "SELECT done FROM reviewer_state WHERE sentence_id = ? AND owner = ?", (sentence_id, owner)
+        ).fetchone()
         now = time.time()
         db.execute(
             "INSERT INTO events (ts, session, batch, sentence_id, item, kind, before, after, reviewer, action_id, owner) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (now, session, batch, sentence_id, None, "done" if done else "reopen", json.dumps({"done": bool(mine and mine["done"])}),
-             json.dumps({"done": done, "seconds": seconds}), reviewer, action_id, owner),
+            (
+                now,
+                session,
+                batch,
+                sentence_id,
+                None,
+                "done" if done else "reopen",
+                json.dumps({"done": bool(mine and mine["done"])}),
+                json.dumps({"done": done, "seconds": seconds}),
+                reviewer,
+                action_id,
+                owner,
+            ),
         )
         self._set_owner_done(db, sentence_id, owner, done, seconds, now)
         anyone = self._anyone_done(db, sentence_id)
@@ -916,7 +1085,12 @@ class ReviewStore:
 
     @staticmethod
     def _anyone_done(db, sentence_id: int) -> bool:
-        return db.execute("SELECT 1 FROM reviewer_state WHERE sentence_id = ? AND done = 1 LIMIT 1", (sentence_id,)).fetchone() is not None
+        return (
+            db.execute(
+                "SELECT 1 FROM reviewer_state WHERE sentence_id = ? AND done = 1 LIMIT 1", (sentence_id,)
+            ).fetchone()
+            is not None
+        )
 
     def reopen(self, sentence_id: int, session: str, reviewer: str = "", owner: str | None = None) -> None:
         with self._transaction() as db:
@@ -944,7 +1118,8 @@ class ReviewStore:
                 return None
             batch = row["batch"]
             events = db.execute(
-                "SELECT id, sentence_id, item, kind, before, reviewer, owner FROM events WHERE batch = ? ORDER BY id DESC", (batch,)
+                "SELECT id, sentence_id, item, kind, before, reviewer, owner FROM events WHERE batch = ? ORDER BY id DESC",
+                (batch,),
             ).fetchall()
             undo_batch = uuid.uuid4().hex
             sentence_id = events[0]["sentence_id"]
@@ -953,50 +1128,113 @@ class ReviewStore:
                 before = json.loads(event["before"]) if event["before"] else None
                 owner = event["owner"] or owner_of(event["reviewer"])  # events before team review name no owner
                 if item is None:  # done / reopen
-                    self._undo_done(db, sid, owner, bool(before["done"]), "undo-" + kind, session, undo_batch, reviewer, action_id)
+                    self._undo_done(
+                        db, sid, owner, bool(before["done"]), "undo-" + kind, session, undo_batch, reviewer, action_id
+                    )
                     continue
-                current = db.execute("SELECT event_id, version FROM decisions WHERE sentence_id = ? AND item = ? AND owner = ?",
-                                     (sid, item, owner)).fetchone()
+                current = db.execute(
+                    "SELECT event_id, version FROM decisions WHERE sentence_id = ? AND item = ? AND owner = ?",
+                    (sid, item, owner),
+                ).fetchone()
                 if current is None or current["event_id"] != event["id"]:
                     raise Conflict(f"sentence {sid + 1}: cannot undo, the span was changed since (in another tab)")
                 if before is None:
-                    self._decide(db, sid, item, "undecided", None, current["version"], session, undo_batch, kind="undo-" + kind,
-                                 reviewer=reviewer, action_id=action_id, owner=owner)
+                    self._decide(
+                        db,
+                        sid,
+                        item,
+                        "undecided",
+                        None,
+                        current["version"],
+                        session,
+                        undo_batch,
+                        kind="undo-" + kind,
+                        reviewer=reviewer,
+                        action_id=action_id,
+                        owner=owner,
+                    )
                 else:
                     span = Span(*before["span"]) if before["span"] else None
-                    self._decide(db, sid, item, before["action"], span, current["version"], session, undo_batch,
-                                 kind="undo-" + kind, reviewer=reviewer, action_id=action_id, owner=owner)
+                    self._decide(
+                        db,
+                        sid,
+                        item,
+                        before["action"],
+                        span,
+                        current["version"],
+                        session,
+                        undo_batch,
+                        kind="undo-" + kind,
+                        reviewer=reviewer,
+                        action_id=action_id,
+                        owner=owner,
+                    )
             db.execute("UPDATE events SET undone = 1 WHERE batch = ?", (batch,))
             self._remember(db, action_id, sentence_id, "undo", {"sentence": sentence_id})
             return sentence_id
 
-    def _undo_done(self, db, sid: int, owner: str, was_done: bool, kind: str, session: str, batch: str,
-                   reviewer: str, action_id: str | None) -> None:
+    def _undo_done(
+        self,
+        db,
+        sid: int,
+        owner: str,
+        was_done: bool,
+        kind: str,
+        session: str,
+        batch: str,
+        reviewer: str,
+        action_id: str | None,
+    ) -> None:
         """Put ``owner``'s done-state of a sentence back to ``was_done`` (logged as an event)."""
-        mine = db.execute("SELECT done FROM reviewer_state WHERE sentence_id = ? AND owner = ?", (sid, owner)).fetchone()
+        mine = db.execute(
+            "SELECT done FROM reviewer_state WHERE sentence_id = ? AND owner = ?", (sid, owner)
+        ).fetchone()
         db.execute(
             "INSERT INTO events (ts, session, batch, sentence_id, item, kind, before, after, reviewer, action_id, owner) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (time.time(), session, batch, sid, None, kind, json.dumps({"done": bool(mine and mine["done"])}),
-             json.dumps({"done": was_done}), reviewer, action_id, owner),
+            (
+                time.time(),
+                session,
+                batch,
+                sid,
+                None,
+                kind,
+                json.dumps({"done": bool(mine and mine["done"])}),
+                json.dumps({"done": was_done}),
+                reviewer,
+                action_id,
+                owner,
+            ),
         )
         db.execute("INSERT OR IGNORE INTO reviewer_state (sentence_id, owner) VALUES (?, ?)", (sid, owner))
-        db.execute("UPDATE reviewer_state SET done = ?, done_at = CASE WHEN ? THEN done_at ELSE NULL END, version = version + 1 "
-                   "WHERE sentence_id = ? AND owner = ?", (int(was_done), int(was_done), sid, owner))
+        db.execute(
+            "UPDATE reviewer_state SET done = ?, done_at = CASE WHEN ? THEN done_at ELSE NULL END, version = version + 1 "
+            "WHERE sentence_id = ? AND owner = ?",
+            (int(was_done), int(was_done), sid, owner),
+        )
         anyone = self._anyone_done(db, sid)
-        db.execute("UPDATE sentence_state SET done = ?, done_at = CASE WHEN ? THEN done_at ELSE NULL END, version = version + 1 "
-                   "WHERE sentence_id = ?", (int(anyone), int(anyone), sid))
+        db.execute(
+            "UPDATE sentence_state SET done = ?, done_at = CASE WHEN ? THEN done_at ELSE NULL END, version = version + 1 "
+            "WHERE sentence_id = ?",
+            (int(anyone), int(anyone), sid),
+        )
 
     # -- team: assignment of sentences to reviewers -------------------------------------
     def set_assignment(self, assignment: Assignment, settings: dict | None = None) -> None:
         """Replace the project's assignment (``settings``: how it was made, e.g. the lead, the
         strategy and the overlap share; kept as meta ``assignment``). Decisions stay as they are."""
-        rows = [(owner_of(name), sid, int(sid in assignment.overlap)) for name, queue in assignment.queues.items() for sid in queue]
+        rows = [
+            (owner_of(name), sid, int(sid in assignment.overlap))
+            for name, queue in assignment.queues.items()
+            for sid in queue
+        ]
         with self._transaction() as db:
             db.execute("DELETE FROM assignment")
             db.executemany("INSERT INTO assignment (owner, sentence_id, overlap) VALUES (?,?,?)", rows)
-            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('assignment', ?)",
-                       (json.dumps({**(settings or {}), "reviewers": [owner_of(n) for n in assignment.queues]}),))
+            db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('assignment', ?)",
+                (json.dumps({**(settings or {}), "reviewers": [owner_of(n) for n in assignment.queues]}),),
+            )
 
     def clear_assignment(self) -> None:
         """Back to no assignment: everyone sees every sentence."""
@@ -1023,7 +1261,8 @@ class ReviewStore:
         """Sentences a re-projection may change: not done and without any decision."""
         rows = self._db().execute(
             "SELECT st.sentence_id AS id FROM sentence_state st WHERE st.done = 0 AND NOT EXISTS "
-            "(SELECT 1 FROM decisions d WHERE d.sentence_id = st.sentence_id AND d.action != 'undecided') ORDER BY st.sentence_id")
+            "(SELECT 1 FROM decisions d WHERE d.sentence_id = st.sentence_id AND d.action != 'undecided') ORDER BY st.sentence_id"
+        )
         return [r["id"] for r in rows]
 
     def base_alignments(self, sentence_ids: Iterable[int]) -> dict[int, tuple[tuple[int, int, float], ...]]:
@@ -1032,15 +1271,20 @@ class ReviewStore:
         db = self._db()
         out = {}
         for sid in sentence_ids:
-            row = db.execute("SELECT previous FROM projection_history WHERE sentence_id = ? ORDER BY generation LIMIT 1",
-                             (sid,)).fetchone()
-            text = json.loads(row["previous"])["alignment"] if row else \
-                db.execute("SELECT alignment FROM sentences WHERE id = ?", (sid,)).fetchone()["alignment"]
+            row = db.execute(
+                "SELECT previous FROM projection_history WHERE sentence_id = ? ORDER BY generation LIMIT 1", (sid,)
+            ).fetchone()
+            text = (
+                json.loads(row["previous"])["alignment"]
+                if row
+                else db.execute("SELECT alignment FROM sentences WHERE id = ?", (sid,)).fetchone()["alignment"]
+            )
             out[sid] = tuple((i, j, w) for i, j, w in json.loads(text))
         return out
 
-    def replace_projections(self, rows: dict[int, NewSentence], evidence: dict[int, list], summary: dict,
-                            reviewer: str = "") -> tuple[int, int]:
+    def replace_projections(
+        self, rows: dict[int, NewSentence], evidence: dict[int, list], summary: dict, reviewer: str = ""
+    ) -> tuple[int, int]:
         """Store new proposals for the sentences in ``rows`` as a new generation, in one
         transaction; returns ``(generation, sentences changed)``.
 
@@ -1054,22 +1298,36 @@ class ReviewStore:
             allowed = set(self.reprojectable_ids())
             last = db.execute("SELECT COALESCE(MAX(generation), 0) AS g FROM projection_generations").fetchone()["g"]
             generation = last + 1
-            db.execute("INSERT INTO projection_generations (generation, created, reviewer, evidence, considered, changed) "
-                       "VALUES (?,?,?,?,?,0)", (generation, time.time(), reviewer, json.dumps(summary), len(rows)))
+            db.execute(
+                "INSERT INTO projection_generations (generation, created, reviewer, evidence, considered, changed) "
+                "VALUES (?,?,?,?,?,0)",
+                (generation, time.time(), reviewer, json.dumps(summary), len(rows)),
+            )
             changed = 0
             for sid, new in rows.items():
                 if sid not in allowed:
                     continue
-                old = db.execute(f"SELECT {', '.join(PROJECTION_COLUMNS)} FROM sentences WHERE id = ?", (sid,)).fetchone()
+                old = db.execute(
+                    f"SELECT {', '.join(PROJECTION_COLUMNS)} FROM sentences WHERE id = ?", (sid,)
+                ).fetchone()
                 values = _projection_columns(new)
                 if all(old[c] == values[c] for c in PROJECTION_COLUMNS):
                     continue
-                db.execute(f"UPDATE sentences SET {', '.join(c + ' = ?' for c in PROJECTION_COLUMNS)} WHERE id = ?",
-                           [values[c] for c in PROJECTION_COLUMNS] + [sid])
+                db.execute(
+                    f"UPDATE sentences SET {', '.join(c + ' = ?' for c in PROJECTION_COLUMNS)} WHERE id = ?",
+                    [values[c] for c in PROJECTION_COLUMNS] + [sid],
+                )
                 self._rewrite_aggregates(db, sid)
-                db.execute("INSERT INTO projection_history (generation, sentence_id, previous, proposals, evidence) VALUES (?,?,?,?,?)",
-                           (generation, sid, json.dumps({c: old[c] for c in PROJECTION_COLUMNS}), json.dumps(values),
-                            json.dumps(evidence.get(sid, []))))
+                db.execute(
+                    "INSERT INTO projection_history (generation, sentence_id, previous, proposals, evidence) VALUES (?,?,?,?,?)",
+                    (
+                        generation,
+                        sid,
+                        json.dumps({c: old[c] for c in PROJECTION_COLUMNS}),
+                        json.dumps(values),
+                        json.dumps(evidence.get(sid, [])),
+                    ),
+                )
                 changed += 1
             if changed == 0:  # nothing new: no generation to list or undo
                 db.execute("DELETE FROM projection_generations WHERE generation = ?", (generation,))
@@ -1086,7 +1344,11 @@ class ReviewStore:
 
     def current_generation(self) -> int:
         """The latest generation that stands (0: the projection the project was built with)."""
-        row = self._db().execute("SELECT MAX(generation) AS g FROM projection_generations WHERE undone_at IS NULL").fetchone()
+        row = (
+            self._db()
+            .execute("SELECT MAX(generation) AS g FROM projection_generations WHERE undone_at IS NULL")
+            .fetchone()
+        )
         return row["g"] or 0
 
     def projection_provenance(self, sentence_id: int) -> list[dict]:
@@ -1094,8 +1356,13 @@ class ReviewStore:
         ``evidence`` used, and whether that generation was undone."""
         rows = self._db().execute(
             "SELECT h.generation, h.evidence, g.undone_at FROM projection_history h JOIN projection_generations g "
-            "ON g.generation = h.generation WHERE h.sentence_id = ? ORDER BY h.generation", (sentence_id,))
-        return [{"generation": r["generation"], "evidence": json.loads(r["evidence"]), "undone": r["undone_at"] is not None} for r in rows]
+            "ON g.generation = h.generation WHERE h.sentence_id = ? ORDER BY h.generation",
+            (sentence_id,),
+        )
+        return [
+            {"generation": r["generation"], "evidence": json.loads(r["evidence"]), "undone": r["undone_at"] is not None}
+            for r in rows
+        ]
 
     def undo_reprojection(self, reviewer: str = "") -> tuple[int | None, int, int]:
         """Take back the latest standing re-projection: every sentence it changed gets its
@@ -1104,23 +1371,31 @@ class ReviewStore:
         ``(generation undone or None, sentences restored, sentences kept)``."""
         self._ensure_aggregates()
         with self._transaction() as db:
-            row = db.execute("SELECT MAX(generation) AS g FROM projection_generations WHERE undone_at IS NULL").fetchone()
+            row = db.execute(
+                "SELECT MAX(generation) AS g FROM projection_generations WHERE undone_at IS NULL"
+            ).fetchone()
             generation = row["g"]
             if generation is None:
                 return None, 0, 0
             allowed = set(self.reprojectable_ids())
             restored = kept = 0
-            for h in db.execute("SELECT sentence_id, previous FROM projection_history WHERE generation = ?", (generation,)).fetchall():
+            for h in db.execute(
+                "SELECT sentence_id, previous FROM projection_history WHERE generation = ?", (generation,)
+            ).fetchall():
                 if h["sentence_id"] not in allowed:
                     kept += 1
                     continue
                 previous = json.loads(h["previous"])
-                db.execute(f"UPDATE sentences SET {', '.join(c + ' = ?' for c in PROJECTION_COLUMNS)} WHERE id = ?",
-                           [previous[c] for c in PROJECTION_COLUMNS] + [h["sentence_id"]])
+                db.execute(
+                    f"UPDATE sentences SET {', '.join(c + ' = ?' for c in PROJECTION_COLUMNS)} WHERE id = ?",
+                    [previous[c] for c in PROJECTION_COLUMNS] + [h["sentence_id"]],
+                )
                 self._rewrite_aggregates(db, h["sentence_id"])
                 restored += 1
-            db.execute("UPDATE projection_generations SET undone_at = ?, undone_by = ? WHERE generation = ?",
-                       (time.time(), reviewer, generation))
+            db.execute(
+                "UPDATE projection_generations SET undone_at = ?, undone_by = ? WHERE generation = ?",
+                (time.time(), reviewer, generation),
+            )
         self._labels = None
         return generation, restored, kept
 
@@ -1130,12 +1405,18 @@ class ReviewStore:
         decision (WAL keeps commits in order), and a lost position only reopens one sentence back."""
         db = self._db()
         if db.in_transaction:  # part of a batch: on disk with it
-            db.execute("INSERT OR REPLACE INTO position (reviewer, sentence_id, ts) VALUES (?,?,?)", (reviewer, sentence_id, time.time()))
+            db.execute(
+                "INSERT OR REPLACE INTO position (reviewer, sentence_id, ts) VALUES (?,?,?)",
+                (reviewer, sentence_id, time.time()),
+            )
             return
         db.execute("PRAGMA synchronous=NORMAL")
         try:
             with self._transaction():
-                db.execute("INSERT OR REPLACE INTO position (reviewer, sentence_id, ts) VALUES (?,?,?)", (reviewer, sentence_id, time.time()))
+                db.execute(
+                    "INSERT OR REPLACE INTO position (reviewer, sentence_id, ts) VALUES (?,?,?)",
+                    (reviewer, sentence_id, time.time()),
+                )
         finally:
             db.execute("PRAGMA synchronous=FULL")
 
@@ -1158,14 +1439,16 @@ class ReviewStore:
 
     def done_times(self) -> list[tuple[int, float, float]]:
         """(sentence id, done at, seconds spent) of every done sentence."""
-        rows = self._db().execute("SELECT sentence_id, done_at, seconds FROM sentence_state WHERE done = 1 ORDER BY done_at")
+        rows = self._db().execute(
+            "SELECT sentence_id, done_at, seconds FROM sentence_state WHERE done = 1 ORDER BY done_at"
+        )
         return [(r["sentence_id"], r["done_at"], r["seconds"]) for r in rows]
 
     def events(self) -> list[dict]:
         rows = self._db().execute(
-            "SELECT id, ts, session, batch, sentence_id, item, kind, before, after, undone, reviewer, action_id, owner FROM events ORDER BY id")
+            "SELECT id, ts, session, batch, sentence_id, item, kind, before, after, undone, reviewer, action_id, owner FROM events ORDER BY id"
+        )
         return [dict(r) for r in rows]
-
 
     # -- review aggregates (feature "review_aggregates"): filters, counts and totals in SQL ----
     def _write_aggregates(self, db, written: Sequence[tuple[int, NewSentence | SentenceRecord]]) -> None:
@@ -1181,11 +1464,19 @@ class ReviewStore:
             sentence_labels = sorted({span.label for span in list(s.source_spans) + heuristic + matching})
             labels.update(sentence_labels)
             has_gold = int(s.gold_spans is not None)
-            facts.append((sid, has_gold, int(spans_differ(heuristic, matching)), min(scores) if scores else 1.0,
-                          " " + " ".join(sentence_labels) + " ",
-                          (" ".join(s.source_tokens) + "\n" + " ".join(s.target_tokens)).lower(),
-                          sum(v == "both" for v in by.values()), sum(v == "heuristic only" for v in by.values()),
-                          sum(v == "matching only" for v in by.values())))
+            facts.append(
+                (
+                    sid,
+                    has_gold,
+                    int(spans_differ(heuristic, matching)),
+                    min(scores) if scores else 1.0,
+                    " " + " ".join(sentence_labels) + " ",
+                    (" ".join(s.source_tokens) + "\n" + " ".join(s.target_tokens)).lower(),
+                    sum(v == "both" for v in by.values()),
+                    sum(v == "heuristic only" for v in by.values()),
+                    sum(v == "matching only" for v in by.values()),
+                )
+            )
             methods += [(sid, p.item, by[p.item], p.span.label) for p in proposals]
             gold = s.gold_spans
             if gold is not None:
@@ -1208,7 +1499,9 @@ class ReviewStore:
         changed (re-projection or its undo; inside the caller's transaction, after
         :meth:`_ensure_aggregates`)."""
         db.execute("DELETE FROM proposal_methods WHERE sentence_id = ?", (sentence_id,))
-        db.execute("DELETE FROM span_counts WHERE sentence_id = ? AND variant IN ('heuristic', 'matching')", (sentence_id,))
+        db.execute(
+            "DELETE FROM span_counts WHERE sentence_id = ? AND variant IN ('heuristic', 'matching')", (sentence_id,)
+        )
         row = db.execute("SELECT * FROM sentences WHERE id = ?", (sentence_id,)).fetchone()
         self._write_aggregates(db, [(sentence_id, self._record(row))])
 
@@ -1218,13 +1511,18 @@ class ReviewStore:
         ``final:heuristic`` and ``final:matching``."""
         proposals = proposals_of(record.heuristic, record.matching)
         gold, has_gold = record.gold_spans, int(record.gold_spans is not None)
-        db.execute("DELETE FROM span_counts WHERE variant IN ('final:none', 'final:heuristic', 'final:matching') "
-                   "AND sentence_id = ?", (sentence_id,))
+        db.execute(
+            "DELETE FROM span_counts WHERE variant IN ('final:none', 'final:heuristic', 'final:matching') "
+            "AND sentence_id = ?",
+            (sentence_id,),
+        )
         rows = []
         for fallback in (None, "heuristic", "matching"):
             kept = [span for span, *_ in final_spans(proposals, decisions, fallback)]
-            rows += [(f"final:{fallback or 'none'}", sentence_id, label, has_gold, n, tp)
-                     for label, (n, tp) in label_counts(kept, gold).items()]
+            rows += [
+                (f"final:{fallback or 'none'}", sentence_id, label, has_gold, n, tp)
+                for label, (n, tp) in label_counts(kept, gold).items()
+            ]
         db.executemany("INSERT INTO span_counts VALUES (?,?,?,?,?,?)", rows)
         db.execute("INSERT OR IGNORE INTO counted_reviews (sentence_id) VALUES (?)", (sentence_id,))
 
@@ -1234,11 +1532,15 @@ class ReviewStore:
         if getattr(self, "_aggregates_ready", False):
             return
         db = self._db()
-        missing = db.execute("SELECT (SELECT COUNT(*) FROM sentences) - (SELECT COUNT(*) FROM sentence_facts)").fetchone()[0]
+        missing = db.execute(
+            "SELECT (SELECT COUNT(*) FROM sentences) - (SELECT COUNT(*) FROM sentence_facts)"
+        ).fetchone()[0]
         while missing > 0:
             with self._transaction() as tx:
-                rows = tx.execute("SELECT * FROM sentences WHERE id NOT IN (SELECT sentence_id FROM sentence_facts) "
-                                  "ORDER BY id LIMIT 2000").fetchall()
+                rows = tx.execute(
+                    "SELECT * FROM sentences WHERE id NOT IN (SELECT sentence_id FROM sentence_facts) "
+                    "ORDER BY id LIMIT 2000"
+                ).fetchall()
                 self._write_aggregates(tx, [(r["id"], self._record(r)) for r in rows])
             missing -= len(rows) if rows else missing
         self._aggregates_ready = True
@@ -1281,8 +1583,10 @@ class ReviewStore:
     def anything_reviewed(self) -> bool:
         """True once a sentence is done or a span decided."""
         db = self._db()
-        return (db.execute("SELECT 1 FROM sentence_state WHERE done = 1 LIMIT 1").fetchone() is not None
-                or db.execute("SELECT 1 FROM decisions WHERE action != 'undecided' LIMIT 1").fetchone() is not None)
+        return (
+            db.execute("SELECT 1 FROM sentence_state WHERE done = 1 LIMIT 1").fetchone() is not None
+            or db.execute("SELECT 1 FROM decisions WHERE action != 'undecided' LIMIT 1").fetchone() is not None
+        )
 
     def gold_totals(self) -> dict[str, int]:
         """Gold entities per label over the sentences with gold."""
@@ -1296,10 +1600,14 @@ class ReviewStore:
             raise ValueError(f"unknown method {method!r}")
         self._ensure_aggregates()
         where = " AND has_gold = 1" if gold_only else ""
-        rows = self._db().execute(f"SELECT label, SUM(n), SUM(tp) FROM span_counts WHERE variant = ?{where} GROUP BY label", (method,))
+        rows = self._db().execute(
+            f"SELECT label, SUM(n), SUM(tp) FROM span_counts WHERE variant = ?{where} GROUP BY label", (method,)
+        )
         return {r[0]: (int(r[1]), int(r[2])) for r in rows}
 
-    def cleaned_totals(self, fallback: str | None, gold_only: bool = False, done_only: bool = False) -> dict[str, tuple[int, int]]:
+    def cleaned_totals(
+        self, fallback: str | None, gold_only: bool = False, done_only: bool = False
+    ) -> dict[str, tuple[int, int]]:
         """label -> (spans, true positives) of the cleaned corpus, as the export writes it: a done
         sentence's decisions, elsewhere the decisions so far plus ``fallback``'s projection for
         what nobody decided (nothing when ``fallback`` is None)."""
@@ -1308,13 +1616,17 @@ class ReviewStore:
         self.refresh_counts()
         gold = " AND c.has_gold = 1" if gold_only else ""
         done = " AND st.done = 1" if done_only else ""
-        counted = ("SELECT c.label, c.n, c.tp FROM counted_reviews r JOIN sentence_state st ON st.sentence_id = r.sentence_id "
-                   "JOIN span_counts c ON c.variant = CASE WHEN st.done = 1 THEN 'final:none' ELSE ? END "
-                   f"AND c.sentence_id = r.sentence_id WHERE 1{gold}{done}")
+        counted = (
+            "SELECT c.label, c.n, c.tp FROM counted_reviews r JOIN sentence_state st ON st.sentence_id = r.sentence_id "
+            "JOIN span_counts c ON c.variant = CASE WHEN st.done = 1 THEN 'final:none' ELSE ? END "
+            f"AND c.sentence_id = r.sentence_id WHERE 1{gold}{done}"
+        )
         parts = [(counted, [f"final:{fallback or 'none'}"])]
         if fallback is not None and not done_only:  # sentences nobody touched: the method's own counts
-            untouched = (f"SELECT c.label, c.n, c.tp FROM span_counts c WHERE c.variant = ?{gold} "
-                         "AND c.sentence_id NOT IN (SELECT sentence_id FROM counted_reviews)")
+            untouched = (
+                f"SELECT c.label, c.n, c.tp FROM span_counts c WHERE c.variant = ?{gold} "
+                "AND c.sentence_id NOT IN (SELECT sentence_id FROM counted_reviews)"
+            )
             parts.append((untouched, [fallback]))
         sql = "SELECT label, SUM(n), SUM(tp) FROM (" + " UNION ALL ".join(p for p, _ in parts) + ") GROUP BY label"
         rows = self._db().execute(sql, [a for _, args in parts for a in args])
@@ -1323,15 +1635,26 @@ class ReviewStore:
     def method_overlap_counts(self) -> dict[str, int]:
         """Sentences, sentences where the methods differ, and proposals both / one method made."""
         self._ensure_aggregates()
-        row = self._db().execute(
-            "SELECT COUNT(*), COALESCE(SUM(disagree), 0), COALESCE(SUM(both), 0), COALESCE(SUM(heuristic_only), 0), "
-            "COALESCE(SUM(matching_only), 0) FROM sentence_facts").fetchone()
+        row = (
+            self._db()
+            .execute(
+                "SELECT COUNT(*), COALESCE(SUM(disagree), 0), COALESCE(SUM(both), 0), COALESCE(SUM(heuristic_only), 0), "
+                "COALESCE(SUM(matching_only), 0) FROM sentence_facts"
+            )
+            .fetchone()
+        )
         return dict(zip(("sentences", "disagreeing", "both", "heuristic_only", "matching_only"), map(int, row)))
 
     def disagreeing(self, offset: int = 0, limit: int = 50) -> list[SentenceRecord]:
         """One page of the sentences where the methods differ, in corpus order."""
-        rows = self._db().execute("SELECT * FROM sentences WHERE disagree = 1 ORDER BY id LIMIT ? OFFSET ?",
-                                  (max(int(limit), 0), max(int(offset), 0))).fetchall()
+        rows = (
+            self._db()
+            .execute(
+                "SELECT * FROM sentences WHERE disagree = 1 ORDER BY id LIMIT ? OFFSET ?",
+                (max(int(limit), 0), max(int(offset), 0)),
+            )
+            .fetchall()
+        )
         return [self._record(r) for r in rows]
 
     def decision_counts(self) -> list[tuple[str, str, str, int]]:
@@ -1341,7 +1664,8 @@ class ReviewStore:
         rows = self._db().execute(
             "SELECT COALESCE(p.proposed_by, 'added'), COALESCE(p.label, d.label, '?'), d.action, COUNT(*) "
             "FROM decisions d LEFT JOIN proposal_methods p ON p.sentence_id = d.sentence_id AND p.item = d.item "
-            "WHERE d.action != 'undecided' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")
+            "WHERE d.action != 'undecided' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+        )
         return [(r[0], r[1], r[2], int(r[3])) for r in rows]
 
     def review_seconds(self) -> list[float]:
@@ -1358,23 +1682,34 @@ class ReviewStore:
         step = max(1, -(-total // max(points, 1)))
         rows = db.execute(
             "SELECT done_at, k FROM (SELECT done_at, ROW_NUMBER() OVER (ORDER BY done_at) AS k FROM sentence_state "
-            "WHERE done = 1) WHERE k % ? = 0 OR k = ? ORDER BY k", (step, total))
+            "WHERE done = 1) WHERE k % ? = 0 OR k = ? ORDER BY k",
+            (step, total),
+        )
         return [(r[0], int(r[1])) for r in rows]
 
     def done_between(self, first: int, last: int) -> list[int]:
         """The done sentences among ``first`` to ``last`` (inclusive)."""
-        rows = self._db().execute("SELECT sentence_id FROM sentence_state WHERE done = 1 AND sentence_id BETWEEN ? AND ?", (first, last))
+        rows = self._db().execute(
+            "SELECT sentence_id FROM sentence_state WHERE done = 1 AND sentence_id BETWEEN ? AND ?", (first, last)
+        )
         return [r[0] for r in rows]
 
     def sentence_ids(self, done_only: bool = False) -> list[int]:
-        sql = "SELECT sentence_id FROM sentence_state" + (" WHERE done = 1" if done_only else "") + " ORDER BY sentence_id"
+        sql = (
+            "SELECT sentence_id FROM sentence_state"
+            + (" WHERE done = 1" if done_only else "")
+            + " ORDER BY sentence_id"
+        )
         return [r[0] for r in self._db().execute(sql)]
 
     def decisions_between(self, first: int, last: int) -> dict[int, dict[str, Decision]]:
         """The current decisions of sentences ``first`` to ``last`` (inclusive)."""
         table: dict[int, dict[str, Decision]] = {}
-        rows = self._db().execute(f"SELECT sentence_id, {DECISION_COLUMNS} FROM decisions WHERE sentence_id BETWEEN ? AND ? "
-                                  "ORDER BY sentence_id, event_id", (first, last))  # the latest decision on an item wins
+        rows = self._db().execute(
+            f"SELECT sentence_id, {DECISION_COLUMNS} FROM decisions WHERE sentence_id BETWEEN ? AND ? "
+            "ORDER BY sentence_id, event_id",
+            (first, last),
+        )  # the latest decision on an item wins
         for r in rows:
             table.setdefault(r["sentence_id"], {})[r["item"]] = _decision(r)
         return table
@@ -1409,7 +1744,9 @@ class ReviewStore:
             if filters.text:
                 clauses.append("instr(search, ?) > 0")
                 args.append(filters.text.lower())
-            rows = self._db().execute(f"SELECT sentence_id FROM sentence_facts WHERE {' AND '.join(clauses)} ORDER BY sentence_id", args)
+            rows = self._db().execute(
+                f"SELECT sentence_id FROM sentence_facts WHERE {' AND '.join(clauses)} ORDER BY sentence_id", args
+            )
             found = array("q", (r[0] for r in rows))
             cache[key] = found
             while len(cache) > 16:
@@ -1418,18 +1755,27 @@ class ReviewStore:
         return found
 
     def _done_sorted(self) -> list[int]:
-        return [r[0] for r in self._db().execute("SELECT sentence_id FROM sentence_state WHERE done = 1 ORDER BY sentence_id")]
+        return [
+            r[0]
+            for r in self._db().execute("SELECT sentence_id FROM sentence_state WHERE done = 1 ORDER BY sentence_id")
+        ]
 
     def filtered_count(self, filters: Filters, before: int | None = None) -> int:
         """How many sentences pass the filters (``before``: with an id below it)."""
         static = self._static_ids(filters)
         if static is None:  # all sentences, less the done ones (the index on done: as many as are done)
             db, bound = self._db(), ("", ()) if before is None else (" AND sentence_id < ?", (before,))
-            total = self.count() if before is None else db.execute("SELECT COUNT(*) FROM sentence_state WHERE sentence_id < ?",
-                                                                   (before,)).fetchone()[0]
+            total = (
+                self.count()
+                if before is None
+                else db.execute("SELECT COUNT(*) FROM sentence_state WHERE sentence_id < ?", (before,)).fetchone()[0]
+            )
             if not filters.unreviewed:
                 return int(total)
-            return int(total - db.execute(f"SELECT COUNT(*) FROM sentence_state WHERE done = 1{bound[0]}", bound[1]).fetchone()[0])
+            return int(
+                total
+                - db.execute(f"SELECT COUNT(*) FROM sentence_state WHERE done = 1{bound[0]}", bound[1]).fetchone()[0]
+            )
         high = len(static) if before is None else bisect_left(static, before)
         if not filters.unreviewed:
             return high
@@ -1444,8 +1790,11 @@ class ReviewStore:
         static = self._static_ids(filters)
         if static is None:
             done = " AND done = 0" if filters.unreviewed else ""
-            sql = (f"SELECT sentence_id FROM sentence_state WHERE sentence_id > ?{done} ORDER BY sentence_id LIMIT 1" if step > 0 else
-                   f"SELECT sentence_id FROM sentence_state WHERE sentence_id < ?{done} ORDER BY sentence_id DESC LIMIT 1")
+            sql = (
+                f"SELECT sentence_id FROM sentence_state WHERE sentence_id > ?{done} ORDER BY sentence_id LIMIT 1"
+                if step > 0
+                else f"SELECT sentence_id FROM sentence_state WHERE sentence_id < ?{done} ORDER BY sentence_id DESC LIMIT 1"
+            )
             row = self._db().execute(sql, (sentence_id,)).fetchone()
             return row[0] if row else None
         done = set(self._done_sorted()) if filters.unreviewed else set()
@@ -1469,8 +1818,10 @@ class ReviewStore:
         static = self._static_ids(filters)
         if static is None:
             done = " AND done = 0" if filters.unreviewed else ""
-            rows = self._db().execute(f"SELECT sentence_id FROM sentence_state WHERE sentence_id > ?{done} ORDER BY sentence_id LIMIT ?",
-                                      (after, limit))
+            rows = self._db().execute(
+                f"SELECT sentence_id FROM sentence_state WHERE sentence_id > ?{done} ORDER BY sentence_id LIMIT ?",
+                (after, limit),
+            )
             return [r[0] for r in rows]
         done = set(self._done_sorted()) if filters.unreviewed else set()
         found = []
@@ -1492,7 +1843,9 @@ def _projection_columns(s: NewSentence) -> dict:
         "alignment": json.dumps([[i, j, round(w, 3)] for i, j, w in s.alignment]),
         "heuristic": json.dumps([[p.start, p.end, p.label, src, round(sc, 4)] for p, src, sc in s.heuristic]),
         "matching": json.dumps([[p.start, p.end, p.label, src, round(sc, 4)] for p, src, sc in s.matching]),
-        "candidates": json.dumps({str(e): [[a, b, round(c, 4)] for a, b, c in cands] for e, cands in s.candidates.items()}),
+        "candidates": json.dumps(
+            {str(e): [[a, b, round(c, 4)] for a, b, c in cands] for e, cands in s.candidates.items()}
+        ),
         "disagree": int(spans_differ(heuristic_spans, matching_spans)),
         "min_score": min(scores) if scores else 1.0,
         "labels": " " + " ".join(labels) + " ",
@@ -1500,19 +1853,34 @@ def _projection_columns(s: NewSentence) -> dict:
 
 
 def _quote(tokens: Sequence[str], span: Span) -> str:
-    return f"“{' '.join(tokens[span.start:span.end])}” {span.label}"
+    return f"“{' '.join(tokens[span.start : span.end])}” {span.label}"
 
 
 def _decision(row: sqlite3.Row) -> Decision:
     span = Span(row["start"], row["end"], row["label"]) if row["start"] is not None else None
-    return Decision(row["item"], row["action"], span, row["version"], row["event_id"], row["updated_at"], row["reviewer"],
-                    row["owner"])
+    return Decision(
+        row["item"],
+        row["action"],
+        span,
+        row["version"],
+        row["event_id"],
+        row["updated_at"],
+        row["reviewer"],
+        row["owner"],
+    )
 
 
 def _decision_json(d: Decision) -> dict:
-    return {"item": d.item, "action": d.action, "span": None if d.span is None else [d.span.start, d.span.end, d.span.label],
-            "version": d.version, "event_id": d.event_id, "updated_at": d.updated_at, "reviewer": d.reviewer,
-            "owner": d.owner}
+    return {
+        "item": d.item,
+        "action": d.action,
+        "span": None if d.span is None else [d.span.start, d.span.end, d.span.label],
+        "version": d.version,
+        "event_id": d.event_id,
+        "updated_at": d.updated_at,
+        "reviewer": d.reviewer,
+        "owner": d.owner,
+    }
 
 
 @dataclass(frozen=True)

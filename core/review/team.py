@@ -13,10 +13,11 @@
 A reviewer's *kept spans* of a sentence are those of their done review (accepted, fixed or
 added); a review not marked done does not count.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 from core.datamodel import Span
 from core.projection.pipeline import METHODS
@@ -48,8 +49,11 @@ def overlap_reviews(store: ReviewStore) -> list[SentenceReviews]:
     assignment = store.assignment()
     allowed = set(assignment.overlap) if assignment else None
     done = store.done_by_owner()
-    team = {sid: [o for o in owners if not is_adjudication(o)] for sid, owners in done.items()
-            if allowed is None or sid in allowed}
+    team = {
+        sid: [o for o in owners if not is_adjudication(o)]
+        for sid, owners in done.items()
+        if allowed is None or sid in allowed
+    }
     team = {sid: owners for sid, owners in team.items() if len(owners) >= 2}
     decisions = store.decisions_by_owner(team)
     out = []
@@ -67,7 +71,9 @@ def team_agreement(store: ReviewStore, reviews: Sequence[SentenceReviews] | None
     names = [n for n in reviewers(store) if any(n in r.spans for r in reviews)]
     table = list(reviews)
     for method in METHODS:
-        table = with_annotator(table, method, {r.sentence_id: method_spans(store.sentence(r.sentence_id), method) for r in reviews})
+        table = with_annotator(
+            table, method, {r.sentence_id: method_spans(store.sentence(r.sentence_id), method) for r in reviews}
+        )
     if not names:
         return []
     return agreement_table(table, [*names, *METHODS], fleiss_group=names if len(names) >= 2 else None)
@@ -112,8 +118,17 @@ def reviewer_statistics(store: ReviewStore) -> list[ReviewerStats]:
                 rows.append({"proposed by": methods, "label": label, "decision": d.action})
         seconds = [s for owners in done.values() for o, (_, s) in owners.items() if o == name and s > 0]
         sentences = sum(name in owners for owners in done.values())
-        out.append(ReviewerStats(name, sentences, len(rows), acceptance_rate(rows), median(seconds),
-                                 acceptance(rows, "proposed by"), acceptance(rows, "label")))
+        out.append(
+            ReviewerStats(
+                name,
+                sentences,
+                len(rows),
+                acceptance_rate(rows),
+                median(seconds),
+                acceptance(rows, "proposed by"),
+                acceptance(rows, "label"),
+            )
+        )
     return out
 
 

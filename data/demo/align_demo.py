@@ -4,6 +4,7 @@ five runs, soft-voted links with their weights, lexical anchors).
 
 Run: python data/demo/align_demo.py   (from the repository root)
 """
+
 from pathlib import Path
 
 from core.corpus.io import read_parallel, write_pharaoh

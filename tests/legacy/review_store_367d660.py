@@ -28,9 +28,9 @@ import sqlite3
 import threading
 import time
 import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 from .datamodel import Span
 
@@ -263,7 +263,7 @@ class ReviewStore:
         def __exit__(self, kind, value, tb) -> None:
             self.db.execute("COMMIT" if kind is None else "ROLLBACK")
 
-    def _transaction(self) -> "ReviewStore._Tx":
+    def _transaction(self) -> ReviewStore._Tx:
         return ReviewStore._Tx(self._db())
 
     def close(self) -> None:

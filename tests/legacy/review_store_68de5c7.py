@@ -37,9 +37,9 @@ import sqlite3
 import threading
 import time
 import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 from core.datamodel import Span
 from core.errors import LabelBridgeError
@@ -356,10 +356,10 @@ class ReviewStore:
             else:
                 self.db.execute("COMMIT" if kind is None else "ROLLBACK")
 
-    def _transaction(self) -> "ReviewStore._Tx":
+    def _transaction(self) -> ReviewStore._Tx:
         return ReviewStore._Tx(self._db())
 
-    def batch(self) -> "ReviewStore._Tx":
+    def batch(self) -> ReviewStore._Tx:
         """One transaction (one fsync) around several writes, e.g. the actions a tab sent
         together: ``with store.batch(): ...``. Each write inside stays all-or-nothing on its
         own; nothing is on disk before the batch ends."""
