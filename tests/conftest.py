@@ -10,6 +10,11 @@ from pathlib import Path
 
 import pytest
 from browser_support import browser  # noqa: F401  (the headless Chromium fixture, for every browser test)
+from hypothesis import settings
+
+# property tests check results, not speed: no per-example deadline on a loaded two-core machine
+settings.register_profile("labelbridge", deadline=None)
+settings.load_profile("labelbridge")
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
