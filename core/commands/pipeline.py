@@ -10,6 +10,7 @@ from ..corpus_io import write_conll, write_file, write_pharaoh
 from ..model_cli import add_model_options, options_from_args, stderr_status
 from ..model_pipeline import read_targets
 from .files import check_files, check_folder
+from .project import add_engine_options
 
 EPILOG = """\
 examples:
@@ -51,7 +52,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--english-out", type=Path, metavar="FILE", help="also write the tagged English translations (CoNLL)")
     parser.add_argument("--alignments-out", type=Path, metavar="FILE", help="also write the alignments used (Pharaoh i-j, source = English or back-translation)")
     parser.add_argument("--summary-out", type=Path, metavar="FILE", help="also write counts and options as JSON")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars (--engine ray)")
     add_model_options(parser)
+    add_engine_options(parser, chunks=False)
     parser.set_defaults(handler=run)
 
 
@@ -62,7 +65,16 @@ def run(args: argparse.Namespace) -> int:
     check_folder("--cache-dir", args.cache_dir)
     targets = read_targets(args.target_text, args.tokenize)
     options = options_from_args(args, args.target_lang, easyproject=args.method == "easyproject")
-    result = run_model_pipeline(targets, options, args.cache_dir, status=stderr_status)
+    if args.engine == "ray":
+        from ..distributed import run_model_pipeline_ray
+
+        result = run_model_pipeline_ray(targets, options, args.cache_dir, args.ray_address, args.workers,
+                                        progress=not args.quiet, status=stderr_status, align_shard_size=args.align_shard_size)
+    else:
+        if args.align_shard_size:
+            print("warning: --align-shard-size applies to eflomal with --engine ray; the local engine aligns the whole corpus",
+                  file=sys.stderr)
+        result = run_model_pipeline(targets, options, args.cache_dir, status=stderr_status)
     labelled = result.targets(args.method)
     write_conll(args.out, labelled)
     if args.english_out:
