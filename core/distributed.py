@@ -8,7 +8,7 @@ Ray is optional (``pip install -r requirements-ray.txt``) and imported only here
 - eflomal with ``--align-shard-size``: one task per shard, each trained on its shard;
 - model stages of ``pipeline`` (translation, English NER, embedding alignment): Ray Data
   ``map_batches`` over an actor pool, each actor loading its model once (``num_gpus=1`` per
-  actor when a GPU is asked for), actors restarted and batches retried after a failure.
+  actor when a GPU is asked for); Ray Data restarts an actor that died and retries its batch.
 
 Deterministic stages give exactly the local engine's output: items carry their index and
 the driver puts results back in input order. A tqdm bar on the driver counts finished
@@ -217,8 +217,7 @@ class RayModelStages:
         ds = self.ray.data.from_items([{"i": k, "item": json.dumps(item)} for k, item in enumerate(items)],
                                       override_num_blocks=max(1, min(len(items), 4 * self.actors)))
         ds = ds.map_batches(actor, fn_constructor_args=args, batch_size=batch_size, batch_format="numpy",
-                            concurrency=self.actors, num_gpus=self.gpus or None,
-                            max_restarts=MAX_RETRIES, max_task_retries=MAX_RETRIES)
+                            concurrency=self.actors, num_gpus=self.gpus or None)  # Ray Data restarts a dead actor and retries its batch
         results: list = [None] * len(items)
         with tqdm(total=len(items), desc=name, file=sys.stderr, leave=False, disable=not self.progress) as bar:
             for batch in ds.iter_batches(batch_size=None, batch_format="numpy"):
