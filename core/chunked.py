@@ -205,6 +205,8 @@ def prepare_work(run: ProjectRun, manifest: dict, note: Callable[[str], None]) -
     if folder.exists():
         if not (folder / MANIFEST).exists() and any(folder.iterdir()):
             raise UsageError(f"{folder} exists and is not a LabelBridge work folder; move it away")
+        if not run.resume:
+            note(f"an unfinished run for {run.out} is discarded; starting from the beginning (--resume continues one)")
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     write_file(manifest_path, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
@@ -322,6 +324,8 @@ def run_chunked(run: ProjectRun, engine, note: Callable[[str], None], warn: Call
         raise
     finally:
         engine.close()
+        if work_folder(run.out) is None:  # a device or pipe: nothing to resume, no folder to keep
+            shutil.rmtree(folder, ignore_errors=True)
     shutil.rmtree(folder, ignore_errors=True)
     return totals
 

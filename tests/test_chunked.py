@@ -203,3 +203,17 @@ def test_shard_bounds_keep_every_shard_at_least_the_size():
     assert shard_bounds(799, 400) == [(0, 799)]  # two shards would leave one of 399
     assert shard_bounds(799, 200) == [(0, 200), (200, 400), (400, 799)]
     assert shard_bounds(800, 200) == [(0, 200), (200, 400), (400, 600), (600, 800)]
+
+
+def test_align_in_shards_writes_a_line_for_every_pair(tmp_path):
+    """--align-shard-size 12 on 36 pairs: three shards, trained one by one, links checked
+    against every pair; a size of 0 is refused."""
+    out = tmp_path / "links.pharaoh"
+    argv = ["align", "--source", str(DEMO / "en.conll"), "--target", str(DEMO / "es.conll"), "--out", str(out), "--quiet",
+            "--runs", "1", "--align-shard-size", "12"]
+    assert main(argv) == 0
+    pairs = read_parallel(DEMO / "en.conll", DEMO / "es.conll")
+    assert len(read_pharaoh(out, pairs)) == 36
+    with pytest.raises(SystemExit) as refused:
+        main(argv[:-2] + ["--align-shard-size", "0"])
+    assert refused.value.code == 2

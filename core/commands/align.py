@@ -4,13 +4,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..chunked import shard_bounds
 from ..corpus_io import read_sentences, write_pharaoh
 from ..datamodel import SentencePair
 from ..pipeline import align, strong_links
 from ..errors import CorpusError
 from ..progress import terminal_progress
 from .files import check_files
-from .options import add_aligner_options, add_language_options, config_from_args, weight
+from .options import add_aligner_options, add_language_options, config_from_args, positive_int, weight
 from .sanity import language_code_warnings, language_warnings, warn
 
 EPILOG = """\
@@ -36,6 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="write plain Pharaoh links (no weights) for other tools, keeping links of weight "
                              ">= MIN_WEIGHT (default 0.5: links most eflomal runs agree on)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument("--align-shard-size", type=positive_int, metavar="N",
+                        help="train on shards of at least N pairs, each on its own, instead of the whole corpus "
+                             "(less memory; fewer pairs per shard, weaker eflomal links)")
     add_aligner_options(parser)
     add_language_options(parser)
     parser.set_defaults(handler=run)
@@ -49,8 +53,14 @@ def run(args: argparse.Namespace) -> int:
         raise CorpusError(args.target, None, f"has {len(targets)} sentences but {args.source} has {len(sources)}")
     pairs = [SentencePair(s, t) for s, t in zip(sources, targets)]
     warn(language_warnings(pairs, args.source, args.target, args.source_lang, args.target_lang))
+    config = config_from_args(args)
+    shards = shard_bounds(len(pairs), args.align_shard_size)
+    alignments = []
     with terminal_progress(f"aligning ({args.aligner})", not args.quiet) as progress:
-        alignments = align(pairs, config_from_args(args), progress)
+        for start, end in shards:
+            alignments += align(pairs[start:end], config, progress if len(shards) == 1 else None)
+            if len(shards) > 1:
+                progress(end, len(pairs))
     if args.plain:
         alignments = [strong_links(a, args.plain) for a in alignments]
     write_pharaoh(args.out, alignments, weights=not args.plain)
