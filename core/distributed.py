@@ -48,12 +48,28 @@ def start_ray(address: str | None):
     if ray.is_initialized():
         return ray, False
     address = address or os.environ.get("RAY_ADDRESS") or None
+    if address and address != "auto":
+        _check_reachable(address)
     try:
         ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level="ERROR")
     except ConnectionError as err:
         raise UsageError(f"--ray-address {address}: no Ray cluster answers there ({err}); start one with "
                          "`ray start --head` or leave --ray-address out to run Ray on this machine") from None
     return ray, True
+
+
+def _check_reachable(address: str, seconds: float = 10.0) -> None:
+    """Fail in one line when nothing listens at ``host:port`` (``ray.init`` would wait for minutes)."""
+    import socket
+
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        raise UsageError(f"--ray-address {address}: expected HOST:PORT, ray://HOST:PORT or auto")
+    try:
+        socket.create_connection((host, int(port)), timeout=seconds).close()
+    except OSError as err:
+        raise UsageError(f"--ray-address {address}: no Ray cluster answers there ({err.strerror or err}); start one "
+                         "with `ray start --head`, or leave --ray-address out to run Ray on this machine") from None
 
 
 def _fault_once(marker: str | None) -> None:

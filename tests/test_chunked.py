@@ -217,3 +217,14 @@ def test_align_in_shards_writes_a_line_for_every_pair(tmp_path):
     with pytest.raises(SystemExit) as refused:
         main(argv[:-2] + ["--align-shard-size", "0"])
     assert refused.value.code == 2
+
+
+def test_a_ray_address_where_nothing_listens_is_one_line_not_a_long_wait(tmp_path, capsys):
+    pytest.importorskip("ray", reason="Ray is optional: pip install -r requirements-ray.txt")
+    argv = ["project", "--source", str(DEMO / "en.conll"), "--target", str(DEMO / "es.conll"), "--out", str(tmp_path / "o.conll"),
+            "--alignments", str(DEMO / "en-es.pharaoh"), "--engine", "ray", "--quiet"]
+    assert main(argv + ["--ray-address", "127.0.0.1:1"]) == 2
+    assert "--ray-address 127.0.0.1:1: no Ray cluster answers there" in capsys.readouterr().err
+    assert main(argv + ["--ray-address", "nonsense"]) == 2
+    assert "expected HOST:PORT, ray://HOST:PORT or auto" in capsys.readouterr().err
+    assert not (tmp_path / "o.conll").exists()
