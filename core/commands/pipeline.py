@@ -1,4 +1,5 @@
 """``pipeline``: label unlabelled target-language text with models (MT, English NER, alignment)."""
+
 from __future__ import annotations
 
 import argparse
@@ -7,11 +8,8 @@ import sys
 from pathlib import Path
 
 from core.commands.files import check_files, check_folder
-from core.commands.model_options import (
-    add_model_options,
-    options_from_args,
-    stderr_status,
-)
+from core.commands.model_options import add_model_options, options_from_args, stderr_status
+from core.commands.project import add_engine_options
 from core.corpus.io import write_conll, write_file, write_pharaoh
 from core.models.pipeline import read_targets
 
@@ -46,16 +44,43 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--target-text", type=Path, required=True, metavar="FILE", help="target-language sentences (CoNLL or tokenised text)")
-    parser.add_argument("--target-lang", required=True, metavar="CODE", help="language of the target text (spa_Latn, es, hau, ...)")
-    parser.add_argument("--method", choices=("matching", "heuristic", "easyproject"), default="matching",
-                        help="matching (default): entities matched to target n-grams; heuristic: aligned runs; easyproject: marker translation of the English")
-    parser.add_argument("--tokenize", action="store_true", help="split punctuation off words in a text file (otherwise split at spaces only)")
-    parser.add_argument("--out", type=Path, required=True, metavar="OUT.conll", help="labelled target sentences, CoNLL IOB2")
-    parser.add_argument("--english-out", type=Path, metavar="FILE", help="also write the tagged English translations (CoNLL)")
-    parser.add_argument("--alignments-out", type=Path, metavar="FILE", help="also write the alignments used (Pharaoh i-j, source = English or back-translation)")
+    parser.add_argument(
+        "--target-text",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="target-language sentences (CoNLL or tokenised text)",
+    )
+    parser.add_argument(
+        "--target-lang", required=True, metavar="CODE", help="language of the target text (spa_Latn, es, hau, ...)"
+    )
+    parser.add_argument(
+        "--method",
+        choices=("matching", "heuristic", "easyproject"),
+        default="matching",
+        help="matching (default): entities matched to target n-grams; heuristic: aligned runs; easyproject: marker translation of the English",
+    )
+    parser.add_argument(
+        "--tokenize",
+        action="store_true",
+        help="split punctuation off words in a text file (otherwise split at spaces only)",
+    )
+    parser.add_argument(
+        "--out", type=Path, required=True, metavar="OUT.conll", help="labelled target sentences, CoNLL IOB2"
+    )
+    parser.add_argument(
+        "--english-out", type=Path, metavar="FILE", help="also write the tagged English translations (CoNLL)"
+    )
+    parser.add_argument(
+        "--alignments-out",
+        type=Path,
+        metavar="FILE",
+        help="also write the alignments used (Pharaoh i-j, source = English or back-translation)",
+    )
     parser.add_argument("--summary-out", type=Path, metavar="FILE", help="also write counts and options as JSON")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars (--engine ray)")
     add_model_options(parser)
+    add_engine_options(parser, chunks=False)
     parser.set_defaults(handler=run)
 
 
@@ -66,7 +91,26 @@ def run(args: argparse.Namespace) -> int:
     check_folder("--cache-dir", args.cache_dir)
     targets = read_targets(args.target_text, args.tokenize)
     options = options_from_args(args, args.target_lang, easyproject=args.method == "easyproject")
-    result = run_model_pipeline(targets, options, args.cache_dir, status=stderr_status)
+    if args.engine == "ray":
+        from core.scale.ray_engine import run_model_pipeline_ray
+
+        result = run_model_pipeline_ray(
+            targets,
+            options,
+            args.cache_dir,
+            args.ray_address,
+            args.workers,
+            progress=not args.quiet,
+            status=stderr_status,
+            align_shard_size=args.align_shard_size,
+        )
+    else:
+        if args.align_shard_size:
+            print(
+                "warning: --align-shard-size applies to eflomal with --engine ray; the local engine aligns the whole corpus",
+                file=sys.stderr,
+            )
+        result = run_model_pipeline(targets, options, args.cache_dir, status=stderr_status)
     labelled = result.targets(args.method)
     write_conll(args.out, labelled)
     if args.english_out:
@@ -76,7 +120,9 @@ def run(args: argparse.Namespace) -> int:
     entities = sum(len(s.spans) for s in labelled)
     if args.summary_out:
         summary = {
-            "sentences": len(labelled), "entities": entities, "method": args.method,
+            "sentences": len(labelled),
+            "entities": entities,
+            "method": args.method,
             "english_entities": sum(len(p.source.spans) for p in result.pairs),
             "options": {k: str(v) for k, v in vars(args).items() if k != "handler"},
         }

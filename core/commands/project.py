@@ -1,8 +1,11 @@
 """Project source entities onto target sentences (python -m core project)."""
+
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from core.commands.files import check_files
 from core.commands.options import (
@@ -10,17 +13,12 @@ from core.commands.options import (
     add_language_options,
     add_projection_options,
     config_from_args,
+    positive_int,
 )
-from core.commands.sanity import (
-    entity_warnings,
-    language_code_warnings,
-    language_warnings,
-    warn,
-)
-from core.corpus.io import read_parallel, read_pharaoh, write_conll, write_pharaoh
+from core.commands.sanity import entity_warnings, language_code_warnings, language_warnings, warn
 from core.errors import UsageError
 from core.progress import terminal_progress
-from core.projection.pipeline import align, project_corpus
+from core.scale.chunked import DEFAULT_CHUNK_SIZE, ProjectRun, make_engine, run_chunked, warning_pairs
 
 EPILOG = """\
 examples:
@@ -31,13 +29,20 @@ examples:
 SRC is CoNLL (token first column, IOB1/IOB2/BIOES tag last). TGT is CoNLL (its tags, if
 any, are ignored) or tokenised text, one sentence a line; sentence k of TGT translates
 sentence k of SRC. OUT has exactly TGT's sentences and tokens, one IOB2 tag each; it may
-not be one of the input files. EasyProject is a method of the pipeline command."""
+not be one of the input files. EasyProject is a method of the pipeline command.
+
+Large corpora are projected --chunk-size pairs at a time on --workers processes; the
+finished chunks wait in .OUT.chunks/ next to OUT until the run ends, so a run that was
+killed continues with --resume (same inputs and options; a manifest checks them)."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "project", help="project source entities onto the target sentences",
-        description=__doc__, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        "project",
+        help="project source entities onto the target sentences",
+        description=__doc__,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--source", required=True, metavar="SRC.conll", help="source sentences with entities")
     parser.add_argument("--target", required=True, metavar="TGT", help="target sentences: CoNLL or tokenised text")
@@ -47,35 +52,122 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_aligner_options(parser)
     add_language_options(parser)
     add_projection_options(parser)
+    add_engine_options(parser)
     parser.set_defaults(handler=run)
+
+
+def add_engine_options(parser: argparse.ArgumentParser, chunks: bool = True) -> None:
+    """--engine, --ray-address, --workers (and, for project, chunking and resume)."""
+    group = parser.add_argument_group("scale")
+    group.add_argument(
+        "--engine",
+        choices=("local", "ray"),
+        default="local",
+        help="local: worker processes on this machine (default); ray: tasks on a Ray cluster "
+        "(pip install -r requirements-ray.txt)",
+    )
+    group.add_argument(
+        "--ray-address",
+        metavar="ADDRESS",
+        help="with --engine ray: the cluster to join, e.g. auto or ray://head:10001 "
+        "(default: $RAY_ADDRESS, else a Ray started on this machine)",
+    )
+    group.add_argument(
+        "--workers",
+        type=positive_int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="projection worker processes (default: %(default)s, the cores of this machine)",
+    )
+    group.add_argument(
+        "--align-shard-size",
+        type=positive_int,
+        metavar="N",
+        help="eflomal: train on shards of at least N pairs instead of the whole corpus "
+        "(parallel on a Ray cluster; fewer pairs per shard, weaker links)",
+    )
+    if chunks:
+        group.add_argument(
+            "--chunk-size",
+            type=positive_int,
+            default=DEFAULT_CHUNK_SIZE,
+            metavar="N",
+            help="pairs projected and written at a time (default: %(default)s)",
+        )
+        group.add_argument(
+            "--resume",
+            action="store_true",
+            help="continue an interrupted run from its last finished chunk (same inputs and options)",
+        )
+
+
+def manifest_options(args: argparse.Namespace) -> dict:
+    """The options that shape the output, as the resume manifest records them."""
+    names = (
+        "method",
+        "candidates",
+        "ner_model",
+        "solver",
+        "max_ngram",
+        "n_proj",
+        "drop_label",
+        "aligner",
+        "aligner_model",
+        "symmetrization",
+        "runs",
+        "prefix_length",
+        "source_lang",
+        "target_lang",
+        "no_lexical_links",
+        "align_shard_size",
+        "save_alignments",
+    )
+    return {
+        name.replace("_", "-"): getattr(args, name, None) if name != "save_alignments" else bool(args.save_alignments)
+        for name in names
+    }
 
 
 def run(args: argparse.Namespace) -> int:
     if args.candidates == "ner" and not args.ner_model:
-        raise UsageError("--candidates ner needs --ner-model: a spaCy pipeline (package or folder) or a transformers token classifier (hub name or folder)")
+        raise UsageError(
+            "--candidates ner needs --ner-model: a spaCy pipeline (package or folder) or a transformers token classifier (hub name or folder)"
+        )
     check_files(args, inputs=("source", "target", "alignments", "ner_model"), outputs=("out", "save_alignments"))
     config = config_from_args(args)
     warn(language_code_warnings(args.target_lang))
-    pairs = read_parallel(args.source, args.target)
-    if args.alignments:
-        alignments = read_pharaoh(args.alignments, pairs)
-    warn(entity_warnings(pairs, args.source, args.target) + language_warnings(pairs, args.source, args.target, args.source_lang, args.target_lang))
-    if not args.alignments:
-        with terminal_progress(f"aligning ({config.aligner})", not args.quiet) as progress:
-            alignments = align(pairs, config, progress)
-    candidates = None
-    if args.method == "matching" and args.candidates == "ner":
-        from core.models.ner import load_tagger, ner_candidates
+    engine = make_engine(args.engine, args.workers, args.ray_address)
+    job = ProjectRun(
+        source=Path(args.source),
+        target=Path(args.target),
+        out=Path(args.out),
+        config=config,
+        method=args.method,
+        alignments=Path(args.alignments) if args.alignments else None,
+        save_alignments=Path(args.save_alignments) if args.save_alignments else None,
+        chunk_size=args.chunk_size,
+        workers=args.workers,
+        resume=args.resume,
+        align_shard_size=args.align_shard_size,
+        ner_model=args.ner_model,
+        device=args.device,
+        options=manifest_options(args),
+    )
 
-        tagger = load_tagger(args.ner_model, device=args.device)
-        with terminal_progress("target NER candidates", not args.quiet) as progress:
-            candidates = ner_candidates(tagger, [p.target.tokens for p in pairs], progress)
-    with terminal_progress(f"projecting ({args.method})", not args.quiet) as progress:
-        projected = project_corpus(pairs, config, alignments, candidates, progress, methods=(args.method,))
-    write_conll(args.out, [p.target_with(args.method, config.dropped_labels) for p in projected])
-    if args.save_alignments:
-        write_pharaoh(args.save_alignments, alignments)
-    n_source = sum(len(p.source.spans) for p in pairs)
-    n_target = sum(len(p.projections(args.method)) for p in projected)
-    print(f"projected {n_target} of {n_source} entities onto {len(pairs)} sentences ({args.method}) -> {args.out}", file=sys.stderr)
+    def sanity(sample, source, target) -> None:
+        warn(
+            entity_warnings(warning_pairs(source, target), args.source, args.target)
+            + language_warnings(sample, args.source, args.target, args.source_lang, args.target_lang)
+        )
+
+    def note(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    pairs, n_source, n_target = run_chunked(
+        job, engine, note, sanity, lambda what: terminal_progress(what, not args.quiet)
+    )
+    print(
+        f"projected {n_target} of {n_source} entities onto {pairs} sentences ({args.method}) -> {args.out}",
+        file=sys.stderr,
+    )
     return 0

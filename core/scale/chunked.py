@@ -1,0 +1,446 @@
+"""Chunked, resumable projection of a large corpus (what ``python -m core project`` runs).
+
+The corpus is read as a stream (:mod:`core.scale.streaming`): checked once, aligned over the
+whole corpus (eflomal learns from all of it; the links go to a file), then projected
+``chunk_size`` pairs at a time, each chunk spread over worker processes (or Ray tasks)
+and written to its own file in a work folder next to the output. A killed run resumes
+from its last finished chunk (``resume=True``); a manifest of the inputs (sizes and
+SHA-256) and options refuses to mix two different runs. At the end the chunk files are
+joined into the output, which is then byte for byte what an unchunked run writes, and
+the work folder is removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import math
+import os
+import shutil
+import signal
+import stat
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.corpus.io import _umask, format_conll, write_file
+from core.datamodel import Alignment, Sentence, SentencePair, Span
+from core.errors import CorpusError, LabelBridgeError, UsageError
+from core.projection.pipeline import ProjectionConfig, project_pair
+from core.scale.streaming import (
+    FileShape,
+    alignment_line,
+    check_pharaoh,
+    iter_pairs,
+    iter_pharaoh,
+    iter_sentences,
+    parse_pharaoh_line,
+    scan_parallel,
+)
+
+MANIFEST = "manifest.json"
+RAW_ALIGNMENTS = "alignments.txt"
+STOP_AFTER_ENV = "LABELBRIDGE_STOP_AFTER_CHUNKS"  # testing: kill the run after N chunks, as a crash would
+DEFAULT_CHUNK_SIZE = 10_000
+SMALL_CHUNK = 200  # pairs: fewer are projected in this process (starting workers costs more)
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ProjectRun:
+    """Everything one ``project`` run needs, from the command line."""
+
+    source: Path
+    target: Path
+    out: Path
+    config: ProjectionConfig
+    method: str = "matching"
+    alignments: Path | None = None
+    save_alignments: Path | None = None
+    chunk_size: int = DEFAULT_CHUNK_SIZE
+    workers: int = 1
+    resume: bool = False
+    align_shard_size: int | None = None
+    ner_model: str | None = None
+    device: str = "cpu"
+    options: dict = field(default_factory=dict)  # what the manifest records besides the inputs
+
+
+@dataclass(frozen=True)
+class SliceResult:
+    """A projected slice of a chunk: its CoNLL and alignment text and counts."""
+
+    conll: str
+    pharaoh: str
+    source_entities: int
+    target_entities: int
+
+
+@dataclass(frozen=True)
+class SliceTask:
+    pairs: tuple[SentencePair, ...]
+    alignments: tuple[Alignment, ...]
+    config: ProjectionConfig
+    method: str
+    candidates: tuple | None = None
+    lexical_links: bool = False
+    save_alignments: bool = False
+
+
+def project_slice(task: SliceTask) -> SliceResult:
+    """Project one slice exactly as :func:`core.projection.pipeline.project_corpus` would (a pure function:
+    it runs in a worker process or a Ray task)."""
+    from core.alignment.lexical import add_lexical_links
+
+    targets, links, source_entities, target_entities = [], [], 0, 0
+    for k, (pair, alignment) in enumerate(zip(task.pairs, task.alignments)):
+        if task.lexical_links:
+            alignment = add_lexical_links(alignment, pair.source.tokens, pair.target.tokens)
+        candidates = task.candidates[k] if task.candidates is not None else None
+        projected = project_pair(pair, alignment, task.config, candidates, (task.method,))
+        targets.append(projected.target_with(task.method, task.config.dropped_labels))
+        source_entities += len(pair.source.spans)
+        target_entities += len(projected.projections(task.method))
+        if task.save_alignments:
+            links.append(alignment.to_pharaoh() + "\n")
+    return SliceResult(format_conll(targets), "".join(links), source_entities, target_entities)
+
+
+# --- engines ---------------------------------------------------------------------------
+
+
+class LocalEngine:
+    """Slices projected in a pool of worker processes (in this process with one worker)."""
+
+    name = "local"
+
+    def __init__(self, workers: int):
+        self.workers = max(1, workers)
+        self._pool = None
+
+    def map(self, tasks: Sequence[SliceTask], done: Callable[[int], None]) -> list[SliceResult]:
+        if self.workers == 1 or len(tasks) == 1 or sum(len(t.pairs) for t in tasks) < SMALL_CHUNK:
+            results = []
+            for task in tasks:
+                results.append(project_slice(task))
+                done(len(task.pairs))
+            return results
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        results = []
+        for task, result in zip(tasks, self._pool.map(project_slice, tasks)):
+            results.append(result)
+            done(len(task.pairs))
+        return results
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+
+def make_engine(name: str, workers: int, address: str | None = None):
+    if name == "ray":
+        from core.scale.ray_engine import RayEngine
+
+        return RayEngine(address, workers)
+    return LocalEngine(workers)
+
+
+# --- manifest --------------------------------------------------------------------------
+
+
+def file_fingerprint(path: Path) -> dict:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return {"size": path.stat().st_size, "sha256": digest.hexdigest()}
+
+
+def manifest_for(run: ProjectRun) -> dict:
+    inputs = {"--source": file_fingerprint(run.source), "--target": file_fingerprint(run.target)}
+    if run.alignments:
+        inputs["--alignments"] = file_fingerprint(run.alignments)
+    return {"format": 1, "inputs": inputs, "options": {**run.options, "chunk-size": run.chunk_size}}
+
+
+def _differences(old: dict, new: dict) -> list[str]:
+    found = []
+    for flag in sorted(set(old.get("inputs", {})) | set(new["inputs"])):
+        if old.get("inputs", {}).get(flag) != new["inputs"].get(flag):
+            found.append(f"{flag} is another file or has changed")
+    old_options = old.get("options", {})
+    for name in sorted(set(old_options) | set(new["options"])):
+        if old_options.get(name) != new["options"].get(name):
+            found.append(f"--{name} was {old_options.get(name)!r}, now {new['options'].get(name)!r}")
+    return found
+
+
+def work_folder(out: Path) -> Path | None:
+    """Where the chunks of a run writing ``out`` live (None when ``out`` is a device or pipe)."""
+    if out.exists() and not out.is_file():
+        return None
+    return out.parent / f".{out.name}.chunks"
+
+
+def prepare_work(run: ProjectRun, manifest: dict, note: Callable[[str], None]) -> Path:
+    """The run's work folder: the old one when resuming a run of the same inputs and
+    options, else a new one. ``--resume`` of another run is refused."""
+    folder = work_folder(run.out)
+    if folder is None:
+        if run.resume:
+            raise UsageError(f"--resume needs --out to be a file; {run.out} is not one")
+        return Path(tempfile.mkdtemp(prefix="labelbridge-chunks-"))
+    manifest_path = folder / MANIFEST
+    if run.resume and manifest_path.is_file():
+        try:
+            old = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise UsageError(
+                f"--resume: the manifest of the unfinished run ({manifest_path.name} in {folder.name}) "
+                "cannot be read; run without --resume to start over"
+            ) from None
+        differences = _differences(old, manifest)
+        if differences:
+            raise UsageError(
+                f"--resume: the unfinished run for {run.out} was started with other inputs or options "
+                f"({'; '.join(differences)}); run without --resume to start over"
+            )
+        done = len(list(folder.glob("chunk-*.json")))
+        note(f"resuming: {done} chunk{'s' * (done != 1)} of {run.chunk_size} pairs already done")
+        return folder
+    if run.resume:
+        note(f"--resume: no unfinished run for {run.out}; starting from the beginning")
+    if folder.exists():
+        if not (folder / MANIFEST).exists() and any(folder.iterdir()):
+            raise UsageError(f"{folder} exists and is not a LabelBridge work folder; move it away")
+        if not run.resume:
+            note(f"an unfinished run for {run.out} is discarded; starting from the beginning (--resume continues one)")
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    write_file(manifest_path, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    return folder
+
+
+# --- reading in chunks ------------------------------------------------------------------
+
+
+def batched(items: Iterable, size: int) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def align_whole_corpus(
+    run: ProjectRun, source: FileShape, target: FileShape, engine, progress: Progress | None
+) -> list[Alignment]:
+    """Align the corpus with the configured aligner: over the whole corpus, or in shards of
+    at least ``run.align_shard_size`` pairs (each shard trained on its own)."""
+    from core.alignment import make_aligner
+
+    sources = [s.tokens for s in iter_sentences(source)]
+    targets = [t.tokens for t in iter_sentences(target)]
+    shards = shard_bounds(len(sources), run.align_shard_size)
+    if len(shards) > 1 and getattr(engine, "name", "") == "ray":
+        return engine.align_shards(run.config.aligner, dict(run.config.aligner_options), sources, targets, shards)
+    aligner = make_aligner(run.config.aligner, **run.config.aligner_options)
+    if len(shards) == 1:
+        return aligner.align_corpus(sources, targets, progress)
+    alignments: list[Alignment] = []
+    for k, (start, end) in enumerate(shards):
+        alignments += aligner.align_corpus(sources[start:end], targets[start:end])
+        if progress:
+            progress(k + 1, len(shards))
+    return alignments
+
+
+def shard_bounds(n: int, shard_size: int | None) -> list[tuple[int, int]]:
+    """``[start, end)`` of shards of at least ``shard_size`` pairs (one shard without a
+    size, or when the corpus is smaller than two shards); the rest joins the last shard."""
+    if not shard_size or n < 2 * shard_size:
+        return [(0, n)]
+    count = n // shard_size
+    bounds = [(k * shard_size, (k + 1) * shard_size) for k in range(count)]
+    bounds[-1] = (bounds[-1][0], n)
+    return bounds
+
+
+def _stop_after() -> int | None:
+    value = os.environ.get(STOP_AFTER_ENV)
+    return int(value) if value and value.isdigit() else None
+
+
+def run_chunked(
+    run: ProjectRun,
+    engine,
+    note: Callable[[str], None],
+    warn: Callable[[Sequence[SentencePair], FileShape, FileShape], None],
+    bar: Callable[[str], contextlib.AbstractContextManager[Progress]],
+) -> tuple[int, int, int]:
+    """Check, align, project chunk by chunk and write ``run.out`` (and ``run.save_alignments``).
+    Returns (pairs, source entities, projected entities)."""
+    source, target = scan_parallel(run.source, run.target)
+    if run.alignments:
+        check_pharaoh(run.alignments, source, target)
+    sample = [pair for _, pair in zip(range(2000), iter_pairs(source, target))]
+    warn(sample, source, target)
+    del sample
+    if run.alignments is None:
+        from core.alignment import make_aligner
+
+        make_aligner(run.config.aligner, **run.config.aligner_options)  # a bad option fails before any work
+    folder = prepare_work(run, manifest_for(run), note)
+    try:
+        links_path, lexical = run.alignments, False
+        if links_path is None:
+            links_path, lexical = folder / RAW_ALIGNMENTS, run.config.lexical_links
+            if not links_path.is_file():
+                with bar(f"aligning ({run.config.aligner})") as progress:
+                    alignments = align_whole_corpus(run, source, target, engine, progress)
+                write_file(links_path, "".join(alignment_line(a) + "\n" for a in alignments))
+                del alignments
+        tagger = None
+        stop_after, written = _stop_after(), 0
+        with bar(f"projecting ({run.method})") as progress:
+            finished = 0
+            chunks = zip(
+                batched(iter_pairs(source, target), run.chunk_size), batched(iter_pharaoh(links_path), run.chunk_size)
+            )
+            for k, (pairs, lines) in enumerate(chunks):
+                if (folder / f"chunk-{k:05d}.json").is_file():
+                    finished += len(pairs)
+                    progress(finished, source.sentences)
+                    continue
+                alignments = [parse_pharaoh_line(links_path, number, line) for number, line in lines]
+                candidates = None
+                if run.method == "matching" and run.config.candidates == "ner":
+                    from core.models.ner import load_tagger, ner_candidates
+
+                    tagger = tagger or load_tagger(run.ner_model, device=run.device)
+                    candidates = ner_candidates(tagger, [p.target.tokens for p in pairs])
+                tasks = slice_tasks(pairs, alignments, candidates, run, lexical, engine.workers)
+
+                counter = {"done": finished}
+
+                def done(n: int) -> None:
+                    counter["done"] += n
+                    progress(counter["done"], source.sentences)
+
+                results = engine.map(tasks, done)
+                write_chunk(folder, k, results, run.save_alignments is not None, len(pairs))
+                finished += len(pairs)
+                written += 1
+                if stop_after is not None and written >= stop_after:
+                    os.kill(os.getpid(), signal.SIGKILL)
+        totals = join_chunks(folder, run)
+    except (LabelBridgeError, ValueError):
+        shutil.rmtree(folder, ignore_errors=True)  # a mistake in the input: resuming would meet it again
+        raise
+    finally:
+        engine.close()
+        if work_folder(run.out) is None:  # a device or pipe: nothing to resume, no folder to keep
+            shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    return totals
+
+
+def slice_tasks(
+    pairs: list[SentencePair], alignments: list[Alignment], candidates, run: ProjectRun, lexical: bool, workers: int
+) -> list[SliceTask]:
+    """A chunk cut into a few slices per worker (small enough for an even load and a moving bar)."""
+    size = max(1, math.ceil(len(pairs) / (4 * max(1, workers)))) if workers > 1 else len(pairs)
+    tasks = []
+    for start in range(0, len(pairs), size):
+        end = start + size
+        tasks.append(
+            SliceTask(
+                tuple(pairs[start:end]),
+                tuple(alignments[start:end]),
+                run.config,
+                run.method,
+                tuple(candidates[start:end]) if candidates is not None else None,
+                lexical,
+                run.save_alignments is not None,
+            )
+        )
+    return tasks
+
+
+def write_chunk(folder: Path, k: int, results: Sequence[SliceResult], save_alignments: bool, pairs: int) -> None:
+    """A finished chunk: its CoNLL (and alignment) file, then its counts, which mark it done."""
+    write_file(folder / f"chunk-{k:05d}.conll", "".join(r.conll for r in results))
+    if save_alignments:
+        write_file(folder / f"chunk-{k:05d}.pharaoh", "".join(r.pharaoh for r in results))
+    counts = {
+        "pairs": pairs,
+        "source_entities": sum(r.source_entities for r in results),
+        "target_entities": sum(r.target_entities for r in results),
+    }
+    write_file(folder / f"chunk-{k:05d}.json", json.dumps(counts) + "\n")
+
+
+def join_chunks(folder: Path, run: ProjectRun) -> tuple[int, int, int]:
+    counts = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("chunk-*.json"))]
+    join_files(run.out, sorted(folder.glob("chunk-*.conll")))
+    if run.save_alignments:
+        join_files(run.save_alignments, sorted(folder.glob("chunk-*.pharaoh")))
+    return (
+        sum(c["pairs"] for c in counts),
+        sum(c["source_entities"] for c in counts),
+        sum(c["target_entities"] for c in counts),
+    )
+
+
+def join_files(path: Path, parts: Sequence[Path]) -> None:
+    """Write the concatenation of ``parts`` to ``path`` as :func:`core.corpus.io.write_file`
+    writes a text: whole (temporary file, then renamed), umask permissions, or straight
+    into a device or pipe."""
+    path = Path(path)
+    try:
+        if path.exists() and not path.is_file():
+            with open(path, "wb") as handle:
+                for part in parts:
+                    with open(part, "rb") as chunk:
+                        shutil.copyfileobj(chunk, handle)
+            return
+        if path.is_symlink():
+            path = path.resolve()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except OSError:
+            mode = 0o666 & ~_umask()
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                for part in parts:
+                    with open(part, "rb") as chunk:
+                        shutil.copyfileobj(chunk, handle)
+            os.chmod(tmp, mode)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as err:
+        raise CorpusError(path, None, f"cannot be written: {err.strerror or err}") from None
+
+
+def warning_pairs(source: FileShape, target: FileShape) -> list[SentencePair]:
+    """Two one-word pairs that say what the whole corpus says to
+    :func:`core.commands.sanity.entity_warnings`: whether each side has entities."""
+
+    def sentence(has: bool) -> Sentence:
+        return Sentence(("x",), (Span(0, 1, "X"),) if has else ())
+
+    return [SentencePair(sentence(source.has_spans), sentence(target.has_spans))]

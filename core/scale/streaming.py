@@ -1,0 +1,300 @@
+"""Reading corpora a sentence at a time, for corpora too large to hold as Python objects.
+
+The readers here give exactly what :mod:`core.corpus.io` gives (the same sentences, spans,
+alignments and the same errors naming file and line) but read the file as a stream: a
+file costs a pass over its lines, never its whole text in memory. Where
+:mod:`core.corpus.io` looks at the whole file first (which line is the first token line,
+which tag scheme the file uses, CoNLL or text), :func:`scan` makes that pass and keeps
+only the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.corpus.io import PathLike, TaggedSentence, _columns, _is_comment, _is_tag
+from core.corpus.tags import TagError, split_tag, tags_to_spans
+from core.datamodel import Alignment, Sentence, SentencePair
+from core.errors import CorpusError
+
+_CR = re.compile(rb"\r")
+
+
+def _open(path: Path):
+    try:
+        return open(path, "rb")
+    except FileNotFoundError:
+        raise CorpusError(path, None, "no such file") from None
+    except IsADirectoryError:
+        raise CorpusError(path, None, "is a directory, not a file") from None
+    except PermissionError:
+        raise CorpusError(path, None, "cannot be read: permission denied") from None
+    except OSError as err:
+        raise CorpusError(path, None, f"cannot be read: {err.strerror or err}") from None
+
+
+def iter_lines(path: PathLike, allow_empty: bool = False) -> Iterator[tuple[int, str]]:
+    """``(line number, line)`` of a UTF-8 file, lines ending at LF, CRLF or CR as in
+    :func:`core.corpus.io.read_lines`; UTF-16, NUL bytes, bad UTF-8 and (unless
+    ``allow_empty``) a file of only white space are errors naming the line."""
+    path = Path(path)
+    number = 0
+    seen_text = False
+    with _open(path) as handle:
+        first = True
+        try:
+            for raw in handle:
+                if first:
+                    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+                        raise CorpusError(path, 1, "the file is UTF-16; save it as UTF-8")
+                    if raw.startswith(b"\xef\xbb\xbf"):
+                        raw = raw[3:]
+                    first = False
+                if raw.endswith(b"\n"):
+                    raw = raw[:-1]
+                    if raw.endswith(b"\r"):
+                        raw = raw[:-1]
+                elif raw.endswith(b"\r"):
+                    raw = raw[:-1]
+                for piece in _CR.split(raw) if b"\r" in raw else (raw,):
+                    number += 1
+                    if b"\x00" in piece:
+                        raise CorpusError(path, number, "holds a NUL byte: this is a binary file, not text")
+                    try:
+                        line = piece.decode("utf-8")
+                    except UnicodeDecodeError as err:
+                        raise CorpusError(
+                            path, number, f"not valid UTF-8 (byte 0x{piece[err.start]:02x}); save the file as UTF-8"
+                        ) from None
+                    if not seen_text and line.strip():
+                        seen_text = True
+                    yield number, line
+        except OSError as err:
+            raise CorpusError(path, None, f"cannot be read: {err.strerror or err}") from None
+    if not seen_text and not allow_empty:
+        raise CorpusError(path, None, "the file is empty")
+
+
+@dataclass(frozen=True)
+class FileShape:
+    """What a whole-file look tells about a corpus file: its layout and size."""
+
+    path: Path
+    conll: bool  # False: tokenised text, one sentence a line
+    n_columns: int | None  # CoNLL: columns of the first sure token line
+    scheme: str | None  # CoNLL with tags: IOB1, IOB2 or BIOES
+    sentences: int
+    has_spans: bool = False
+
+
+class _SchemeGuess:
+    """:func:`core.corpus.tags.detect_scheme`, fed one tag at a time."""
+
+    def __init__(self) -> None:
+        self.bioes = self.iob2 = self.starts_with_i = False
+        self.previous = ("O", "")
+
+    def add(self, tag: str) -> None:
+        prefix, label = split_tag(tag)
+        if prefix in {"E", "S"}:
+            self.bioes = True
+        continues = self.previous[0] != "O" and self.previous[1] == label
+        if prefix == "B" and not continues:
+            self.iob2 = True
+        if prefix == "I" and not continues:
+            self.starts_with_i = True
+        self.previous = (prefix, label)
+
+    @property
+    def scheme(self) -> str:
+        if self.bioes:
+            return "BIOES"
+        if self.iob2:
+            return "IOB2"
+        return "IOB1" if self.starts_with_i else "IOB2"
+
+
+def _first_token_columns(path: Path) -> int | None:
+    for _, line in iter_lines(path):
+        if line.strip() and not line.startswith(("#", "-DOCSTART-")):
+            return len(_columns(line))
+    return None
+
+
+def _looks_like_conll(path: Path) -> bool:
+    """:func:`core.corpus.io.looks_like_conll` in one streamed pass."""
+    blank, all_fit = 0, True
+    for _, line in iter_lines(path):
+        if "\t" in line:
+            return True
+        if not line.strip():
+            blank += 1
+        elif all_fit:
+            columns = line.split()
+            all_fit = len(columns) == 1 or _is_tag(columns[-1]) or line.startswith(("#", "-DOCSTART-"))
+    return blank > 0 and all_fit
+
+
+def iter_tagged(path: PathLike, n_columns: int | None, require_tags: bool = True) -> Iterator[TaggedSentence]:
+    """:func:`core.corpus.io.read_tagged`, a sentence at a time (``n_columns`` from :func:`scan`)."""
+    path = Path(path)
+    tokens: list[str] = []
+    tags: list[str] = []
+    numbers: list[int] = []
+    found = False
+    for number, line in iter_lines(path):
+        if not line.strip():
+            if tokens:
+                found = True
+                yield TaggedSentence(tuple(tokens), tuple(tags), tuple(numbers))
+                tokens, tags, numbers = [], [], []
+            continue
+        if _is_comment(line, n_columns, bool(tokens)):
+            continue
+        columns = _columns(line)
+        if n_columns is None:
+            n_columns = len(columns)
+        if require_tags and n_columns < 2:
+            raise CorpusError(path, number, "expected a token and a tag separated by a tab, found one column")
+        if len(columns) != n_columns:
+            raise CorpusError(
+                path, number, f"expected {n_columns} columns like the first token line, found {len(columns)}: {line!r}"
+            )
+        tokens.append(columns[0])
+        numbers.append(number)
+        if n_columns > 1:
+            tag = columns[-1]
+            try:
+                split_tag(tag)
+            except TagError as err:
+                raise CorpusError(path, number, str(err)) from None
+            tags.append(tag)
+    if tokens:
+        found = True
+        yield TaggedSentence(tuple(tokens), tuple(tags), tuple(numbers))
+    if not found:
+        raise CorpusError(path, None, "no sentences found")
+
+
+def _text_sentences(path: Path) -> Iterator[Sentence]:
+    for number, line in iter_lines(path):
+        tokens = line.split()
+        if not tokens:
+            raise CorpusError(path, number, "empty line: tokenised text needs one sentence on every line")
+        yield Sentence(tuple(tokens))
+
+
+def scan(path: PathLike, tagged: bool) -> FileShape:
+    """Read the whole file once, checking it as :func:`core.corpus.io.read_conll`
+    (``tagged``: a source with entities) or :func:`core.corpus.io.read_sentences` would,
+    and keep only its shape. Raises the same :class:`CorpusError` they raise."""
+    path = Path(path)
+    conll = True if tagged else _looks_like_conll(path)
+    if not conll:
+        return FileShape(path, False, None, None, sum(1 for _ in _text_sentences(path)))
+    n_columns = _first_token_columns(path)
+    guess, count, has_tags = _SchemeGuess(), 0, False
+    for sentence in iter_tagged(path, n_columns, require_tags=tagged):
+        count += 1
+        if sentence.tags:
+            has_tags = True
+            for tag in sentence.tags:
+                guess.add(tag)
+    shape = FileShape(path, True, n_columns, guess.scheme if has_tags else None, count)
+    has_spans = False
+    for sentence in iter_sentences(shape):  # the spans: an I- that continues nothing is an error
+        has_spans = has_spans or bool(sentence.spans)
+    return FileShape(path, True, n_columns, shape.scheme, count, has_spans)
+
+
+def iter_sentences(shape: FileShape) -> Iterator[Sentence]:
+    """The file's sentences, as :func:`core.corpus.io.read_conll` / ``read_sentences`` reads them."""
+    if not shape.conll:
+        yield from _text_sentences(shape.path)
+        return
+    for sentence in iter_tagged(shape.path, shape.n_columns, require_tags=False):
+        if shape.scheme is None:
+            yield Sentence(sentence.tokens)
+            continue
+        try:
+            spans = tags_to_spans(sentence.tags, shape.scheme)
+        except TagError as err:
+            raise CorpusError(shape.path, sentence.lines[err.index], str(err)) from None
+        yield Sentence(sentence.tokens, tuple(spans))
+
+
+def scan_parallel(source: PathLike, target: PathLike) -> tuple[FileShape, FileShape]:
+    """Check a source CoNLL and its target as :func:`core.corpus.io.read_parallel` does."""
+    source_shape = scan(source, tagged=True)
+    target_shape = scan(target, tagged=False)
+    if source_shape.sentences != target_shape.sentences:
+        raise CorpusError(
+            target,
+            None,
+            f"has {target_shape.sentences} sentences but {source} has {source_shape.sentences}; "
+            "sentence k of one must translate sentence k of the other",
+        )
+    return source_shape, target_shape
+
+
+def iter_pairs(source: FileShape, target: FileShape) -> Iterator[SentencePair]:
+    for s, t in zip(iter_sentences(source), iter_sentences(target)):
+        yield SentencePair(s, t)
+
+
+def parse_pharaoh_line(path: PathLike, number: int, line: str, pair: SentencePair | None = None) -> Alignment:
+    """One line of :func:`core.corpus.io.read_pharaoh`, with its checks."""
+    links = []
+    weights = {}
+    for item in line.split():
+        link, colon, weight = item.partition(":")
+        i, sep, j = link.partition("-")
+        if not sep or not (i.isascii() and i.isdigit() and j.isascii() and j.isdigit()):
+            raise CorpusError(path, number, f"{item!r} is not a link; expected source-target indices like 3-4")
+        links.append((int(i), int(j)))
+        if colon:
+            try:
+                value = float(weight)
+            except ValueError:
+                value = -1.0
+            if not 0 < value <= 1:
+                raise CorpusError(path, number, f"{item!r} has weight {weight!r}; a weight is a number in (0, 1]")
+            weights[(int(i), int(j))] = value
+    if pair is not None:
+        for i, j in links:
+            if i >= len(pair.source) or j >= len(pair.target):
+                raise CorpusError(
+                    path,
+                    number,
+                    f"link {i}-{j} is outside the sentence pair ({len(pair.source)} source and {len(pair.target)} target tokens)",
+                )
+    return Alignment.from_pairs(links, weights)
+
+
+def iter_pharaoh(path: PathLike) -> Iterator[tuple[int, str]]:
+    """The lines of a Pharaoh file (an empty file is zero pairs, as in ``read_pharaoh``)."""
+    return iter_lines(path, allow_empty=True)
+
+
+def count_lines(path: PathLike) -> int:
+    return sum(1 for _ in iter_pharaoh(path))
+
+
+def check_pharaoh(path: PathLike, source: FileShape, target: FileShape) -> None:
+    """Check every line and link of a Pharaoh file against the corpus, as
+    :func:`core.corpus.io.read_pharaoh` with ``pairs`` does, keeping nothing."""
+    lines = count_lines(path)
+    if lines != source.sentences:
+        raise CorpusError(path, None, f"has {lines} lines but the corpus has {source.sentences} sentence pairs")
+    for (number, line), pair in zip(iter_pharaoh(path), iter_pairs(source, target)):
+        parse_pharaoh_line(path, number, line, pair)
+
+
+def alignment_line(alignment: Alignment) -> str:
+    """An alignment as a Pharaoh line whose weights read back exactly (``repr``), for
+    files only LabelBridge reads again."""
+    table = dict(alignment.weights)
+    return " ".join(f"{i}-{j}:{table[(i, j)]!r}" if (i, j) in table else f"{i}-{j}" for i, j in sorted(alignment.links))
