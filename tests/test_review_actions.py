@@ -9,7 +9,7 @@ import pytest
 from helpers import build_demo_project, copy_project
 
 from core.datamodel import Span
-from core.review.actions import apply_action, check_action, parse_action
+from core.review.actions import Action, ActionRefused, apply_action, check_action, parse_action
 from core.review.export import clean_sentences, to_conll
 from core.review.project import open_project
 from core.review.stats import acceptance, decision_table
@@ -269,3 +269,20 @@ def test_an_entity_nobody_projected_gets_an_added_span_from_its_candidate(projec
     )
     assert again.message == "add saved"
     assert store.decisions(3)[outcome.select_item].span == Span(8, 11, "MISC")
+
+
+def test_an_action_built_in_code_without_its_fields_is_refused_not_a_crash(project):
+    """parse_action fills these fields for what the browser sends; an Action made in code
+    (a script, another screen) without them gets a clear refusal and stores nothing."""
+    store = project.store
+    with pytest.raises(ActionRefused, match="needs the span's id"):
+        check_action(Action("accept", 0), store.sentence(0), {}, store.labels())
+    for action, message in (
+        (Action("reject", 0, session="tab", nonce=1), "needs the span's id"),
+        (Action("add", 0, session="tab", nonce=2), "an added span needs"),
+        (Action("goto", 0), "goto needs a sentence number"),
+    ):
+        outcome = apply_action(store, "tab", action, IDS)
+        assert message in outcome.conflict
+        assert outcome.sentence == 0
+    assert store.all_decisions() == {}

@@ -9,7 +9,7 @@ from helpers import DEMO, build_demo_project, copy_project
 
 from core.corpus.io import read_conll
 from core.datamodel import Span
-from core.errors import CorpusError
+from core.errors import CorpusError, LabelBridgeError
 from core.review.actions import apply_action
 from core.review.export import clean_sentences, to_conll, to_jsonl
 from core.review.project import create_project, open_project
@@ -125,3 +125,13 @@ def test_filters(project):
     assert all(store.sentence(i).disagree for i in disagree)
     apply_action(store, "s", {"type": "done", "sid": 0}, [])
     assert 0 not in store.filter_ids(unreviewed=True)
+
+
+def test_undoing_a_done_event_whose_earlier_state_was_lost_says_so(project):
+    store = project.store
+    store.set_done(0, "tab", 1.0)
+    with sqlite3.connect(project.folder / "review.sqlite") as db:  # a damaged log: the done event lost its "before"
+        db.execute("UPDATE events SET before = NULL WHERE kind = 'done'")
+    with pytest.raises(LabelBridgeError, match="sentence 1: cannot undo, the review database has no earlier"):
+        store.undo("tab")
+    assert store.done_ids() == {0}  # nothing was undone

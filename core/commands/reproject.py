@@ -90,9 +90,9 @@ def run(args: argparse.Namespace) -> int:
         )
     if report.reviewed == 0:
         print("note: no sentence is marked done yet, so there are no reviewed decisions to learn from", file=sys.stderr)
-    generation = f"generation {report.generation}" if report.generation else "nothing changed, no generation stored"
+    outcome = f"generation {report.generation}" if report.generation else "nothing changed, no generation stored"
     print(
-        f"{generation}: {report.reviewed} reviewed sentences, {report.table_size} entity strings; "
+        f"{outcome}: {report.reviewed} reviewed sentences, {report.table_size} entity strings; "
         f"{report.changed} of {report.considered} unreviewed sentences changed ({report.with_evidence} with a reviewed "
         f"translation){', NER model retrained' if report.ner_retrained else ''}",
         file=sys.stderr,

@@ -15,6 +15,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import overload
 
 from core.datamodel import Span
 from core.review.store import (
@@ -93,6 +94,10 @@ def neighbour(ids: Sequence[int], current: int, step: int) -> int:
     return earlier[-1] if earlier else current
 
 
+@overload
+def _int(raw: Mapping, key: str, low: int, high: int, what: str, default: int) -> int: ...
+@overload
+def _int(raw: Mapping, key: str, low: int, high: int, what: str, default: None = None) -> int | None: ...
 def _int(raw: Mapping, key: str, low: int, high: int, what: str, default: int | None = None) -> int | None:
     value = raw.get(key, default)
     if value is None and default is None:
@@ -183,6 +188,8 @@ def check_action(
         return action
     proposals = {p.item: p for p in record.proposals()}
     item = action.item
+    if item is None:  # parse_action always sets it for these types; an Action built in code may not
+        raise ActionRefused(f"{where}: a {action.type} needs the span's id")
     added = item.startswith("add:") and item in decisions
     if item not in proposals and not added:
         raise ActionRefused(f"{where} has no span {item!r}")
@@ -229,8 +236,11 @@ def apply_action(
         return Outcome(fallback, conflict=f"not saved: {err}")
     sid = parsed.sid
     if parsed.type in NAVIGATION_TYPES:
-        to = parsed.to if parsed.type == "goto" else neighbour(ids, sid, +1 if parsed.type == "next" else -1)
-        return Outcome(to)
+        if parsed.type != "goto":
+            return Outcome(neighbour(ids, sid, +1 if parsed.type == "next" else -1))
+        if parsed.to is None:  # parse_action refuses this; an Action built in code may not
+            return Outcome(sid, conflict="not saved: goto needs a sentence number")
+        return Outcome(parsed.to)
     tab = parsed.session or session
     action_id = parsed.action_id
     if action_id is not None:
@@ -241,11 +251,15 @@ def apply_action(
         if action_id is None or store.applied(action_id) is None:  # a replay is answered by the store
             parsed = check_action(parsed, store.sentence(sid), store.decisions(sid, owner), store.labels())
         if parsed.type in DECISION_TYPES:
+            if parsed.item is None:  # only an Action built in code (check_action refuses it too)
+                raise ActionRefused(f"a {parsed.type} needs the span's id")
             decision = {"edit_added": "add"}.get(parsed.type, parsed.type)
             span = None if decision == "reject" else parsed.span
             saved = store.decide(sid, parsed.item, decision, span, parsed.version, tab, reviewer, action_id, owner)
             return Outcome(sid, f"{saved.action} saved")
         if parsed.type == "add":
+            if parsed.span is None:  # only an Action built in code (parse_action requires the span)
+                raise ActionRefused("an added span needs [start, end, label]")
             saved = store.add_span(sid, parsed.span, tab, reviewer, action_id, source=parsed.source, owner=owner)
             return Outcome(sid, "added span saved", select_item=saved.item)
         if parsed.type == "undo":

@@ -318,7 +318,7 @@ def rescore(
     by_entity: dict[int, list[ScoredPair]] = {}
     for p in pairs:
         by_entity.setdefault(p.entity, []).append(p)
-    out = []
+    out: list[ScoredPair] = []
     for e, group in by_entity.items():
         entity = entities[e]
         starts = np.array([grams[p.candidate][0] for p in group], dtype=np.int64)

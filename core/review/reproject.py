@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.datamodel import Alignment, Sentence, SentencePair, Span
+from core.projection.pipeline import ProjectedPair, ProjectionConfig
 
 Phrase = tuple[str, ...]
 Progress = Callable[[float, str], None]
@@ -133,9 +134,9 @@ def attach_sources(
         if entity is None:
             options = [e for e, s in enumerate(source_spans) if e not in used and s.label == span.label]
             if options:
-                entity = max(
-                    options,
-                    key=lambda e, span=span: (_links_between(counts, source_spans[e], span.start, span.end), -e),
+                # the most links, then the first entity; the keys differ for every entity (-e)
+                _, entity = max(
+                    ((_links_between(counts, source_spans[e], span.start, span.end), -e), e) for e in options
                 )
                 used.add(entity)
         result.append((span, entity))
@@ -266,7 +267,8 @@ def table_evidence(
             if not free:
                 continue
 
-            start, end = max(free, key=lambda s, entity=entity: (_links_between(links, entity, s[0], s[1]), -s[0]))
+            # the most links, then the first occurrence; the keys differ for every occurrence (-a)
+            _, (start, end) = max(((_links_between(links, entity, a, b), -a), (a, b)) for a, b in free)
             taken.append((start, end))
             evidence.append(Evidence(e, start, end, source, target, count))
             break
@@ -413,7 +415,7 @@ def ner_training_data(
 class Reprojected:
     """One sentence's new projection and the evidence that produced it."""
 
-    result: object  # core.projection.pipeline.ProjectedPair
+    result: ProjectedPair
     evidence: tuple[Evidence, ...]
 
 
@@ -666,9 +668,7 @@ def reviewed_pairs(store) -> list[tuple[int, ReviewedPair]]:
     return out
 
 
-def _config(settings) -> object:
-    from core.projection.pipeline import ProjectionConfig
-
+def _config(settings) -> ProjectionConfig:
     data = dict(settings.config)
     data["dropped_labels"] = frozenset(data.get("dropped_labels", ()))
     known = {f.name for f in dataclasses.fields(ProjectionConfig)}
@@ -690,7 +690,6 @@ def reproject_project(
     ``retrain_ner`` is False; a project whose candidates came from a target model is
     re-projected with n-grams (its model's spans are not stored), which the provenance says.
     Without retraining, an NER-candidate project's own model (``ner-model``) predicts them again."""
-    from core.projection.pipeline import ProjectedPair
     from core.review.project import entity_candidates
     from core.review.store import NewSentence
 
@@ -763,7 +762,7 @@ def reproject_project(
     rows: dict[int, NewSentence] = {}
     evidence: dict[int, list[dict]] = {}
     for sid, redone in zip(open_ids, results):
-        result: ProjectedPair = redone.result
+        result = redone.result
         record = records[sid]
         source_index = {span: e for e, span in enumerate(record.source_spans)}
         rows[sid] = NewSentence(

@@ -54,10 +54,11 @@ def method_f1(
     """Each method against target gold (sentences with gold only) and, once anything has been
     reviewed, the reviewed result: done sentences' cleaned spans, elsewhere the decisions
     made so far plus the project's ``primary`` method for the undecided spans."""
-    with_gold = [r for r in records if r.gold_spans is not None]
-    if not with_gold:
+    gold_of = [(r, r.gold_spans) for r in records if r.gold_spans is not None]
+    if not gold_of:
         return {}
-    gold = [Sentence(r.target_tokens, r.gold_spans) for r in with_gold]
+    with_gold = [r for r, _ in gold_of]
+    gold = [Sentence(r.target_tokens, spans) for r, spans in gold_of]
     result = {}
     for method in ("heuristic", "matching"):
         predicted = [

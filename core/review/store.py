@@ -418,12 +418,12 @@ def final_spans(
         if fallback_method is not None and fallback_method in proposal.methods:
             chosen.append(((1, proposal.span.start), proposal.span, "auto", proposal, None))
     kept: list[tuple[Span, str, Proposal | None, Decision | None]] = []
-    for _, span, how, proposal, decision in sorted(chosen, key=lambda row: row[0]):
+    for _, span, how, chosen_proposal, chosen_decision in sorted(chosen, key=lambda row: row[0]):
         if span.label in dropped_labels:
             continue
         if any(span.overlaps(other) for other, *_ in kept):
             continue
-        kept.append((span, how, proposal, decision))
+        kept.append((span, how, chosen_proposal, chosen_decision))
     return sorted(kept, key=lambda row: row[0].start)
 
 
@@ -431,10 +431,12 @@ def _spans_json(spans: Iterable[Span]) -> str:
     return json.dumps([[s.start, s.end, s.label] for s in spans])
 
 
-def _spans_from(text: str | None) -> tuple[Span, ...] | None:
-    if text is None:
-        return None
+def _spans_of(text: str) -> tuple[Span, ...]:
     return tuple(Span(s, e, label) for s, e, label in json.loads(text))
+
+
+def _spans_from(text: str | None) -> tuple[Span, ...] | None:
+    return None if text is None else _spans_of(text)
 
 
 def _projections_from(text: str) -> tuple[tuple[Span, int, float], ...]:
@@ -639,7 +641,7 @@ class ReviewStore:
         return SentenceRecord(
             id=row["id"],
             source_tokens=tuple(json.loads(row["source_tokens"])),
-            source_spans=_spans_from(row["source_spans"]),
+            source_spans=_spans_of(row["source_spans"]),  # NOT NULL in the schema
             target_tokens=tuple(json.loads(row["target_tokens"])),
             gold_spans=_spans_from(row["gold_spans"]),
             alignment=tuple((i, j, w) for i, j, w in json.loads(row["alignment"])),
@@ -702,7 +704,8 @@ class ReviewStore:
     ) -> dict[int, dict[str, dict[str, Decision]]]:
         """Every current decision (or those of ``sentence_ids``): sentence id -> owner -> item -> decision."""
         table: dict[int, dict[str, dict[str, Decision]]] = {}
-        where, args = "", ()
+        where = ""
+        args: tuple[str, ...] = ()
         if sentence_ids is not None:
             where, args = (
                 "WHERE sentence_id IN (SELECT value FROM json_each(?)) ",
@@ -1128,6 +1131,10 @@ class ReviewStore:
                 before = json.loads(event["before"]) if event["before"] else None
                 owner = event["owner"] or owner_of(event["reviewer"])  # events before team review name no owner
                 if item is None:  # done / reopen
+                    if before is None:  # every done / reopen event stores the state it changed
+                        raise LabelBridgeError(
+                            f"sentence {sid + 1}: cannot undo, the review database has no earlier done-state for it"
+                        )
                     self._undo_done(
                         db, sid, owner, bool(before["done"]), "undo-" + kind, session, undo_batch, reviewer, action_id
                     )
@@ -1284,7 +1291,7 @@ class ReviewStore:
 
     def replace_projections(
         self, rows: dict[int, NewSentence], evidence: dict[int, list], summary: dict, reviewer: str = ""
-    ) -> tuple[int, int]:
+    ) -> tuple[int | None, int]:
         """Store new proposals for the sentences in ``rows`` as a new generation, in one
         transaction; returns ``(generation, sentences changed)``.
 
@@ -1732,7 +1739,8 @@ class ReviewStore:
         found = cache.get(key)
         if found is None:
             self._ensure_aggregates()
-            clauses, args = [], []
+            clauses: list[str] = []
+            args: list[float | str] = []
             if filters.disagree:
                 clauses.append("disagree = 1")
             if filters.max_score is not None:
@@ -1789,11 +1797,11 @@ class ReviewStore:
         """The first id after (``step`` > 0) or before ``sentence_id`` passing the filters."""
         static = self._static_ids(filters)
         if static is None:
-            done = " AND done = 0" if filters.unreviewed else ""
+            not_done = " AND done = 0" if filters.unreviewed else ""
             sql = (
-                f"SELECT sentence_id FROM sentence_state WHERE sentence_id > ?{done} ORDER BY sentence_id LIMIT 1"
+                f"SELECT sentence_id FROM sentence_state WHERE sentence_id > ?{not_done} ORDER BY sentence_id LIMIT 1"
                 if step > 0
-                else f"SELECT sentence_id FROM sentence_state WHERE sentence_id < ?{done} ORDER BY sentence_id DESC LIMIT 1"
+                else f"SELECT sentence_id FROM sentence_state WHERE sentence_id < ?{not_done} ORDER BY sentence_id DESC LIMIT 1"
             )
             row = self._db().execute(sql, (sentence_id,)).fetchone()
             return row[0] if row else None
@@ -1817,9 +1825,9 @@ class ReviewStore:
         """Up to ``limit`` ids after ``after`` passing the filters, in order."""
         static = self._static_ids(filters)
         if static is None:
-            done = " AND done = 0" if filters.unreviewed else ""
+            not_done = " AND done = 0" if filters.unreviewed else ""
             rows = self._db().execute(
-                f"SELECT sentence_id FROM sentence_state WHERE sentence_id > ?{done} ORDER BY sentence_id LIMIT ?",
+                f"SELECT sentence_id FROM sentence_state WHERE sentence_id > ?{not_done} ORDER BY sentence_id LIMIT ?",
                 (after, limit),
             )
             return [r[0] for r in rows]
