@@ -159,7 +159,7 @@ def table_from_projections(
     return build_table(strong_observations(sentences, matching, heuristic, settings), settings)
 
 
-def corpus_function_words(targets: Sequence[Sequence[str]], top: int = 50, max_length: int = 4) -> frozenset[str]:
+def corpus_function_words(targets: Iterable[Sequence[str]], top: int = 50, max_length: int = 4) -> frozenset[str]:
     """The target corpus's own function words: lower-case words among its ``top`` most
     frequent lower-case words, at most ``max_length`` letters (articles, prepositions,
     conjunctions in most languages). Needs no word list, so it works for any language.

@@ -22,13 +22,14 @@ import signal
 import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from core.corpus.io import _umask, format_conll, write_file
 from core.datamodel import Alignment, Sentence, SentencePair, Span
 from core.errors import CorpusError, LabelBridgeError, UsageError
-from core.projection.pipeline import ProjectionConfig, project_pair
+from core.projection.pipeline import Method, ProjectionConfig, project_pair
 from core.scale.streaming import (
     FileShape,
     alignment_line,
@@ -56,7 +57,7 @@ class ProjectRun:
     target: Path
     out: Path
     config: ProjectionConfig
-    method: str = "matching"
+    method: Method = "matching"
     alignments: Path | None = None
     save_alignments: Path | None = None
     chunk_size: int = DEFAULT_CHUNK_SIZE
@@ -70,12 +71,14 @@ class ProjectRun:
 
 @dataclass(frozen=True)
 class SliceResult:
-    """A projected slice of a chunk: its CoNLL and alignment text and counts."""
+    """A projected slice of a chunk: its CoNLL and alignment text and counts (and, on the
+    corpus-evidence pass, the strong projections it saw)."""
 
     conll: str
     pharaoh: str
     source_entities: int
     target_entities: int
+    observations: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -83,29 +86,54 @@ class SliceTask:
     pairs: tuple[SentencePair, ...]
     alignments: tuple[Alignment, ...]
     config: ProjectionConfig
-    method: str
+    method: Method
     candidates: tuple | None = None
     lexical_links: bool = False
     save_alignments: bool = False
+    evidence: CorpusEvidence | None = None  # matching with corpus evidence (as project_corpus does)
+    observe: bool = False  # the first pass: collect strong projections, write nothing
+
+
+@dataclass(frozen=True)
+class CorpusEvidence:
+    """What matching's corpus evidence needs from the whole corpus: its function words and,
+    after the first pass, the table of known translations."""
+
+    function_words: frozenset[str]
+    table: dict | None = None
 
 
 def project_slice(task: SliceTask) -> SliceResult:
     """Project one slice exactly as :func:`core.projection.pipeline.project_corpus` would (a pure function:
     it runs in a worker process or a Ray task)."""
     from core.alignment.lexical import add_lexical_links
+    from core.projection.corpus_evidence import EvidenceSettings, evidence_bonus, light_weights, strong_observations
 
     targets, links, source_entities, target_entities = [], [], 0, 0
+    observations: list = []
+    settings = EvidenceSettings()  # what project_corpus uses
     for k, (pair, alignment) in enumerate(zip(task.pairs, task.alignments)):
         if task.lexical_links:
             alignment = add_lexical_links(alignment, pair.source.tokens, pair.target.tokens)
         candidates = task.candidates[k] if task.candidates is not None else None
-        projected = project_pair(pair, alignment, task.config, candidates, (task.method,))
+        light = None
+        if task.evidence is not None:
+            light = light_weights(pair.target.tokens, task.evidence.function_words, settings.light_discount)
+        projected = project_pair(pair, alignment, task.config, candidates, (task.method,), light=light)
+        if task.observe:
+            observations += strong_observations([(pair.source, pair.target)], [projected.matching], None, settings)
+            continue
+        if task.evidence is not None and task.evidence.table:
+            bonus = evidence_bonus(pair.source, pair.target.tokens, task.evidence.table, settings)
+            if bonus:
+                second = project_pair(pair, alignment, task.config, candidates, ("matching",), None, bonus, light)
+                projected = replace(projected, matching=second.matching, notes=second.notes)
         targets.append(projected.target_with(task.method, task.config.dropped_labels))
         source_entities += len(pair.source.spans)
         target_entities += len(projected.projections(task.method))
         if task.save_alignments:
             links.append(alignment.to_pharaoh() + "\n")
-    return SliceResult(format_conll(targets), "".join(links), source_entities, target_entities)
+    return SliceResult(format_conll(targets), "".join(links), source_entities, target_entities, tuple(observations))
 
 
 # --- engines ---------------------------------------------------------------------------
@@ -118,7 +146,7 @@ class LocalEngine:
 
     def __init__(self, workers: int):
         self.workers = max(1, workers)
-        self._pool = None
+        self._pool: ProcessPoolExecutor | None = None
 
     def map(self, tasks: Sequence[SliceTask], done: Callable[[int], None]) -> list[SliceResult]:
         if self.workers == 1 or len(tasks) == 1 or sum(len(t.pairs) for t in tasks) < SMALL_CHUNK:
@@ -129,7 +157,6 @@ class LocalEngine:
             return results
         if self._pool is None:
             import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
 
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
         results = []
@@ -311,6 +338,23 @@ def run_chunked(
                 write_file(links_path, "".join(alignment_line(a) + "\n" for a in alignments))
                 del alignments
         tagger = None
+
+        def chunk_inputs(k: int, pairs: list, lines: list) -> tuple[list, object]:
+            nonlocal tagger
+            alignments = [parse_pharaoh_line(links_path, number, line) for number, line in lines]
+            candidates = None
+            if run.method == "matching" and run.config.candidates == "ner":
+                from core.models.ner import load_tagger, ner_candidates
+
+                if run.ner_model is None:
+                    raise UsageError("--candidates ner needs --ner-model (a spaCy pipeline or token classifier)")
+                tagger = tagger or load_tagger(run.ner_model, device=run.device)
+                candidates = ner_candidates(tagger, [p.target.tokens for p in pairs])
+            return alignments, candidates
+
+        evidence = None
+        if run.method == "matching" and run.config.corpus_evidence:
+            evidence = corpus_evidence(run, source, target, links_path, lexical, engine, folder, chunk_inputs, bar)
         stop_after, written = _stop_after(), 0
         with bar(f"projecting ({run.method})") as progress:
             finished = 0
@@ -322,18 +366,12 @@ def run_chunked(
                     finished += len(pairs)
                     progress(finished, source.sentences)
                     continue
-                alignments = [parse_pharaoh_line(links_path, number, line) for number, line in lines]
-                candidates = None
-                if run.method == "matching" and run.config.candidates == "ner":
-                    from core.models.ner import load_tagger, ner_candidates
-
-                    tagger = tagger or load_tagger(run.ner_model, device=run.device)
-                    candidates = ner_candidates(tagger, [p.target.tokens for p in pairs])
-                tasks = slice_tasks(pairs, alignments, candidates, run, lexical, engine.workers)
+                alignments, candidates = chunk_inputs(k, pairs, lines)
+                tasks = slice_tasks(pairs, alignments, candidates, run, lexical, engine.workers, evidence)
 
                 counter = {"done": finished}
 
-                def done(n: int) -> None:
+                def done(n: int, counter: dict = counter) -> None:
                     counter["done"] += n
                     progress(counter["done"], source.sentences)
 
@@ -355,8 +393,64 @@ def run_chunked(
     return totals
 
 
+def corpus_evidence(
+    run, source, target, links_path, lexical, engine, folder: Path, chunk_inputs, bar
+) -> CorpusEvidence:
+    """Matching's corpus evidence, as :func:`core.projection.pipeline.project_corpus` gathers it,
+    in two streamed passes: the target's function words, then the strong projections of a first
+    matching pass (nothing written). Kept in the work folder, so a resumed run reuses it."""
+    from core.projection.corpus_evidence import EvidenceSettings, build_table, corpus_function_words
+
+    saved = folder / "evidence.json"
+    if saved.is_file():
+        data = json.loads(saved.read_text(encoding="utf-8"))
+        table = {(tuple(k[0]), k[1]): tuple(_translation(t) for t in v) for k, v in data["table"]}
+        return CorpusEvidence(frozenset(data["function_words"]), table)
+    settings = EvidenceSettings()
+    words = corpus_function_words(
+        (sentence.tokens for sentence in iter_sentences(target)),
+        settings.function_word_rank,
+        settings.function_word_length,
+    )
+    first = CorpusEvidence(words)
+    observations: list = []
+    with bar("corpus evidence (first matching pass)") as progress:
+        finished = 0
+        chunks = zip(
+            batched(iter_pairs(source, target), run.chunk_size), batched(iter_pharaoh(links_path), run.chunk_size)
+        )
+        for k, (pairs, lines) in enumerate(chunks):
+            alignments, candidates = chunk_inputs(k, pairs, lines)
+            tasks = [
+                replace(t, observe=True)
+                for t in slice_tasks(pairs, alignments, candidates, run, lexical, engine.workers, first)
+            ]
+            for result in engine.map(tasks, lambda n: None):
+                observations += result.observations
+            finished += len(pairs)
+            progress(finished, source.sentences)
+    table = build_table(observations, settings)
+    rows = [
+        [[list(key[0]), key[1]], [[list(t.target), t.count, t.share] for t in value]] for key, value in table.items()
+    ]
+    write_file(saved, json.dumps({"function_words": sorted(words), "table": rows}) + "\n")
+    return CorpusEvidence(words, table)
+
+
+def _translation(row: list):
+    from core.projection.corpus_evidence import Translation
+
+    return Translation(tuple(row[0]), row[1], row[2])
+
+
 def slice_tasks(
-    pairs: list[SentencePair], alignments: list[Alignment], candidates, run: ProjectRun, lexical: bool, workers: int
+    pairs: list[SentencePair],
+    alignments: list[Alignment],
+    candidates,
+    run: ProjectRun,
+    lexical: bool,
+    workers: int,
+    evidence: CorpusEvidence | None = None,
 ) -> list[SliceTask]:
     """A chunk cut into a few slices per worker (small enough for an even load and a moving bar)."""
     size = max(1, math.ceil(len(pairs) / (4 * max(1, workers)))) if workers > 1 else len(pairs)
@@ -372,6 +466,7 @@ def slice_tasks(
                 tuple(candidates[start:end]) if candidates is not None else None,
                 lexical,
                 run.save_alignments is not None,
+                evidence,
             )
         )
     return tasks

@@ -212,6 +212,7 @@ class _Tag:
 
         _fault_once(self.marker)
         tokens = [tuple(json.loads(item)) for item in batch["item"]]
+        out: list[list[list]]
         if self.candidates:
             out = [[list(c) for c in spans] for spans in ner_candidates(self.tagger, tokens)]
         else:

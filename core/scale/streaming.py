@@ -205,8 +205,8 @@ def scan(path: PathLike, tagged: bool) -> FileShape:
                 guess.add(tag)
     shape = FileShape(path, True, n_columns, guess.scheme if has_tags else None, count)
     has_spans = False
-    for sentence in iter_sentences(shape):  # the spans: an I- that continues nothing is an error
-        has_spans = has_spans or bool(sentence.spans)
+    for read in iter_sentences(shape):  # the spans: an I- that continues nothing is an error
+        has_spans = has_spans or bool(read.spans)
     return FileShape(path, True, n_columns, shape.scheme, count, has_spans)
 
 
@@ -251,10 +251,10 @@ def parse_pharaoh_line(path: PathLike, number: int, line: str, pair: SentencePai
     weights = {}
     for item in line.split():
         link, colon, weight = item.partition(":")
-        i, sep, j = link.partition("-")
-        if not sep or not (i.isascii() and i.isdigit() and j.isascii() and j.isdigit()):
+        left, sep, right = link.partition("-")
+        if not sep or not (left.isascii() and left.isdigit() and right.isascii() and right.isdigit()):
             raise CorpusError(path, number, f"{item!r} is not a link; expected source-target indices like 3-4")
-        links.append((int(i), int(j)))
+        links.append((int(left), int(right)))
         if colon:
             try:
                 value = float(weight)
@@ -262,7 +262,7 @@ def parse_pharaoh_line(path: PathLike, number: int, line: str, pair: SentencePai
                 value = -1.0
             if not 0 < value <= 1:
                 raise CorpusError(path, number, f"{item!r} has weight {weight!r}; a weight is a number in (0, 1]")
-            weights[(int(i), int(j))] = value
+            weights[(int(left), int(right))] = value
     if pair is not None:
         for i, j in links:
             if i >= len(pair.source) or j >= len(pair.target):
