@@ -144,7 +144,7 @@ def run(args: argparse.Namespace) -> None:
     print(
         f"\nEN->ES Europarl, {n} sentence pairs; the first k% reviewed (final spans = gold), F1 x 100 on the rest; "
         "matching = n-gram candidates, ILP; one eflomal alignment for all rows; after = re-projected with the evidence named "
-        "(every variant starts from the reviewed translations as links, replaced unless said; the app uses learned + word links)\n"
+        "(every variant starts from the reviewed translations as links, replaced unless said; the app uses word links)\n"
     )
     names = list(VARIANTS)
     head = (
