@@ -80,7 +80,8 @@ def child_build(dump: Path, settings: Path, folder: Path, n: int) -> dict:
     """A project of ``n`` sentences (the dumped pairs repeated), ``REVIEWED`` of them done."""
     from core.datamodel import Span
     from core.review.actions import apply_action
-    from core.review.store import NewSentence, ReviewStore
+    from core.review.model import NewSentence
+    from core.review.store import ReviewStore
 
     rows = pickle.loads(dump.read_bytes())
     folder.mkdir(parents=True)

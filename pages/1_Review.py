@@ -20,7 +20,8 @@ from dataclasses import replace
 import streamlit as st
 
 from core.review.actions import SESSION_PATTERN, apply_action, neighbour
-from core.review.store import LOCAL_OWNER, FilteredIds, Filters, adjudication_owner, is_adjudication, owner_of
+from core.review.model import LOCAL_OWNER, Filters, adjudication_owner, is_adjudication, owner_of
+from core.review.store import FilteredIds
 from core.review.team import team_disagreements
 from ui.auth import current_reviewer
 from ui.common import open_page, plain, sidebar_project

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core.review.assignment import STRATEGIES, AssignmentError, assign
-from core.review.store import ADJUDICATION, owner_of
+from core.review.model import ADJUDICATION, owner_of
 from ui.auth import ENV_USERS, AuthError, auth_mode, current_reviewer, read_users
 from ui.common import open_page, plain, show_error
 from ui.team import ENV_LEADS, is_lead

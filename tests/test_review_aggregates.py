@@ -15,6 +15,7 @@ from core.datamodel import Sentence, Span
 from core.review.actions import apply_action
 from core.review.counts import label_counts, scores
 from core.review.export import clean_sentences, export_file, to_conll, to_jsonl
+from core.review.model import Filters, NewSentence
 from core.review.project import open_project
 from core.review.stats import (
     acceptance,
@@ -28,7 +29,7 @@ from core.review.stats import (
     project_counts,
     project_f1,
 )
-from core.review.store import REVIEW_AGGREGATES_STEP, SCHEMA_VERSION, FilteredIds, Filters, NewSentence, ReviewStore
+from core.review.store import REVIEW_AGGREGATES_STEP, SCHEMA_VERSION, FilteredIds, ReviewStore
 
 LABELS = ("PER", "LOC", "ORG", "MISC")
 

@@ -12,9 +12,9 @@ from streamlit.testing.v1 import AppTest
 
 from core.review.actions import apply_action
 from core.review.export import clean_sentences
+from core.review.model import NewSentence
 from core.review.project import open_project
 from core.review.stats import method_counts, method_f1
-from core.review.store import NewSentence
 
 pytestmark = [
     pytest.mark.filterwarnings(STREAMLIT_DEPRECATIONS_FAIL),

@@ -16,8 +16,8 @@ from core.review.actions import apply_action
 from core.review.agreement import ALL_LABELS, token_labels
 from core.review.assignment import assign
 from core.review.export import clean_sentences, to_conll
+from core.review.model import adjudication_owner
 from core.review.project import open_project
-from core.review.store import adjudication_owner
 from core.review.team import overlap_reviews, resolved_spans, reviewer_statistics, team_agreement, team_disagreements
 
 REVIEWERS = ["ana", "ben", "cy"]

@@ -15,8 +15,9 @@ from helpers import build_demo_project
 from core.datamodel import Span
 from core.review.actions import apply_action
 from core.review.assignment import assign
+from core.review.model import adjudication_owner
 from core.review.project import open_project
-from core.review.store import SCHEMA_VERSION, Conflict, Refused, ReviewStore, adjudication_owner
+from core.review.store import SCHEMA_VERSION, Conflict, Refused, ReviewStore
 
 LEGACY = Path(__file__).parent / "legacy" / "review_store_68de5c7.py"
 
@@ -40,7 +41,7 @@ def store(demo_folder, tmp_path):
     path = tmp_path / "review.sqlite"
     fresh = ReviewStore(path)
     source = open_project(demo_folder).store
-    from core.review.store import NewSentence
+    from core.review.model import NewSentence
 
     fresh.add_sentences(
         NewSentence(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit.components.v1 as components
 
-from core.review.store import Decision, SentenceRecord
+from core.review.model import Decision, SentenceRecord
 
 _component = components.declare_component("labelbridge_review", path=str(Path(__file__).parent / "review_component"))
 

@@ -18,15 +18,8 @@ from dataclasses import dataclass, replace
 from typing import overload
 
 from core.datamodel import Span
-from core.review.store import (
-    MAX_SECONDS,
-    Conflict,
-    Decision,
-    Refused,
-    ReviewStore,
-    SentenceRecord,
-    owner_of,
-)
+from core.review.model import MAX_SECONDS, Decision, SentenceRecord, owner_of
+from core.review.store import Conflict, Refused, ReviewStore
 
 DECISION_TYPES = ("accept", "reject", "fix", "edit_added")
 STATEFUL_TYPES = DECISION_TYPES + ("add", "undo", "done")

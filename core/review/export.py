@@ -21,7 +21,8 @@ from typing import IO
 
 from core.corpus.io import format_conll
 from core.datamodel import Sentence, Span
-from core.review.store import Decision, Proposal, ReviewStore, final_spans
+from core.review.model import Decision, Proposal, final_spans
+from core.review.store import ReviewStore
 
 MODES = ("reviewed", "all")
 

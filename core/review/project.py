@@ -31,7 +31,8 @@ from core.projection.pipeline import (
     pair_filter,
     project_corpus,
 )
-from core.review.store import NewSentence, ReviewStore
+from core.review.model import NewSentence
+from core.review.store import ReviewStore
 
 Progress = Callable[[float, str], None]
 DB_NAME = "review.sqlite"

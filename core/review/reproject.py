@@ -635,7 +635,7 @@ class ReprojectionReport:
 def reviewed_pairs(store) -> list[tuple[int, ReviewedPair]]:
     """The done sentences with their final spans (decisions kept: accept, fix, add) and the
     entity each stands for (from the proposal or the added span's ``@e``, else inferred)."""
-    from core.review.store import KEPT_ACTIONS
+    from core.review.model import KEPT_ACTIONS
 
     decisions = store.all_decisions()
     out = []
@@ -696,8 +696,8 @@ def reproject_project(
     is off by default: with corpus evidence in matching it cost 1-2 F1 on the shared Europarl
     corpus (91.2 -> 89.4 with 10% reviewed), while the reviewed translations and word links
     alone keep or add to it (benchmarks/review_session.py)."""
+    from core.review.model import NewSentence
     from core.review.project import entity_candidates
-    from core.review.store import NewSentence
 
     started = time.perf_counter()
     report = progress or (lambda fraction, message: None)

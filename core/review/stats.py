@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from core.corpus.evaluate import Evaluation, evaluate
 from core.datamodel import Sentence, Span
 from core.review.counts import scores
-from core.review.store import ReviewStore, SentenceRecord, final_spans
+from core.review.model import SentenceRecord, final_spans
+from core.review.store import ReviewStore
 
 
 def bracketed(tokens: Sequence[str], spans: Sequence[Span]) -> str:

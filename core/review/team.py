@@ -23,8 +23,9 @@ from core.datamodel import Span
 from core.projection.pipeline import METHODS
 from core.review.adjudication import Disagreement, Resolution, disagreements, resolve
 from core.review.agreement import AgreementRow, SentenceReviews, agreement_table, with_annotator
+from core.review.model import Decision, SentenceRecord, final_spans, is_adjudication
 from core.review.stats import acceptance, acceptance_rate, median
-from core.review.store import Decision, ReviewStore, SentenceRecord, final_spans, is_adjudication
+from core.review.store import ReviewStore
 
 
 def kept_spans(record: SentenceRecord, decisions: Mapping[str, Decision]) -> tuple[Span, ...]:

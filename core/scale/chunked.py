@@ -29,7 +29,7 @@ from pathlib import Path
 from core.corpus.io import _umask, format_conll, write_file
 from core.datamodel import Alignment, Sentence, SentencePair, Span
 from core.errors import CorpusError, LabelBridgeError, UsageError
-from core.projection.pipeline import Method, ProjectionConfig, project_pair
+from core.projection.pipeline import Method, ProjectionConfig, SentenceTooLongError, project_pair
 from core.scale.streaming import (
     FileShape,
     alignment_line,
@@ -269,6 +269,16 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
+def check_sentence_lengths(source: FileShape, target: FileShape, limit: int | None) -> None:
+    """Refuse, before any work, the first pair with a side longer than ``limit`` tokens, by number."""
+    if limit is None:
+        return
+    for number, pair in enumerate(iter_pairs(source, target), start=1):
+        for side, sentence in (("source", pair.source), ("target", pair.target)):
+            if len(sentence) > limit:
+                raise SentenceTooLongError(number, side, len(sentence), limit)
+
+
 def align_whole_corpus(
     run: ProjectRun, source: FileShape, target: FileShape, engine, progress: Progress | None
 ) -> list[Alignment]:
@@ -318,6 +328,7 @@ def run_chunked(
     """Check, align, project chunk by chunk and write ``run.out`` (and ``run.save_alignments``).
     Returns (pairs, source entities, projected entities)."""
     source, target = scan_parallel(run.source, run.target)
+    check_sentence_lengths(source, target, run.config.max_sentence_tokens)
     if run.alignments:
         check_pharaoh(run.alignments, source, target)
     sample = [pair for _, pair in zip(range(2000), iter_pairs(source, target))]
