@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from core.corpus.io import PathLike, TaggedSentence, _columns, _is_comment, _is_tag
@@ -85,36 +85,46 @@ class FileShape:
     path: Path
     conll: bool  # False: tokenised text, one sentence a line
     n_columns: int | None  # CoNLL: columns of the first sure token line
-    scheme: str | None  # CoNLL with tags: IOB1, IOB2 or BIOES
+    scheme: str | None  # CoNLL with tags: IOB1, IOB2, BIOES or BILUO
     sentences: int
     has_spans: bool = False
+    evidence: str = ""  # for a detected BIOES or BILUO: the line that decided it, for messages
 
 
 class _SchemeGuess:
-    """:func:`core.corpus.tags.detect_scheme`, fed one tag at a time."""
+    """:func:`core.corpus.tags.detect_scheme_at`, fed one tag at a time (with its line)."""
 
     def __init__(self) -> None:
-        self.bioes = self.iob2 = self.starts_with_i = False
+        self.first: dict[str, tuple[str, int]] = {}  # scheme -> (the first tag that points at it, its line)
         self.previous = ("O", "")
 
-    def add(self, tag: str) -> None:
+    def add(self, tag: str, line: int = 0) -> None:
         prefix, label = split_tag(tag)
-        if prefix in {"E", "S"}:
-            self.bioes = True
+        if prefix in {"L", "U"}:
+            self.first.setdefault("BILUO", (tag, line))
+        elif prefix in {"E", "S"}:
+            self.first.setdefault("BIOES", (tag, line))
         continues = self.previous[0] != "O" and self.previous[1] == label
         if prefix == "B" and not continues:
-            self.iob2 = True
+            self.first.setdefault("IOB2", (tag, line))
         if prefix == "I" and not continues:
-            self.starts_with_i = True
+            self.first.setdefault("IOB1", (tag, line))
         self.previous = (prefix, label)
 
     @property
     def scheme(self) -> str:
-        if self.bioes:
-            return "BIOES"
-        if self.iob2:
-            return "IOB2"
-        return "IOB1" if self.starts_with_i else "IOB2"
+        for scheme in ("BILUO", "BIOES", "IOB2", "IOB1"):
+            if scheme in self.first:
+                return scheme
+        return "IOB2"
+
+    def evidence(self) -> str:
+        """For a detected BIOES or BILUO, the line that decided it (as the whole-file reader says)."""
+        scheme = self.scheme
+        if scheme not in {"BIOES", "BILUO"}:
+            return ""
+        tag, line = self.first[scheme]
+        return f"; the file is read as {scheme} because of {tag!r} on line {line} (one file, one scheme)"
 
 
 def _first_token_columns(path: Path) -> int | None:
@@ -201,13 +211,13 @@ def scan(path: PathLike, tagged: bool) -> FileShape:
         count += 1
         if sentence.tags:
             has_tags = True
-            for tag in sentence.tags:
-                guess.add(tag)
-    shape = FileShape(path, True, n_columns, guess.scheme if has_tags else None, count)
+            for tag, line in zip(sentence.tags, sentence.lines):
+                guess.add(tag, line)
+    shape = FileShape(path, True, n_columns, guess.scheme if has_tags else None, count, evidence=guess.evidence())
     has_spans = False
     for read in iter_sentences(shape):  # the spans: an I- that continues nothing is an error
         has_spans = has_spans or bool(read.spans)
-    return FileShape(path, True, n_columns, shape.scheme, count, has_spans)
+    return replace(shape, has_spans=has_spans)
 
 
 def iter_sentences(shape: FileShape) -> Iterator[Sentence]:
@@ -222,7 +232,9 @@ def iter_sentences(shape: FileShape) -> Iterator[Sentence]:
         try:
             spans = tags_to_spans(sentence.tags, shape.scheme)
         except TagError as err:
-            raise CorpusError(shape.path, sentence.lines[err.index], str(err)) from None
+            line = sentence.lines[err.index]
+            evidence = shape.evidence if f"on line {line} " not in shape.evidence else ""
+            raise CorpusError(shape.path, line, f"{err}{evidence}") from None
         yield Sentence(sentence.tokens, tuple(spans))
 
 
