@@ -93,12 +93,14 @@ def _project_slice_task(task, marker):
     return project_slice(task)
 
 
-def _project_pairs_task(pairs, alignments, config, candidates, marker):
-    from core.projection.pipeline import project_pair
+def _project_pairs_task(pairs, alignments, config, candidates, lights, first, marker):
+    from core.projection.pipeline import METHODS, project_pair
 
     _fault_once(marker)
     return [
-        project_pair(p, a, config, candidates[k] if candidates is not None else None)
+        project_pair(
+            p, a, config, candidates[k] if candidates is not None else None, METHODS, first + k + 1, light=lights[k]
+        )
         for k, (p, a) in enumerate(zip(pairs, alignments))
     ]
 
@@ -140,7 +142,25 @@ class RayEngine:
         return self._gather(refs, [len(t.pairs) for t in tasks], done)
 
     def project_pairs(self, pairs, alignments, config, candidates, done: Callable[[int], None]) -> list:
-        """:func:`core.projection.pipeline.project_corpus` over slices of ``pairs`` (both methods)."""
+        """:func:`core.projection.pipeline.project_corpus` over slices of ``pairs`` (both methods):
+        the first pass on the cluster; with corpus evidence, the function words before it and the
+        second matching pass (only the pairs with a known translation) on the driver."""
+        from core.projection.corpus_evidence import corpus_bonuses, corpus_lights
+        from core.projection.pipeline import project_pair
+
+        lights = corpus_lights(pairs) if config.corpus_evidence else [None] * len(pairs)
+        result = self._first_pass(pairs, alignments, config, candidates, lights, done)
+        if config.corpus_evidence:
+            for k, bonus in enumerate(corpus_bonuses(pairs, result)):
+                if bonus:
+                    own = candidates[k] if candidates is not None else None
+                    second = project_pair(pairs[k], alignments[k], config, own, ("matching",), k + 1, bonus, lights[k])
+                    result[k] = replace(
+                        result[k], matching=second.matching, notes=second.notes, candidates=second.candidates
+                    )
+        return result
+
+    def _first_pass(self, pairs, alignments, config, candidates, lights, done: Callable[[int], None]) -> list:
         size = max(1, -(-len(pairs) // (4 * self.workers)))
         remote = self._remote(_project_pairs_task)
         refs, sizes = [], []
@@ -152,6 +172,8 @@ class RayEngine:
                     list(alignments[start:end]),
                     config,
                     list(candidates[start:end]) if candidates is not None else None,
+                    list(lights[start:end]),
+                    start,
                     self.marker,
                 )
             )
