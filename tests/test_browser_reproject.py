@@ -15,6 +15,7 @@ from browser_support import (  # noqa: F401
 )
 from helpers import build_demo_project
 
+from core.review.model import projections_from, proposals_of
 from core.review.project import open_project
 from core.review.store import PROJECTION_COLUMNS
 
@@ -36,6 +37,12 @@ def rows(projects) -> dict[int, tuple]:
         return {
             r[0]: r[1:] for r in db.execute(f"SELECT id, {', '.join(PROJECTION_COLUMNS)} FROM sentences ORDER BY id")
         }
+
+
+def items_of(row: tuple) -> set[str]:
+    """The proposal items of a sentence row as :func:`rows` reads it."""
+    heuristic, matching = (projections_from(row[PROJECTION_COLUMNS.index(c)]) for c in ("heuristic", "matching"))
+    return {p.item for p in proposals_of(heuristic, matching)}
 
 
 def shown_items(page, base: str, sid: int, projects) -> set[str]:
@@ -67,8 +74,10 @@ def test_improve_the_rest_from_what_was_reviewed_and_undo(server, browser):
     assert generation["changed"] == len(changed) and generation["evidence"]["reviewed_sentences"] == [0, 1, 2]
     assert generation["evidence"]["ner_retrained"] is True and generation["reviewer"] == "local"
 
-    # the Review screen draws the new proposals of a changed sentence
-    sid = changed[0]
+    # the Review screen draws the new proposals of a changed sentence (one whose spans changed)
+    with_new_spans = [sid for sid in changed if items_of(after[sid]) != items_of(before[sid])]
+    assert with_new_spans
+    sid = with_new_spans[0]
     new_items = {p.item for p in store.sentence(sid).proposals()}
     assert shown_items(page, base, sid, projects) == new_items
 
