@@ -11,7 +11,7 @@ import re
 import stat
 import tempfile
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,22 +144,25 @@ def read_tagged(path: PathLike, require_tags: bool = True) -> list[TaggedSentenc
     the sequence is not: :func:`read_conll` reads it into spans.
     """
     lines = read_lines(path)
-    n_columns = _token_columns(lines)
-    sentences: list[TaggedSentence] = []
+    return list(tagged_sentences(path, enumerate(lines, start=1), _token_columns(lines), require_tags))
+
+
+def tagged_sentences(
+    path: PathLike, numbered_lines: Iterable[tuple[int, str]], n_columns: int | None, require_tags: bool = True
+) -> Iterator[TaggedSentence]:
+    """The CoNLL sentences of ``(line number, line)`` pairs, one at a time, every line checked
+    (``n_columns``: the file's token columns, None to take the first token line's). Shared by
+    :func:`read_tagged` and the streamed reader, so both accept and refuse the same files."""
     tokens: list[str] = []
     tags: list[str] = []
     numbers: list[int] = []
-
-    def close() -> None:
-        if tokens:
-            sentences.append(TaggedSentence(tuple(tokens), tuple(tags), tuple(numbers)))
-            tokens.clear()
-            tags.clear()
-            numbers.clear()
-
-    for number, line in enumerate(lines, start=1):
+    found = False
+    for number, line in numbered_lines:
         if not line.strip():
-            close()
+            if tokens:
+                found = True
+                yield TaggedSentence(tuple(tokens), tuple(tags), tuple(numbers))
+                tokens, tags, numbers = [], [], []
             continue
         if _is_comment(line, n_columns, bool(tokens)):
             continue
@@ -181,10 +184,11 @@ def read_tagged(path: PathLike, require_tags: bool = True) -> list[TaggedSentenc
             except TagError as err:
                 raise CorpusError(path, number, str(err)) from None
             tags.append(tag)
-    close()
-    if not sentences:
+    if tokens:
+        found = True
+        yield TaggedSentence(tuple(tokens), tuple(tags), tuple(numbers))
+    if not found:
         raise CorpusError(path, None, "no sentences found")
-    return sentences
 
 
 def read_conll(path: PathLike, scheme: str = "auto", require_tags: bool = True) -> list[Sentence]:

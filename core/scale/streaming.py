@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from core.corpus.io import PathLike, TaggedSentence, _columns, _is_comment, _is_tag
+from core.corpus.io import PathLike, TaggedSentence, _columns, _is_tag, tagged_sentences
 from core.corpus.tags import TagError, split_tag, tags_to_spans
 from core.datamodel import Alignment, Sentence, SentencePair
 from core.errors import CorpusError
@@ -150,43 +150,7 @@ def _looks_like_conll(path: Path) -> bool:
 
 def iter_tagged(path: PathLike, n_columns: int | None, require_tags: bool = True) -> Iterator[TaggedSentence]:
     """:func:`core.corpus.io.read_tagged`, a sentence at a time (``n_columns`` from :func:`scan`)."""
-    path = Path(path)
-    tokens: list[str] = []
-    tags: list[str] = []
-    numbers: list[int] = []
-    found = False
-    for number, line in iter_lines(path):
-        if not line.strip():
-            if tokens:
-                found = True
-                yield TaggedSentence(tuple(tokens), tuple(tags), tuple(numbers))
-                tokens, tags, numbers = [], [], []
-            continue
-        if _is_comment(line, n_columns, bool(tokens)):
-            continue
-        columns = _columns(line)
-        if n_columns is None:
-            n_columns = len(columns)
-        if require_tags and n_columns < 2:
-            raise CorpusError(path, number, "expected a token and a tag separated by a tab, found one column")
-        if len(columns) != n_columns:
-            raise CorpusError(
-                path, number, f"expected {n_columns} columns like the first token line, found {len(columns)}: {line!r}"
-            )
-        tokens.append(columns[0])
-        numbers.append(number)
-        if n_columns > 1:
-            tag = columns[-1]
-            try:
-                split_tag(tag)
-            except TagError as err:
-                raise CorpusError(path, number, str(err)) from None
-            tags.append(tag)
-    if tokens:
-        found = True
-        yield TaggedSentence(tuple(tokens), tuple(tags), tuple(numbers))
-    if not found:
-        raise CorpusError(path, None, "no sentences found")
+    return tagged_sentences(Path(path), iter_lines(path), n_columns, require_tags)
 
 
 def _text_sentences(path: Path) -> Iterator[Sentence]:
