@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 
 import pytest
 from browser_support import free_port, press, review_frame, start_server, stop_server  # noqa: F401
@@ -105,8 +106,13 @@ def test_three_reviewers_agreement_adjudication_and_export(team_server, browser,
     # the agreement page, as the lead sees it
     navigate(lead, "Agreement")
     lead.get_by_text("Pairwise span F1 (exact)").wait_for(timeout=30_000)
+    overlap_metric = lead.locator("[data-testid=stMetric]", has_text="Overlap sentences compared")
+    overlap_metric.wait_for(timeout=30_000)
+    deadline = time.time() + 30  # the page may still be drawing its numbers when the heading appears
+    while not overlap_metric.inner_text().strip().endswith("4") and time.time() < deadline:
+        time.sleep(0.5)
+    assert overlap_metric.inner_text().strip().endswith("4"), overlap_metric.inner_text()
     metrics = lead.locator("[data-testid=stMetric]").all_inner_texts()
-    assert any("Overlap sentences compared" in m and m.strip().endswith("4") for m in metrics)
     assert any("Mean pairwise span F1" in m and f"{MEAN_F1:.3f}" in m for m in metrics), metrics
     lead.wait_for_timeout(1500)  # the chart draws
     lead.screenshot(path=str(tmp_path / "agreement.png"), full_page=False)
