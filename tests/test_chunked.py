@@ -192,7 +192,7 @@ def test_resume_reuses_the_alignments_of_the_interrupted_run(tmp_path):
     finished = run_cli(argv + ["--resume"])
     assert finished.returncode == 0, finished.stderr
     pairs = read_parallel(DEMO / "en.conll", DEMO / "es.conll")
-    from core.scale.streaming import parse_pharaoh_line
+    from core.corpus.io import parse_pharaoh_line
 
     made = [
         add_lexical_links(parse_pharaoh_line("x", k, line), p.source.tokens, p.target.tokens)

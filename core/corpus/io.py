@@ -374,35 +374,40 @@ def read_pharaoh(path: PathLike, pairs: Sequence[SentencePair] | None = None) ->
     lines = _split_lines(_decode(path, _read_bytes(path)))
     if pairs is not None and len(lines) != len(pairs):
         raise CorpusError(path, None, f"has {len(lines)} lines but the corpus has {len(pairs)} sentence pairs")
-    result = []
-    for number, line in enumerate(lines, start=1):
-        links = []
-        weights = {}
-        for item in line.split():
-            link, colon, weight = item.partition(":")
-            left, sep, right = link.partition("-")
-            if not sep or not (left.isascii() and left.isdigit() and right.isascii() and right.isdigit()):
-                raise CorpusError(path, number, f"{item!r} is not a link; expected source-target indices like 3-4")
-            links.append((int(left), int(right)))
-            if colon:
-                try:
-                    value = float(weight)
-                except ValueError:
-                    value = -1.0
-                if not 0 < value <= 1:
-                    raise CorpusError(path, number, f"{item!r} has weight {weight!r}; a weight is a number in (0, 1]")
-                weights[(int(left), int(right))] = value
-        if pairs is not None:
-            pair = pairs[number - 1]
-            for i, j in links:
-                if i >= len(pair.source) or j >= len(pair.target):
-                    raise CorpusError(
-                        path,
-                        number,
-                        f"link {i}-{j} is outside the sentence pair ({len(pair.source)} source and {len(pair.target)} target tokens)",
-                    )
-        result.append(Alignment.from_pairs(links, weights))
-    return result
+    return [
+        parse_pharaoh_line(path, number, line, pairs[number - 1] if pairs is not None else None)
+        for number, line in enumerate(lines, start=1)
+    ]
+
+
+def parse_pharaoh_line(path: PathLike, number: int, line: str, pair: SentencePair | None = None) -> Alignment:
+    """One line of a Pharaoh file (line ``number`` of ``path``, for messages), checked against
+    ``pair`` when given: what :func:`read_pharaoh` and the streamed reader both call."""
+    links = []
+    weights = {}
+    for item in line.split():
+        link, colon, weight = item.partition(":")
+        left, sep, right = link.partition("-")
+        if not sep or not (left.isascii() and left.isdigit() and right.isascii() and right.isdigit()):
+            raise CorpusError(path, number, f"{item!r} is not a link; expected source-target indices like 3-4")
+        links.append((int(left), int(right)))
+        if colon:
+            try:
+                value = float(weight)
+            except ValueError:
+                value = -1.0
+            if not 0 < value <= 1:
+                raise CorpusError(path, number, f"{item!r} has weight {weight!r}; a weight is a number in (0, 1]")
+            weights[(int(left), int(right))] = value
+    if pair is not None:
+        for i, j in links:
+            if i >= len(pair.source) or j >= len(pair.target):
+                raise CorpusError(
+                    path,
+                    number,
+                    f"link {i}-{j} is outside the sentence pair ({len(pair.source)} source and {len(pair.target)} target tokens)",
+                )
+    return Alignment.from_pairs(links, weights)
 
 
 def write_pharaoh(path: PathLike, alignments: Iterable[Alignment], weights: bool = True) -> None:

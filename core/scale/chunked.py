@@ -26,7 +26,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from core.corpus.io import _umask, format_conll, write_file
+from core.corpus.io import _umask, format_conll, parse_pharaoh_line, write_file
 from core.datamodel import Alignment, Sentence, SentencePair, Span
 from core.errors import CorpusError, LabelBridgeError, UsageError
 from core.projection.pipeline import Method, ProjectionConfig, SentenceTooLongError, project_pair
@@ -37,7 +37,6 @@ from core.scale.streaming import (
     iter_pairs,
     iter_pharaoh,
     iter_sentences,
-    parse_pharaoh_line,
     scan_parallel,
 )
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from core.corpus.io import PathLike, TaggedSentence, _columns, _is_tag, tagged_sentences
+from core.corpus.io import PathLike, TaggedSentence, _columns, _is_tag, parse_pharaoh_line, tagged_sentences
 from core.corpus.tags import TagError, split_tag, tags_to_spans
 from core.datamodel import Alignment, Sentence, SentencePair
 from core.errors import CorpusError
@@ -219,35 +219,6 @@ def scan_parallel(source: PathLike, target: PathLike) -> tuple[FileShape, FileSh
 def iter_pairs(source: FileShape, target: FileShape) -> Iterator[SentencePair]:
     for s, t in zip(iter_sentences(source), iter_sentences(target)):
         yield SentencePair(s, t)
-
-
-def parse_pharaoh_line(path: PathLike, number: int, line: str, pair: SentencePair | None = None) -> Alignment:
-    """One line of :func:`core.corpus.io.read_pharaoh`, with its checks."""
-    links = []
-    weights = {}
-    for item in line.split():
-        link, colon, weight = item.partition(":")
-        left, sep, right = link.partition("-")
-        if not sep or not (left.isascii() and left.isdigit() and right.isascii() and right.isdigit()):
-            raise CorpusError(path, number, f"{item!r} is not a link; expected source-target indices like 3-4")
-        links.append((int(left), int(right)))
-        if colon:
-            try:
-                value = float(weight)
-            except ValueError:
-                value = -1.0
-            if not 0 < value <= 1:
-                raise CorpusError(path, number, f"{item!r} has weight {weight!r}; a weight is a number in (0, 1]")
-            weights[(int(left), int(right))] = value
-    if pair is not None:
-        for i, j in links:
-            if i >= len(pair.source) or j >= len(pair.target):
-                raise CorpusError(
-                    path,
-                    number,
-                    f"link {i}-{j} is outside the sentence pair ({len(pair.source)} source and {len(pair.target)} target tokens)",
-                )
-    return Alignment.from_pairs(links, weights)
 
 
 def iter_pharaoh(path: PathLike) -> Iterator[tuple[int, str]]:
