@@ -251,6 +251,25 @@ def project_pair(
     return ProjectedPair(pair, alignment, tuple(heuristic), tuple(matching), tuple(notes), best)
 
 
+def second_matching_pass(
+    pairs: Sequence[SentencePair],
+    alignments: Sequence[Alignment],
+    config: ProjectionConfig,
+    candidates: Sequence[Sequence[tuple[int, int]]] | None,
+    first: Sequence[ProjectedPair],
+    lights: Sequence[Sequence[float] | None],
+) -> list[ProjectedPair]:
+    """Corpus evidence's second pass over a first pass's results: the pairs where a translation
+    found elsewhere occurs get matching (notes, reviewer candidates) again with that bonus."""
+    result = list(first)
+    for k, bonus in enumerate(corpus_bonuses(pairs, result)):
+        if bonus:
+            own = candidates[k] if candidates is not None else None
+            second = project_pair(pairs[k], alignments[k], config, own, ("matching",), k + 1, bonus, lights[k])
+            result[k] = replace(result[k], matching=second.matching, notes=second.notes, candidates=second.candidates)
+    return result
+
+
 def project_corpus(
     pairs: Sequence[SentencePair],
     config: ProjectionConfig = ProjectionConfig(),
@@ -288,19 +307,5 @@ def project_corpus(
         if progress:
             progress(k + 1, len(pairs))
     if evidence:
-        for k, bonus in enumerate(corpus_bonuses(pairs, result)):
-            if bonus:
-                second = project_pair(
-                    pairs[k],
-                    alignments[k],
-                    config,
-                    candidates[k] if candidates is not None else None,
-                    ("matching",),
-                    k + 1,
-                    bonus,
-                    lights[k],
-                )
-                result[k] = replace(
-                    result[k], matching=second.matching, notes=second.notes, candidates=second.candidates
-                )
+        result = second_matching_pass(pairs, alignments, config, candidates, result, lights)
     return result

@@ -145,19 +145,13 @@ class RayEngine:
         """:func:`core.projection.pipeline.project_corpus` over slices of ``pairs`` (both methods):
         the first pass on the cluster; with corpus evidence, the function words before it and the
         second matching pass (only the pairs with a known translation) on the driver."""
-        from core.projection.corpus_evidence import corpus_bonuses, corpus_lights
-        from core.projection.pipeline import project_pair
+        from core.projection.corpus_evidence import corpus_lights
+        from core.projection.pipeline import second_matching_pass
 
         lights = corpus_lights(pairs) if config.corpus_evidence else [None] * len(pairs)
         result = self._first_pass(pairs, alignments, config, candidates, lights, done)
         if config.corpus_evidence:
-            for k, bonus in enumerate(corpus_bonuses(pairs, result)):
-                if bonus:
-                    own = candidates[k] if candidates is not None else None
-                    second = project_pair(pairs[k], alignments[k], config, own, ("matching",), k + 1, bonus, lights[k])
-                    result[k] = replace(
-                        result[k], matching=second.matching, notes=second.notes, candidates=second.candidates
-                    )
+            result = second_matching_pass(pairs, alignments, config, candidates, result, lights)
         return result
 
     def _first_pass(self, pairs, alignments, config, candidates, lights, done: Callable[[int], None]) -> list:
