@@ -12,12 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_matching import sentence_instances
 
-from core.corpus.io import read_conll
+from core.corpus.io import read_conll, read_parallel, read_pharaoh, write_conll
 from core.datamodel import Alignment, Projection, Sentence, SentencePair, Span
 from core.projection.boundaries import EdgeRule
 from core.projection.candidates import ngram_candidates
 from core.projection.corpus_evidence import (
     EvidenceSettings,
+    Findings,
+    as_derived,
     build_table,
     corpus_bonuses,
     corpus_function_words,
@@ -78,7 +80,7 @@ def test_strong_observations_need_a_high_score_and_optionally_the_heuristic():
     uk = Projection(Span(1, 3, "LOC"), Span(1, 3, "LOC"), "matching", score=1.0)
     wales = Projection(Span(4, 5, "LOC"), Span(4, 5, "LOC"), "matching", score=0.5)
     obs = strong_observations([(source, target)], [[uk, wales]], None, EvidenceSettings(min_score=0.75))
-    assert obs == [(UK, "LOC", ("reino", "unido"))]
+    assert obs == [(UK, "LOC", ("reino", "unido"), True)]
     agreed = EvidenceSettings(min_score=0.75, agree=True)
     assert strong_observations([(source, target)], [[uk, wales]], [[]], agreed) == []
     heuristic_uk = Projection(Span(1, 3, "LOC"), Span(1, 3, "LOC"), "heuristic", score=1.0)
@@ -338,3 +340,69 @@ def test_doctests():
 
     result = doctest.testmod(core.projection.corpus_evidence)
     assert result.attempted > 0 and result.failed == 0
+
+
+# names met as adjectives -------------------------------------------------------------------
+
+
+def projection(start: int, end: int, label: str) -> Projection:
+    return Projection(Span(start, end, label), Span(0, 1, label), "matching", score=1.0)
+
+
+def test_a_cased_label_on_one_lower_case_word_is_the_adjective_and_becomes_misc():
+    tokens = "la política europea del Reino Unido y los estados miembros".split()
+    findings = Findings({}, cased=frozenset({"LOC", "ORG"}), labels=frozenset({"LOC", "ORG", "MISC"}))
+    projected = [projection(2, 3, "LOC"), projection(4, 6, "LOC"), projection(8, 10, "ORG"), projection(2, 3, "MISC")]
+    labels = [(p.span.start, p.span.end, p.span.label) for p in as_derived(projected, tokens, findings)]
+    # europea -> MISC; a capitalised name and a lower-case phrase of two words stay
+    assert labels == [(2, 3, "MISC"), (4, 6, "LOC"), (8, 10, "ORG"), (2, 3, "MISC")]
+
+
+def test_without_misc_the_adjective_is_dropped_and_a_caseless_script_is_left_alone():
+    tokens = "la política europea".split()
+    no_misc = Findings({}, cased=frozenset({"LOC"}), labels=frozenset({"LOC", "ORG"}))
+    assert as_derived([projection(2, 3, "LOC")], tokens, no_misc) == ()
+    caseless = Findings({}, cased=frozenset(), labels=frozenset({"LOC", "MISC"}))
+    assert as_derived([projection(2, 3, "LOC")], tokens, caseless) == (projection(2, 3, "LOC"),)
+    misc_cased = Findings({}, cased=frozenset({"LOC", "MISC"}), labels=frozenset({"LOC", "MISC"}))
+    assert as_derived([projection(2, 3, "LOC")], tokens, misc_cased) == (projection(2, 3, "LOC"),)
+
+
+def adjective_corpus(folder: Path) -> None:
+    """25 cities projected onto capitalised names, one French (MISC) and one Europe that
+    the Spanish says as the adjective *europea*; links as an aligner would give them."""
+    cities = [("Paris", "París"), ("London", "Londres"), ("Rome", "Roma"), ("Lisbon", "Lisboa"), ("Athens", "Atenas")]
+    sources, targets, links = [], [], []
+    for k in range(25):
+        en, es = cities[k % len(cities)]
+        sources.append(Sentence(("We", "met", "in", en, "."), (Span(3, 4, "LOC"),)))
+        targets.append(("Nos", "vimos", "en", es, "."))
+        links.append("0-0 1-1 2-2 3-3 4-4")
+    sources.append(Sentence(("He", "speaks", "French", "."), (Span(2, 3, "MISC"),)))
+    targets.append(("Habla", "francés", "."))
+    links.append("1-0 2-1 3-2")
+    sources.append(Sentence(("Europe", "needs", "a", "policy", "."), (Span(0, 1, "LOC"),)))
+    targets.append(("Una", "política", "europea", "es", "necesaria", "."))
+    links.append("0-2 1-4 2-0 3-1 4-5")
+    write_conll(folder / "en.conll", sources)
+    (folder / "es.txt").write_text("".join(" ".join(t) + "\n" for t in targets), encoding="utf-8")
+    (folder / "links.pharaoh").write_text("".join(line + "\n" for line in links), encoding="utf-8")
+
+
+def test_corpus_evidence_labels_the_adjective_misc_and_the_chunked_run_writes_the_same(tmp_path):
+    from test_chunked import project_args, today
+
+    from core.cli import main
+
+    adjective_corpus(tmp_path)
+    pairs = read_parallel(tmp_path / "en.conll", tmp_path / "es.txt")
+    links = read_pharaoh(tmp_path / "links.pharaoh", pairs)
+    for evidence, label in ((False, "LOC"), (True, "MISC")):
+        config = ProjectionConfig(target_lang="es", corpus_evidence=evidence)
+        europe = project_corpus(pairs, config, links)[-1]
+        assert [(p.span.start, p.span.end, p.span.label) for p in europe.matching] == [(2, 3, label)]
+    today(tmp_path, "matching", tmp_path / "expected.conll")
+    out = tmp_path / "out.conll"
+    assert main(project_args(tmp_path, out, "--chunk-size", "10", "--workers", "2")) == 0
+    assert out.read_bytes() == (tmp_path / "expected.conll").read_bytes()
+    assert "B-MISC" in out.read_text(encoding="utf-8").split("\n\n")[-2]

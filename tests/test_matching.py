@@ -310,6 +310,20 @@ def test_edge_masks_agree_with_the_rule(case):
             )
 
 
+def test_exact_solver_breaks_ties_toward_the_earlier_candidate_as_greedy_does():
+    """*Central and Eastern Europe* for the Spanish *Europa central* and *oriental*: entity 0
+    scores the same on *Central* (c0) and *Europe* (c1), more on the whole phrase (c2), which
+    collides with entity 1's *Eastern* (c3), so the group goes to the dynamic programme. Both
+    optima total 1 + 2/3; it takes the earlier span, as greedy does (it used to leave *Central*
+    free and take *Europe*)."""
+    candidates = [(0, 1), (3, 4), (0, 4), (2, 3)]
+    pairs = [ScoredPair(0, 0, 2 / 3), ScoredPair(0, 1, 2 / 3), ScoredPair(0, 2, 0.9), ScoredPair(1, 3, 1.0)]
+    expected = [ScoredPair(0, 0, 2 / 3), ScoredPair(1, 3, 1.0)]
+    assert solve_ilp(pairs, candidates) == expected
+    assert sorted(solve_positions(pairs, candidates), key=lambda p: p.entity) == expected
+    assert sorted(solve_greedy(pairs, candidates), key=lambda p: p.entity) == expected
+
+
 # greedy ------------------------------------------------------------------------------------
 
 

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core.alignment.lexical import fold
-from core.datamodel import Projection, Sentence
+from core.datamodel import Projection, Sentence, Span
 
 Key = tuple[str, ...]
 Bonus = dict[tuple[int, tuple[int, int]], float]
+Observation = tuple[Key, str, Key, bool]  # source key, label, target key, target capitalised
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,9 @@ class EvidenceSettings:
     translation (times the translation's share). ``light_discount``: how much of its
     length a target function word inside a candidate, not linked to the entity, loses;
     function words are the corpus's ``function_word_rank`` most frequent lower-case
-    words of at most ``function_word_length`` letters.
+    words of at most ``function_word_length`` letters. A label is *cased* when at least
+    ``cased_min_count`` strong projections of it were seen and ``cased_share`` of them hold
+    a capitalised word; the second pass then projects that label only onto spans that do.
     """
 
     min_score: float = 0.75
@@ -47,6 +50,8 @@ class EvidenceSettings:
     light_discount: float = 0.3
     function_word_rank: int = 50
     function_word_length: int = 4
+    cased_share: float = 0.9
+    cased_min_count: int = 20
 
 
 @dataclass(frozen=True)
@@ -66,13 +71,22 @@ def key_of(tokens: Sequence[str]) -> Key:
     return tuple(fold(t) for t in tokens)
 
 
+def is_capitalised(token: str) -> bool:
+    """Whether the first letter of ``token`` is upper case ("-Parlamento" is).
+
+    >>> [is_capitalised(t) for t in ("Reino", "-Parlamento", "europea", "1999", "東京")]
+    [True, True, False, False, False]
+    """
+    return next((ch for ch in token if ch.isalpha()), "").isupper()
+
+
 def strong_observations(
     sentences: Sequence[tuple[Sentence, Sentence]],
     matching: Sequence[Sequence[Projection]],
     heuristic: Sequence[Sequence[Projection]] | None,
     settings: EvidenceSettings = EvidenceSettings(),
-) -> list[tuple[Key, str, Key]]:
-    """``(source key, label, target key)`` of every matching projection the evidence is
+) -> list[Observation]:
+    """``(source key, label, target key, capitalised)`` of every matching projection the evidence is
     strong for (score at least ``min_score``; with ``agree``, the heuristic projected the
     same span). ``sentences`` are (source, target) pairs. Heuristic spans standing in for
     matching (a sentence past its budget) are not evidence: their score is a share."""
@@ -86,18 +100,41 @@ def strong_observations(
                 continue
             if settings.agree and (p.source_span, p.span.start, p.span.end) not in agreed:
                 continue
+            words = target.tokens[p.span.start : p.span.end]
             observations.append(
                 (
                     key_of(source.tokens[p.source_span.start : p.source_span.end]),
                     p.source_span.label,
-                    key_of(target.tokens[p.span.start : p.span.end]),
+                    key_of(words),
+                    any(is_capitalised(w) for w in words),
                 )
             )
     return observations
 
 
+def cased_labels(observations: Iterable[Sequence], settings: EvidenceSettings = EvidenceSettings()) -> frozenset[str]:
+    """The labels whose strong projections hold a capitalised word often enough to require
+    one (see :class:`EvidenceSettings`): in Spanish PER, LOC and ORG, not MISC (*europea*);
+    in a script without case, none.
+
+    >>> obs = [((), "LOC", (), True)] * 19 + [((), "LOC", (), False)] + [((), "MISC", (), False)] * 20
+    >>> sorted(cased_labels(obs, EvidenceSettings(cased_min_count=20)))
+    ['LOC']
+    """
+    seen: Counter = Counter()
+    capitalised: Counter = Counter()
+    for _, label, _, upper in observations:
+        seen[label] += 1
+        capitalised[label] += bool(upper)
+    return frozenset(
+        label
+        for label, n in seen.items()
+        if n >= settings.cased_min_count and capitalised[label] >= settings.cased_share * n - 1e-9
+    )
+
+
 def build_table(
-    observations: Iterable[tuple[Key, str, Key]], settings: EvidenceSettings = EvidenceSettings()
+    observations: Iterable[Sequence], settings: EvidenceSettings = EvidenceSettings()
 ) -> dict[tuple[Key, str], tuple[Translation, ...]]:
     """The translations of each (source key, label) seen at least ``min_count`` times
     with a share of at least ``min_share`` of its strong projections, most frequent first.
@@ -107,7 +144,7 @@ def build_table(
     (Translation(target=('reino', 'unido'), count=3, share=0.75),)
     """
     seen: dict[tuple[Key, str], Counter] = defaultdict(Counter)
-    for source, label, target in observations:
+    for source, label, target, *_ in observations:
         seen[(source, label)][target] += 1
     table = {}
     for entry, counts in seen.items():
@@ -197,10 +234,63 @@ def corpus_bonuses(
     """The bonus of every pair, from a table built on the first pass's projections
     (``projected``: :class:`core.projection.pipeline.ProjectedPair` or anything with ``matching``
     and ``heuristic``)."""
-    table = table_from_projections(
+    table = corpus_findings(pairs, projected, settings).table
+    return [evidence_bonus(p.source, p.target.tokens, table, settings) for p in pairs]
+
+
+#: the CoNLL label of words derived from names (*European*, *europea*)
+DERIVED_LABEL = "MISC"
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What a first matching pass over the whole corpus says: the known translations of
+    entity strings, the labels the target writes capitalised, and the labels seen at all
+    (see :func:`as_derived`)."""
+
+    table: TranslationTable
+    cased: frozenset[str] = frozenset()
+    labels: frozenset[str] = frozenset()
+
+
+def findings_from(observations: Sequence[Observation], settings: EvidenceSettings = EvidenceSettings()) -> Findings:
+    """:func:`build_table` and :func:`cased_labels` of the same observations."""
+    labels = frozenset(label for _, label, *_ in observations)
+    return Findings(build_table(observations, settings), cased_labels(observations, settings), labels)
+
+
+def corpus_findings(pairs: Sequence, projected: Sequence, settings: EvidenceSettings = EvidenceSettings()) -> Findings:
+    """:class:`Findings` of a first pass (``projected`` as in :func:`corpus_bonuses`)."""
+    observations = strong_observations(
         [(p.source, p.target) for p in pairs],
         [r.matching for r in projected],
         [r.heuristic for r in projected],
         settings,
     )
-    return [evidence_bonus(p.source, p.target.tokens, table, settings) for p in pairs]
+    return findings_from(observations, settings)
+
+
+def as_derived(
+    projections: Sequence[Projection], target_tokens: Sequence[str], findings: Findings
+) -> tuple[Projection, ...]:
+    """Projections of a cased label onto one lower-case word, labelled MISC (or dropped
+    where the corpus has no MISC).
+
+    Where the target writes a label's names capitalised, a name projected onto a single
+    lower-case word has met the adjective made from it (*Community* -> *comunitarias*,
+    *Europe* -> *europea*), which CoNLL-style annotation tags MISC, and schemes without
+    MISC (PAN-X) do not tag. Nothing changes when MISC is cased itself (the corpus writes
+    no MISC lower-case) or no label is cased (a script without case).
+    """
+    cased = findings.cased
+    if DERIVED_LABEL in cased or not cased:
+        return tuple(projections)
+    out = []
+    for p in projections:
+        span = p.span
+        if span.label in cased and span.end - span.start == 1 and not is_capitalised(target_tokens[span.start]):
+            if DERIVED_LABEL not in findings.labels:
+                continue
+            p = replace(p, span=Span(span.start, span.end, DERIVED_LABEL))
+        out.append(p)
+    return tuple(out)

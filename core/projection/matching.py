@@ -12,6 +12,7 @@ best candidates collide (:func:`solve_ilp`). :class:`Budget` caps what is left; 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
@@ -483,9 +484,10 @@ def solve_positions(
     either nothing starts there or one candidate of an entity not used up does, and the
     rest starts at its end. The table has ``(n_proj + 1) ** entities`` states per candidate
     boundary, so this is for small groups (:func:`solve_ilp` sends large ones to the MILP
-    solver). Among equal totals (within 1e-12) it prefers leaving a word free, then the
-    higher-scoring, shorter, lower-index candidate, then the earlier entity (so two mentions
-    of one name take its two target occurrences in order).
+    solver). Among equal totals (within 1e-12) it takes the candidate that starts first
+    (as greedy and the fast path of :func:`solve_ilp` do), then the higher-scoring, shorter,
+    lower-index one, then the earlier entity (so two mentions of one name take its two
+    target occurrences in order).
 
     >>> pairs = [ScoredPair(0, 0, 1.0), ScoredPair(0, 1, 2 / 3), ScoredPair(1, 2, 1.0), ScoredPair(1, 0, 2 / 3)]
     >>> sorted(solve_positions(pairs, [(0, 2), (0, 1), (1, 2)]), key=lambda p: p.entity)
@@ -511,14 +513,17 @@ def solve_positions(
         after, here, picks = value[i + 1], value[i], choice[i]
         options = starting.get(i, [])
         for state in range(n_states):
-            best = after[state]
+            top, pick = -math.inf, None
             for end, pair in options:
                 step = unit[pair.entity]
                 if (state // step) % base < n_proj:
                     total = pair.score + value[end][state + step]
-                    if total > best + 1e-12:
-                        best, picks[state] = total, (end, pair)
-            here[state] = best
+                    if total > top + 1e-12:
+                        top, pick = total, (end, pair)
+            if pick is not None and top >= after[state] - 1e-12:
+                here[state], picks[state] = top, pick
+            else:
+                here[state] = after[state]
     chosen, i, state = [], 0, 0
     while i < len(points) - 1:
         pick = choice[i][state]

@@ -18,7 +18,13 @@ from core.datamodel import Alignment, Projection, Sentence, SentencePair, Span
 from core.errors import LabelBridgeError
 from core.projection.boundaries import EdgeRule
 from core.projection.candidates import ngram_candidates
-from core.projection.corpus_evidence import corpus_bonuses, corpus_lights
+from core.projection.corpus_evidence import (
+    Findings,
+    as_derived,
+    corpus_findings,
+    corpus_lights,
+    evidence_bonus,
+)
 from core.projection.heuristic import project_heuristic
 from core.projection.matching import (
     Bonus,
@@ -260,14 +266,41 @@ def second_matching_pass(
     lights: Sequence[Sequence[float] | None],
 ) -> list[ProjectedPair]:
     """Corpus evidence's second pass over a first pass's results: the pairs where a translation
-    found elsewhere occurs get matching (notes, reviewer candidates) again with that bonus."""
+    found elsewhere occurs get matching (notes, reviewer candidates) again with that bonus, and a
+    name projected onto the adjective made from it is labelled MISC (:class:`Findings`)."""
     result = list(first)
-    for k, bonus in enumerate(corpus_bonuses(pairs, result)):
-        if bonus:
-            own = candidates[k] if candidates is not None else None
-            second = project_pair(pairs[k], alignments[k], config, own, ("matching",), k + 1, bonus, lights[k])
-            result[k] = replace(result[k], matching=second.matching, notes=second.notes, candidates=second.candidates)
+    findings = corpus_findings(pairs, result)
+    for k, pair in enumerate(pairs):
+        redo = second_pass(
+            pair, alignments[k], config, candidates[k] if candidates else None, result[k], findings, lights[k], k + 1
+        )
+        if redo is not None:
+            result[k] = redo
     return result
+
+
+def second_pass(
+    pair: SentencePair,
+    alignment: Alignment,
+    config: ProjectionConfig,
+    candidates: Sequence[tuple[int, int]] | None,
+    first: ProjectedPair,
+    findings: Findings,
+    light: Sequence[float] | None,
+    number: int | None = None,
+) -> ProjectedPair | None:
+    """One pair's second matching pass with the corpus's ``findings`` (known translations as a
+    bonus, then :func:`core.projection.corpus_evidence.as_derived`), or ``None`` when they
+    change nothing for it."""
+    result = first
+    bonus = evidence_bonus(pair.source, pair.target.tokens, findings.table)
+    if bonus:
+        second = project_pair(pair, alignment, config, candidates, ("matching",), number, bonus, light)
+        result = replace(first, matching=second.matching, notes=second.notes, candidates=second.candidates)
+    matching = as_derived(result.matching, pair.target.tokens, findings)
+    if matching != result.matching:
+        result = replace(result, matching=matching)
+    return result if result is not first else None
 
 
 def project_corpus(

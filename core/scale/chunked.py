@@ -96,17 +96,20 @@ class SliceTask:
 @dataclass(frozen=True)
 class CorpusEvidence:
     """What matching's corpus evidence needs from the whole corpus: its function words and,
-    after the first pass, the table of known translations."""
+    after the first pass, the table of known translations and the labels written capitalised."""
 
     function_words: frozenset[str]
     table: dict | None = None
+    cased: frozenset[str] = frozenset()
+    labels: frozenset[str] = frozenset()
 
 
 def project_slice(task: SliceTask) -> SliceResult:
     """Project one slice exactly as :func:`core.projection.pipeline.project_corpus` would (a pure function:
     it runs in a worker process or a Ray task)."""
     from core.alignment.lexical import add_lexical_links
-    from core.projection.corpus_evidence import EvidenceSettings, evidence_bonus, light_weights, strong_observations
+    from core.projection.corpus_evidence import EvidenceSettings, Findings, light_weights, strong_observations
+    from core.projection.pipeline import second_pass
 
     targets, links, source_entities, target_entities = [], [], 0, 0
     observations: list = []
@@ -122,11 +125,9 @@ def project_slice(task: SliceTask) -> SliceResult:
         if task.observe:
             observations += strong_observations([(pair.source, pair.target)], [projected.matching], None, settings)
             continue
-        if task.evidence is not None and task.evidence.table:
-            bonus = evidence_bonus(pair.source, pair.target.tokens, task.evidence.table, settings)
-            if bonus:
-                second = project_pair(pair, alignment, task.config, candidates, ("matching",), None, bonus, light)
-                projected = replace(projected, matching=second.matching, notes=second.notes)
+        if task.evidence is not None:
+            findings = Findings(task.evidence.table or {}, task.evidence.cased, task.evidence.labels)
+            projected = second_pass(pair, alignment, task.config, candidates, projected, findings, light) or projected
         targets.append(projected.target_with(task.method, task.config.dropped_labels))
         source_entities += len(pair.source.spans)
         target_entities += len(projected.projections(task.method))
@@ -409,13 +410,14 @@ def corpus_evidence(
     """Matching's corpus evidence, as :func:`core.projection.pipeline.project_corpus` gathers it,
     in two streamed passes: the target's function words, then the strong projections of a first
     matching pass (nothing written). Kept in the work folder, so a resumed run reuses it."""
-    from core.projection.corpus_evidence import EvidenceSettings, build_table, corpus_function_words
+    from core.projection.corpus_evidence import EvidenceSettings, corpus_function_words, findings_from
 
     saved = folder / "evidence.json"
     if saved.is_file():
         data = json.loads(saved.read_text(encoding="utf-8"))
         table = {(tuple(k[0]), k[1]): tuple(_translation(t) for t in v) for k, v in data["table"]}
-        return CorpusEvidence(frozenset(data["function_words"]), table)
+        cased, labels = frozenset(data.get("cased", ())), frozenset(data.get("labels", ()))
+        return CorpusEvidence(frozenset(data["function_words"]), table, cased, labels)
     settings = EvidenceSettings()
     words = corpus_function_words(
         (sentence.tokens for sentence in iter_sentences(target)),
@@ -439,12 +441,19 @@ def corpus_evidence(
                 observations += result.observations
             finished += len(pairs)
             progress(finished, source.sentences)
-    table = build_table(observations, settings)
+    findings = findings_from(observations, settings)
     rows = [
-        [[list(key[0]), key[1]], [[list(t.target), t.count, t.share] for t in value]] for key, value in table.items()
+        [[list(key[0]), key[1]], [[list(t.target), t.count, t.share] for t in value]]
+        for key, value in findings.table.items()
     ]
-    write_file(saved, json.dumps({"function_words": sorted(words), "table": rows}) + "\n")
-    return CorpusEvidence(words, table)
+    record = {
+        "function_words": sorted(words),
+        "table": rows,
+        "cased": sorted(findings.cased),
+        "labels": sorted(findings.labels),
+    }
+    write_file(saved, json.dumps(record) + "\n")
+    return CorpusEvidence(words, dict(findings.table), findings.cased, findings.labels)
 
 
 def _translation(row: list):
