@@ -19,6 +19,7 @@ from core.projection.candidates import ngram_candidates
 from core.projection.corpus_evidence import (
     EvidenceSettings,
     Findings,
+    Translation,
     as_derived,
     build_table,
     corpus_bonuses,
@@ -345,27 +346,47 @@ def test_doctests():
 # names met as adjectives -------------------------------------------------------------------
 
 
-def projection(start: int, end: int, label: str) -> Projection:
-    return Projection(Span(start, end, label), Span(0, 1, label), "matching", score=1.0)
+def projection(start: int, end: int, label: str, entity: int = 0) -> Projection:
+    return Projection(Span(start, end, label), Span(entity, entity + 1, label), "matching", score=1.0)
+
+
+SOURCE = Sentence(("Europe", "Greece", "Britain", "States", "Germany"))
 
 
 def test_a_cased_label_on_one_lower_case_word_is_the_adjective_and_becomes_misc():
     tokens = "la política europea del Reino Unido y los estados miembros".split()
     findings = Findings({}, cased=frozenset({"LOC", "ORG"}), labels=frozenset({"LOC", "ORG", "MISC"}))
-    projected = [projection(2, 3, "LOC"), projection(4, 6, "LOC"), projection(8, 10, "ORG"), projection(2, 3, "MISC")]
-    labels = [(p.span.start, p.span.end, p.span.label) for p in as_derived(projected, tokens, findings)]
-    # europea -> MISC; a capitalised name and a lower-case phrase of two words stay
+    projected = [
+        projection(2, 3, "LOC"),  # Europe -> europea
+        projection(4, 6, "LOC", 2),  # a capitalised name
+        projection(8, 10, "ORG", 3),  # a lower-case phrase of two words
+        projection(2, 3, "MISC"),  # MISC already
+    ]
+    labels = [(p.span.start, p.span.end, p.span.label) for p in as_derived(projected, SOURCE, tokens, findings)]
     assert labels == [(2, 3, "MISC"), (4, 6, "LOC"), (8, 10, "ORG"), (2, 3, "MISC")]
+
+
+def test_a_stray_lower_case_word_is_dropped_unless_it_begins_as_a_known_translation():
+    tokens = "los euros de los alemanes".split()
+    findings = Findings({}, cased=frozenset({"LOC"}), labels=frozenset({"LOC", "MISC"}))
+    # Greece -> euros: the alignment's mistake, not an adjective of Greece
+    assert as_derived([projection(1, 2, "LOC", 1)], SOURCE, tokens, findings) == ()
+    # Germany -> alemanes: nothing like the English name ...
+    assert as_derived([projection(4, 5, "LOC", 4)], SOURCE, tokens, findings) == ()
+    # ... but it begins as the corpus's translation of Germany (Alemania) does
+    table = {(("germany",), "LOC"): (Translation(("alemania",), 3, 1.0),)}
+    known = Findings(table, findings.cased, findings.labels)
+    assert [p.span.label for p in as_derived([projection(4, 5, "LOC", 4)], SOURCE, tokens, known)] == ["MISC"]
 
 
 def test_without_misc_the_adjective_is_dropped_and_a_caseless_script_is_left_alone():
     tokens = "la política europea".split()
     no_misc = Findings({}, cased=frozenset({"LOC"}), labels=frozenset({"LOC", "ORG"}))
-    assert as_derived([projection(2, 3, "LOC")], tokens, no_misc) == ()
+    assert as_derived([projection(2, 3, "LOC")], SOURCE, tokens, no_misc) == ()
     caseless = Findings({}, cased=frozenset(), labels=frozenset({"LOC", "MISC"}))
-    assert as_derived([projection(2, 3, "LOC")], tokens, caseless) == (projection(2, 3, "LOC"),)
+    assert as_derived([projection(2, 3, "LOC")], SOURCE, tokens, caseless) == (projection(2, 3, "LOC"),)
     misc_cased = Findings({}, cased=frozenset({"LOC", "MISC"}), labels=frozenset({"LOC", "MISC"}))
-    assert as_derived([projection(2, 3, "LOC")], tokens, misc_cased) == (projection(2, 3, "LOC"),)
+    assert as_derived([projection(2, 3, "LOC")], SOURCE, tokens, misc_cased) == (projection(2, 3, "LOC"),)
 
 
 def adjective_corpus(folder: Path) -> None:

@@ -271,16 +271,18 @@ def corpus_findings(pairs: Sequence, projected: Sequence, settings: EvidenceSett
 
 
 def as_derived(
-    projections: Sequence[Projection], target_tokens: Sequence[str], findings: Findings
+    projections: Sequence[Projection], source: Sentence, target_tokens: Sequence[str], findings: Findings
 ) -> tuple[Projection, ...]:
-    """Projections of a cased label onto one lower-case word, labelled MISC (or dropped
-    where the corpus has no MISC).
+    """Projections of a cased label onto one lower-case word: the adjective made from the
+    name, labelled MISC, or a stray word, dropped.
 
     Where the target writes a label's names capitalised, a name projected onto a single
-    lower-case word has met the adjective made from it (*Community* -> *comunitarias*,
-    *Europe* -> *europea*), which CoNLL-style annotation tags MISC, and schemes without
-    MISC (PAN-X) do not tag. Nothing changes when MISC is cased itself (the corpus writes
-    no MISC lower-case) or no label is cased (a script without case).
+    lower-case word has either met the adjective made from it (*Community* ->
+    *comunitarias*, *Europe* -> *europea*), which CoNLL-style annotation tags MISC (schemes
+    without MISC, like PAN-X, do not tag it: dropped), or a word the alignment wrongly tied
+    to it (*Greece* -> *euros*): dropped. An adjective begins as the name does, in the
+    source or in a translation the corpus knows for it (:func:`_stem_of`). Nothing changes
+    when MISC is cased itself or no label is (a script without case).
     """
     cased = findings.cased
     if DERIVED_LABEL in cased or not cased:
@@ -288,9 +290,25 @@ def as_derived(
     out = []
     for p in projections:
         span = p.span
-        if span.label in cased and span.end - span.start == 1 and not is_capitalised(target_tokens[span.start]):
-            if DERIVED_LABEL not in findings.labels:
+        word = target_tokens[span.start]
+        if span.label in cased and span.end - span.start == 1 and not is_capitalised(word):
+            if DERIVED_LABEL not in findings.labels or not _stem_of(word, p.source_span, source, findings.table):
                 continue
             p = replace(p, span=Span(span.start, span.end, DERIVED_LABEL))
         out.append(p)
     return tuple(out)
+
+
+def _stem_of(word: str, entity: Span, source: Sentence, table: TranslationTable, letters: int = 3) -> bool:
+    """Whether ``word`` starts as a word of the entity, or of a known translation of it, does:
+    with its first ``letters`` letters, or all of a shorter one (*EU* -> *europeos*).
+
+    >>> _stem_of("comunitarias", Span(0, 1, "ORG"), Sentence(("Community",)), {})
+    True
+    >>> _stem_of("euros", Span(0, 1, "LOC"), Sentence(("Greece",)), {(("greece",), "LOC"): (Translation(("grecia",), 3, 1.0),)})
+    False
+    """
+    folded = fold(word)
+    key = key_of(source.tokens[entity.start : entity.end])
+    names = list(key) + [w for t in table.get((key, entity.label), ()) for w in t.target]
+    return any(len(name) >= 2 and folded.startswith(name[:letters]) for name in names)

@@ -297,7 +297,7 @@ def second_pass(
     if bonus:
         second = project_pair(pair, alignment, config, candidates, ("matching",), number, bonus, light)
         result = replace(first, matching=second.matching, notes=second.notes, candidates=second.candidates)
-    matching = as_derived(result.matching, pair.target.tokens, findings)
+    matching = as_derived(result.matching, pair.source, pair.target.tokens, findings)
     if matching != result.matching:
         result = replace(result, matching=matching)
     return result if result is not first else None
