@@ -100,16 +100,23 @@ def strong_observations(
                 continue
             if settings.agree and (p.source_span, p.span.start, p.span.end) not in agreed:
                 continue
-            words = target.tokens[p.span.start : p.span.end]
-            observations.append(
-                (
-                    key_of(source.tokens[p.source_span.start : p.source_span.end]),
-                    p.source_span.label,
-                    key_of(words),
-                    any(is_capitalised(w) for w in words),
-                )
-            )
+            observations.append(observe(source.tokens, p.source_span, target.tokens, p.span))
     return observations
+
+
+def observe(source_tokens: Sequence[str], entity: Span, target_tokens: Sequence[str], span: Span) -> Observation:
+    """The observation that ``entity`` is projected onto ``span`` (the entity's label is kept).
+
+    >>> observe(["the", "UK"], Span(1, 2, "LOC"), ["el", "Reino", "Unido"], Span(1, 3, "LOC"))
+    (('uk',), 'LOC', ('reino', 'unido'), True)
+    """
+    words = target_tokens[span.start : span.end]
+    return (
+        key_of(source_tokens[entity.start : entity.end]),
+        entity.label,
+        key_of(words),
+        any(is_capitalised(w) for w in words),
+    )
 
 
 def cased_labels(observations: Iterable[Sequence], settings: EvidenceSettings = EvidenceSettings()) -> frozenset[str]:
@@ -259,15 +266,26 @@ def findings_from(observations: Sequence[Observation], settings: EvidenceSetting
     return Findings(build_table(observations, settings), cased_labels(observations, settings), labels)
 
 
-def corpus_findings(pairs: Sequence, projected: Sequence, settings: EvidenceSettings = EvidenceSettings()) -> Findings:
-    """:class:`Findings` of a first pass (``projected`` as in :func:`corpus_bonuses`)."""
+#: how many strong projections one reviewed span counts as
+REVIEWED_WEIGHT = 3
+
+
+def corpus_findings(
+    pairs: Sequence,
+    projected: Sequence,
+    settings: EvidenceSettings = EvidenceSettings(),
+    reviewed: Sequence[Observation] = (),
+) -> Findings:
+    """:class:`Findings` of a first pass (``projected`` as in :func:`corpus_bonuses`), and of
+    the spans reviewers kept in sentences not among ``pairs`` (``reviewed``, each counted
+    :data:`REVIEWED_WEIGHT` times: they are gold)."""
     observations = strong_observations(
         [(p.source, p.target) for p in pairs],
         [r.matching for r in projected],
         [r.heuristic for r in projected],
         settings,
     )
-    return findings_from(observations, settings)
+    return findings_from(observations + list(reviewed) * REVIEWED_WEIGHT, settings)
 
 
 def as_derived(

@@ -20,6 +20,7 @@ from core.projection.boundaries import EdgeRule
 from core.projection.candidates import ngram_candidates
 from core.projection.corpus_evidence import (
     Findings,
+    Observation,
     as_derived,
     corpus_findings,
     corpus_lights,
@@ -264,12 +265,13 @@ def second_matching_pass(
     candidates: Sequence[Sequence[tuple[int, int]]] | None,
     first: Sequence[ProjectedPair],
     lights: Sequence[Sequence[float] | None],
+    reviewed: Sequence[Observation] = (),
 ) -> list[ProjectedPair]:
     """Corpus evidence's second pass over a first pass's results: the pairs where a translation
     found elsewhere occurs get matching (notes, reviewer candidates) again with that bonus, and a
     name projected onto the adjective made from it is labelled MISC (:class:`Findings`)."""
     result = list(first)
-    findings = corpus_findings(pairs, result)
+    findings = corpus_findings(pairs, result, reviewed=reviewed)
     for k, pair in enumerate(pairs):
         redo = second_pass(
             pair, alignments[k], config, candidates[k] if candidates else None, result[k], findings, lights[k], k + 1
@@ -310,6 +312,7 @@ def project_corpus(
     candidates: Sequence[Sequence[tuple[int, int]]] | None = None,
     progress: Progress | None = None,
     methods: Sequence[str] = METHODS,
+    reviewed: Sequence[Observation] = (),
 ) -> list[ProjectedPair]:
     """Align (unless ``alignments`` are given) and project every pair.
 
@@ -317,7 +320,9 @@ def project_corpus(
     corpus's function words lightly, and a second matching pass runs on the pairs where a
     translation the first pass found for an entity string elsewhere occurs
     (:mod:`core.projection.corpus_evidence`); those pairs get the second pass's matching,
-    notes and reviewer candidates.
+    notes and reviewer candidates. ``reviewed``, what reviewers decided in other sentences of
+    the corpus (observations: :func:`core.projection.corpus_evidence.observe`), joins that
+    evidence.
     """
     check_lengths(pairs, config)
     if alignments is None:
@@ -340,5 +345,5 @@ def project_corpus(
         if progress:
             progress(k + 1, len(pairs))
     if evidence:
-        result = second_matching_pass(pairs, alignments, config, candidates, result, lights)
+        result = second_matching_pass(pairs, alignments, config, candidates, result, lights, reviewed)
     return result
