@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from core.corpus.evaluate import evaluate  # noqa: E402
 from core.corpus.io import read_parallel, read_pharaoh, write_pharaoh  # noqa: E402
 from core.datamodel import Alignment, Sentence, SentencePair  # noqa: E402
+from core.errors import LabelBridgeError  # noqa: E402
 from core.projection.pipeline import Method, ProjectedPair, ProjectionConfig, align, with_lexical_links  # noqa: E402
 from core.review.cost import review_keys, rows_of  # noqa: E402
 from core.review.project import entity_candidates  # noqa: E402
@@ -46,6 +47,11 @@ from core.review.reproject import ReviewedPair, attach_sources, reproject_review
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "europarl-en-es"
 SHARES = (0, 5, 10, 25)
 # column name -> (which run's result, which of its projections)
+SHORT = {
+    "heuristic": "heuristic",
+    "matching, no corpus evidence": "matching",
+    "matching + corpus evidence (default)": "+evidence",
+}
 METHODS: dict[str, tuple[str, Method]] = {
     "heuristic": ("evidence", "heuristic"),
     "matching, no corpus evidence": ("plain", "matching"),
@@ -82,17 +88,25 @@ def cached_alignments(pairs: Sequence[SentencePair], config: ProjectionConfig, p
     """The aligner's links of ``pairs`` without the lexical links: read from ``path`` when it
     exists (checked against the corpus), else made once and written there."""
     if path.exists():
+        cached = read_pharaoh(path, pairs)
         log(f"alignment: reused {path}")
-        return read_pharaoh(path, pairs)
-    started = time.perf_counter()
+        return cached
+    started, cpu = time.perf_counter(), _cpu()
     plain = [SentencePair(p.source, Sentence(p.target.tokens)) for p in pairs]
     alignments = align(plain, config.with_options(lexical_links=False))
     path.parent.mkdir(parents=True, exist_ok=True)
     write_pharaoh(path, alignments)
     log(
-        f"alignment: {config.aligner} in {time.perf_counter() - started:.0f} s wall, saved to {path} (reused next time)"
+        f"alignment: {config.aligner} in {time.perf_counter() - started:.0f} s wall, {_cpu() - cpu:.0f} s CPU; "
+        f"saved to {path}, reused by later runs"
     )
     return alignments
+
+
+def _cpu() -> float:
+    """CPU seconds (user + sys) of this process and its finished children (eflomal)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def reviewed_of(pairs: Sequence[SentencePair], alignments: Sequence[Alignment]) -> list[ReviewedPair]:
@@ -200,9 +214,7 @@ def run(args: argparse.Namespace) -> None:
                     cell = cells.setdefault((share, column), Cell())
                     cell.f1.append(score.f1)
                     cell.keys.append(score.keys)
-                summary = ", ".join(
-                    f"{c.split(' ')[0]}{'+' if 'default' in c else ''} {s.f1:.1f}" for c, s in scores.items()
-                )
+                summary = ", ".join(f"{SHORT[c]} F1 {s.f1:.1f} keys {s.keys:.2f}" for c, s in scores.items())
                 log(
                     f"  {name} alignment {r + 1}/{len(dir_links)}, {share:g}% reviewed: {summary} ({time.perf_counter() - step:.0f} s)"
                 )
@@ -239,7 +251,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.runs < 1 or (args.limit is not None and args.limit < 1) or any(not 0 <= s < 100 for s in args.shares):
         parser.error("--runs and --limit must be at least 1, every share in [0, 100)")
-    run(args)
+    try:
+        run(args)
+    except LabelBridgeError as exc:  # e.g. a cached links file that does not fit the corpus
+        sys.exit(f"error: {exc} (delete the file to align again)")
 
 
 if __name__ == "__main__":
