@@ -70,8 +70,12 @@ class Score:
 
 @dataclass
 class Cell:
+    """One method at one share, over the alignment runs: after re-projection and before."""
+
     f1: list[float] = field(default_factory=list)
     keys: list[float] = field(default_factory=list)
+    f1_before: list[float] = field(default_factory=list)
+    keys_before: list[float] = field(default_factory=list)
 
 
 def reversed_pairs(pairs: Sequence[SentencePair]) -> list[SentencePair]:
@@ -126,34 +130,63 @@ def keys_of(result: ProjectedPair, method: Method, gold: Sentence, candidates: d
     return review_keys(rows_of(proposals), gold.spans, len(gold), cands).keys
 
 
+@dataclass(frozen=True)
+class Session:
+    """One simulated session: the rest's size, and every method's scores on the rest after
+    its re-projection and before it (the plain projection of the whole corpus)."""
+
+    rest: int
+    after: dict[str, Score]
+    before: dict[str, Score]
+
+
+def projections(
+    pairs: Sequence[SentencePair], alignments: Sequence[Alignment], config: ProjectionConfig, k: int
+) -> dict[str, list[ProjectedPair]]:
+    """``pairs[k:]`` re-projected as the app does after ``pairs[:k]`` were reviewed with their
+    gold as final spans, with and without corpus evidence (k = 0: the plain projection)."""
+    reviewed = reviewed_of(pairs[:k], alignments[:k])
+    blind = [SentencePair(p.source, Sentence(p.target.tokens)) for p in pairs[k:]]
+    runs = {}
+    for name, run_config in (("evidence", config), ("plain", config.with_options(corpus_evidence=False))):
+        evidence = review_evidence(reviewed, alignments[:k], run_config)
+        runs[name] = [r.result for r in reproject_reviewed(blind, alignments[k:], run_config, evidence)]
+    return runs
+
+
+def scores(
+    runs: dict[str, Sequence[ProjectedPair]], gold: Sequence[Sentence], config: ProjectionConfig
+) -> dict[str, Score]:
+    """F1 x 100 and keys per sentence of every method of :data:`METHODS` against ``gold``."""
+    candidates = {name: [entity_candidates(r, config) for r in results] for name, results in runs.items()}
+    out = {}
+    for column, (run, method) in METHODS.items():
+        results = runs[run]
+        f1 = 100 * evaluate(gold, [r.target_with(method) for r in results]).overall.f1
+        keys = sum(keys_of(r, method, g, c) for r, g, c in zip(results, gold, candidates[run]))
+        out[column] = Score(f1, keys / max(len(gold), 1))
+    return out
+
+
 def session(
     pairs: Sequence[SentencePair],
     alignments: Sequence[Alignment],
     config: ProjectionConfig,
     share: float,
-) -> tuple[int, dict[str, Score]]:
+    plain: dict[str, list[ProjectedPair]] | None = None,
+) -> Session:
     """Review the first ``share``% of ``pairs`` (gold as final spans), re-project the rest as
-    the app does, and score every method of :data:`METHODS` on the rest.
+    the app does, and score every method of :data:`METHODS` on the rest, after and before.
 
     ``pairs`` carry the target gold (projection never reads it); ``alignments`` are the
-    links the projection uses (lexical links included). Returns the rest's size and scores."""
+    links the projection uses (lexical links included); ``plain`` is
+    ``projections(pairs, alignments, config, 0)`` when the caller has it already."""
     k = round(len(pairs) * share / 100)
-    reviewed = reviewed_of(pairs[:k], alignments[:k])
-    rest = list(pairs[k:])
-    gold = [p.target for p in rest]
-    blind = [SentencePair(p.source, Sentence(p.target.tokens)) for p in rest]
-    runs = {}
-    for name, run_config in (("evidence", config), ("plain", config.with_options(corpus_evidence=False))):
-        evidence = review_evidence(reviewed, alignments[:k], run_config)
-        runs[name] = [r.result for r in reproject_reviewed(blind, alignments[k:], run_config, evidence)]
-    candidates = {name: [entity_candidates(r, config) for r in results] for name, results in runs.items()}
-    scores = {}
-    for column, (run, method) in METHODS.items():
-        results = runs[run]
-        f1 = 100 * evaluate(gold, [r.target_with(method) for r in results]).overall.f1
-        keys = sum(keys_of(r, method, g, c) for r, g, c in zip(results, gold, candidates[run]))
-        scores[column] = Score(f1, keys / max(len(rest), 1))
-    return len(rest), scores
+    gold = [p.target for p in pairs[k:]]
+    plain = plain if plain is not None else projections(pairs, alignments, config, 0)
+    before = scores({name: results[k:] for name, results in plain.items()}, gold, config)
+    after = scores(projections(pairs, alignments, config, k), gold, config) if k else before
+    return Session(len(gold), after, before)
 
 
 def direction_table(title: str, cells: dict[tuple[float, str], Cell], rests: dict[float, int]) -> str:
@@ -168,7 +201,15 @@ def direction_table(title: str, cells: dict[tuple[float, str], Cell], rests: dic
         for column in METHODS:
             cell = cells[(share, column)]
             spread = f" ± {statistics.stdev(cell.f1):.1f}" if len(cell.f1) > 1 else ""
-            row += [f"{statistics.mean(cell.f1):.1f}{spread}", f"{statistics.mean(cell.keys):.2f}"]
+            f1_change = statistics.mean(a - b for a, b in zip(cell.f1, cell.f1_before))
+            keys_change = statistics.mean(a - b for a, b in zip(cell.keys, cell.keys_before))
+            if share:
+                row += [
+                    f"{statistics.mean(cell.f1):.1f}{spread} ({f1_change:+.1f})",
+                    f"{statistics.mean(cell.keys):.2f} ({keys_change:+.2f})",
+                ]
+            else:
+                row += [f"{statistics.mean(cell.f1):.1f}{spread}", f"{statistics.mean(cell.keys):.2f}"]
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
 
@@ -206,15 +247,18 @@ def run(args: argparse.Namespace) -> None:
         rests: dict[float, int] = {}
         for r, run_links in enumerate(dir_links):
             links = with_lexical_links(dir_pairs, run_links)
+            plain = projections(dir_pairs, links, dir_config, 0)
             for share in args.shares:
                 step = time.perf_counter()
-                rest, scores = session(dir_pairs, links, dir_config, share)
-                rests[share] = rest
-                for column, score in scores.items():
+                done = session(dir_pairs, links, dir_config, share, plain)
+                rests[share] = done.rest
+                for column, score in done.after.items():
                     cell = cells.setdefault((share, column), Cell())
                     cell.f1.append(score.f1)
                     cell.keys.append(score.keys)
-                summary = ", ".join(f"{SHORT[c]} F1 {s.f1:.1f} keys {s.keys:.2f}" for c, s in scores.items())
+                    cell.f1_before.append(done.before[column].f1)
+                    cell.keys_before.append(done.before[column].keys)
+                summary = ", ".join(f"{SHORT[c]} F1 {s.f1:.1f} keys {s.keys:.2f}" for c, s in done.after.items())
                 log(
                     f"  {name} alignment {r + 1}/{len(dir_links)}, {share:g}% reviewed: {summary} ({time.perf_counter() - step:.0f} s)"
                 )
@@ -222,7 +266,8 @@ def run(args: argparse.Namespace) -> None:
             direction_table(
                 f"{name}, Europarl, {n} sentence pairs; the first k% reviewed with gold, the rest re-projected as the app "
                 f"does; F1 x 100 on the rest (mean ± sd over {args.runs} alignment runs) and the simulated reviewer's "
-                "keys per sentence on the rest (mean)",
+                "keys per sentence on the rest (mean); in brackets the change against the plain projection of the same "
+                "sentences (no review), mean over the runs",
                 cells,
                 rests,
             )

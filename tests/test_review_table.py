@@ -38,8 +38,9 @@ def demo():
 
 def test_nothing_reviewed_is_the_plain_projection():
     pairs, links = demo()
-    rest, scores = review_table.session(pairs, links, CONFIG, 0)
-    assert rest == len(pairs)
+    done = review_table.session(pairs, links, CONFIG, 0)
+    assert done.rest == len(pairs) and done.after == done.before
+    scores = done.after
     blind = [SentencePair(p.source, Sentence(p.target.tokens)) for p in pairs]
     gold = [p.target for p in pairs]
     for column, (run, method) in review_table.METHODS.items():
@@ -58,10 +59,10 @@ def test_proposals_equal_to_gold_cost_one_key_a_sentence():
     ] * 3  # fmt: skip
     links = [Alignment.from_pairs([(i, i) for i in range(len(p.source))]) for p in pairs]
     for share in (0, 50):
-        rest, scores = review_table.session(pairs, links, CONFIG, share)
-        assert rest == len(pairs) - round(len(pairs) * share / 100)
+        done = review_table.session(pairs, links, CONFIG, share)
+        assert done.rest == len(pairs) - round(len(pairs) * share / 100)
         for column in METHODS:
-            assert scores[column] == review_table.Score(100.0, 1.0), column
+            assert done.after[column] == done.before[column] == review_table.Score(100.0, 1.0), column
 
 
 def test_a_reviewed_translation_fixes_the_rest():
@@ -70,12 +71,13 @@ def test_a_reviewed_translation_fixes_the_rest():
     source, target = "I saw the United Kingdom today", "vi el Reino Unido hoy"
     pairs = [pair(source, [Span(3, 5, "LOC")], target, [Span(2, 4, "LOC")])] * 4
     links = [Alignment.from_pairs([(1, 0), (2, 1), (3, 2), (5, 4)])] * 4
-    _, before = review_table.session(pairs[2:], links[2:], CONFIG, 0)
-    rest, after = review_table.session(pairs, links, CONFIG, 50)
-    assert rest == 2
+    done = review_table.session(pairs, links, CONFIG, 50)
+    assert done.rest == 2
+    # before: the plain projection of the same two sentences, as scored alone
+    assert done.before == review_table.session(pairs[2:], links[2:], CONFIG, 0).after
     for column in METHODS:
-        assert before[column].f1 < 100 and before[column].keys > 1, column
-        assert after[column] == review_table.Score(100.0, 1.0), column
+        assert done.before[column].f1 < 100 and done.before[column].keys > 1, column
+        assert done.after[column] == review_table.Score(100.0, 1.0), column
 
 
 def test_the_reverse_direction_swaps_gold_and_links():
@@ -87,13 +89,14 @@ def test_the_reverse_direction_swaps_gold_and_links():
     flipped = review_table.reversed_links(links[0])
     assert {(j, i) for i, j in links[0]} == set(flipped)
     assert review_table.reversed_links(flipped) == links[0]
-    rest, scores = review_table.session(
+    done = review_table.session(
         back,
         [review_table.reversed_links(a) for a in links],
         CONFIG.with_options(source_lang="es", target_lang="en"),
         25,
     )
-    assert rest == len(pairs) - round(len(pairs) / 4) and all(0 <= s.f1 <= 100 for s in scores.values())
+    assert done.rest == len(pairs) - round(len(pairs) / 4)
+    assert all(0 <= s.f1 <= 100 and s.keys >= 1 for s in [*done.after.values(), *done.before.values()])
 
 
 def test_bad_arguments_are_refused_by_the_command():
