@@ -227,10 +227,9 @@ def run(args: argparse.Namespace) -> None:
     links_dir = Path(args.links_dir)
     config = ProjectionConfig(source_lang="en", target_lang="es")
     align_started = time.perf_counter()
-    eflomal = [
-        cached_alignments(pairs, config, links_dir / f"europarl-en-es-{n}-run{r + 1}.pharaoh", log)
-        for r in range(args.runs)
-    ]
+    paths = [links_dir / f"europarl-en-es-{n}-run{r + 1}.pharaoh" for r in range(args.runs)]
+    made = sum(not path.exists() for path in paths)
+    eflomal = [cached_alignments(pairs, config, path, log) for path in paths]
     align_seconds = time.perf_counter() - align_started
     directions = [
         ("EN->ES", pairs, config, eflomal),
@@ -276,7 +275,7 @@ def run(args: argparse.Namespace) -> None:
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     print("\n\n".join(tables))
     print(
-        f"\nwall {time.perf_counter() - started:.0f} s (alignment {align_seconds:.0f} s); CPU {usage.ru_utime + usage.ru_stime:.0f} s "
+        f"\nwall {time.perf_counter() - started:.0f} s (alignment {align_seconds:.0f} s, {made} of {args.runs} runs made, the others read from {links_dir}); CPU {usage.ru_utime + usage.ru_stime:.0f} s "
         f"(this process) + {children.ru_utime + children.ru_stime:.0f} s (eflomal)"
     )
 
