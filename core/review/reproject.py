@@ -33,9 +33,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.datamodel import Alignment, Sentence, SentencePair, Span
 from core.projection.pipeline import ProjectedPair, ProjectionConfig
+
+if TYPE_CHECKING:
+    from core.review.learned_scores import ScoreModel
 
 Phrase = tuple[str, ...]
 Progress = Callable[[float, str], None]
@@ -616,6 +620,59 @@ def reproject_pairs(
     return out
 
 
+@dataclass(frozen=True)
+class ReviewEvidence:
+    """What re-projection takes from the reviewed sentences: the translation table, the word
+    table and (with learned scores) the score model."""
+
+    table: TranslationTable
+    words: WordTable
+    model: ScoreModel | None = None
+
+
+def review_evidence(
+    reviewed: Sequence[ReviewedPair],
+    alignments: Sequence[Alignment],
+    config,
+    learned_scores: bool = False,
+    target_lang: str | None = None,
+) -> ReviewEvidence:
+    """The evidence of the reviewed sentences (``alignments``: their links), as the app's
+    re-projection uses it: the translation table, word links without either side's function
+    words, learned scores only when asked (``target_lang`` defaults to the config's)."""
+    from core.projection.stopwords import stop_words
+
+    table = translation_table(reviewed)
+    model = learn_scores(reviewed, alignments, table, config) if reviewed and learned_scores else None
+    words = word_table(
+        reviewed, skip=stop_words(target_lang or config.target_lang), source_skip=stop_words(config.source_lang)
+    )
+    return ReviewEvidence(table, words, model)
+
+
+def reproject_reviewed(
+    pairs: Sequence[SentencePair],
+    alignments: Sequence[Alignment],
+    config,
+    evidence: ReviewEvidence,
+    candidates: Sequence[Sequence[tuple[int, int]]] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Reprojected]:
+    """Re-project ``pairs`` from ``evidence`` exactly as :func:`reproject_project` does (the
+    reviewed translations replace links, word links added, no edge, label or drop rules):
+    the one function the app and the benchmarks call."""
+    return reproject_pairs(
+        pairs,
+        alignments,
+        config,
+        evidence.table,
+        candidates,
+        progress=progress,
+        model=evidence.model,
+        words=evidence.words,
+    )
+
+
 # --- the store-facing part -------------------------------------------------------------
 
 
@@ -731,36 +788,25 @@ def reproject_project(
     share = (0.1, 0.85) if not ner_retrained else (0.6, 0.95)
     report(share[0], "collecting the evidence of the reviewed sentences")
     reviewed_links = store.base_alignments([sid for sid, _ in reviewed])
-    model = (
-        learn_scores(
-            [pair for _, pair in reviewed],
-            [
-                Alignment.from_pairs(
-                    [(i, j) for i, j, _ in reviewed_links[sid]], {(i, j): w for i, j, w in reviewed_links[sid]}
-                )
-                for sid, _ in reviewed
-            ],
-            table,
-            config,
-        )
-        if reviewed and learned_scores
-        else None
-    )
-    from core.projection.stopwords import stop_words
-
-    words = word_table(
+    found = review_evidence(
         [pair for _, pair in reviewed],
-        skip=stop_words(config.target_lang or project.settings.target_lang),
-        source_skip=stop_words(config.source_lang),
+        [
+            Alignment.from_pairs(
+                [(i, j) for i, j, _ in reviewed_links[sid]], {(i, j): w for i, j, w in reviewed_links[sid]}
+            )
+            for sid, _ in reviewed
+        ],
+        config,
+        learned_scores,
+        config.target_lang or project.settings.target_lang,
     )
-    results = reproject_pairs(
+    table, words, model = found.table, found.words, found.model
+    results = reproject_reviewed(
         pairs,
         alignments,
         config,
-        table,
+        found,
         [candidates[s] for s in open_ids] if candidates is not None else None,
-        model=model,
-        words=words,
         progress=lambda done, total: report(
             share[0] + (share[1] - share[0]) * done / max(total, 1), f"re-projecting sentence {done} of {total}"
         ),
