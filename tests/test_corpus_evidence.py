@@ -427,3 +427,20 @@ def test_corpus_evidence_labels_the_adjective_misc_and_the_chunked_run_writes_th
     assert main(project_args(tmp_path, out, "--chunk-size", "10", "--workers", "2")) == 0
     assert out.read_bytes() == (tmp_path / "expected.conll").read_bytes()
     assert "B-MISC" in out.read_text(encoding="utf-8").split("\n\n")[-2]
+
+
+def test_a_reviewed_span_is_evidence_for_the_rest_of_the_corpus():
+    """*America* is linked to *Unidos* alone; one reviewed sentence that says *Estados
+    Unidos* makes that the known translation, and matching takes the whole name."""
+    from core.projection.corpus_evidence import observe
+
+    source = Sentence(("America", "votes", "."), (Span(0, 1, "LOC"),))
+    target = ("Estados", "Unidos", "vota", ".")
+    pairs = [SentencePair(source, Sentence(target))]
+    links = [Alignment.from_pairs([(0, 1), (1, 2), (2, 3)])]
+    config = ProjectionConfig(target_lang="es")
+    plain = project_corpus(pairs, config, links)[0]
+    assert [(p.span.start, p.span.end) for p in plain.matching] == [(1, 2)]
+    seen = observe(("in", "America"), Span(1, 2, "LOC"), ("en", "Estados", "Unidos"), Span(1, 3, "LOC"))
+    reviewed = project_corpus(pairs, config, links, reviewed=[seen])[0]
+    assert [(p.span.start, p.span.end) for p in reviewed.matching] == [(0, 2)]
