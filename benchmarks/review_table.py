@@ -127,7 +127,8 @@ def keys_of(result: ProjectedPair, method: Method, gold: Sentence, candidates: d
     entities = {span: e for e, span in enumerate(result.pair.source.spans)}
     proposals = [(p.span, entities.get(p.source_span, -1)) for p in result.projections(method)]
     cands = {e: [(a, b) for a, b, _ in c] for e, c in candidates.items()}
-    return review_keys(rows_of(proposals), gold.spans, len(gold), cands).keys
+    labels = [span.label for span in result.pair.source.spans]
+    return review_keys(rows_of(proposals), gold.spans, len(gold), cands, labels).keys
 
 
 @dataclass(frozen=True)

@@ -70,3 +70,18 @@ def test_moving_to_rows_costs_keys():
     rows = rows_of([(Span(0, 1, LOC), 0), (Span(2, 3, LOC), 1), (Span(4, 5, LOC), 2)])
     cost = review_keys(rows, gold, 7)
     assert (cost.keys, cost.moves) == (2 + 1 + 1, 2)  # ↓ ↓, ⇧→, Enter
+
+
+def test_an_entity_without_a_proposal_is_filled_from_its_candidates_with_c():
+    """The screen gives an unprojected entity a row after the spans; c there adds its best
+    candidate and c again the next one (instead of i and a walk to the right words)."""
+    gold = [Span(0, 1, LOC), Span(6, 8, LOC)]
+    rows = rows_of([(Span(0, 1, LOC), 0)])
+    candidates = {1: [(6, 7), (6, 8)]}
+    without = review_keys(rows, gold, 9, candidates)  # no row for entity 1: i and moves
+    with_row = review_keys(rows, gold, 9, candidates, [LOC, LOC])
+    # ↓ to the entity's row, c (best: 6..7), c (next: 6..8), Enter
+    assert (with_row.keys, with_row.added, with_row.moves) == (4, 1, 1)
+    assert without.keys > with_row.keys
+    # no candidates: the row cannot help, i it is
+    assert review_keys(rows, gold, 9, {}, [LOC, LOC]).keys == without.keys

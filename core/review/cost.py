@@ -9,7 +9,9 @@ counts as one press); ``c`` replaces it with its source entity's next candidate 
 first press gives the best candidate); ``1``–``4`` set its label; ``i`` adds a one-word
 span on the first free word after the selected row, with its label, and selects it;
 ``Enter`` accepts every undecided row of the primary method, rejects the others and
-moves on (always one press).
+moves on (always one press). A source entity no row stands for has a row of its own after
+the spans (in entity order): ``c`` there adds its best candidate as a span, and further
+``c`` presses cycle to the next ones.
 
 The reviewer is ideal and simple: each gold span is served by the proposal that is
 cheapest to edit into it, the others are rejected only when ``Enter`` would keep them
@@ -76,10 +78,18 @@ def review_keys(
     gold: Sequence[Span],
     n_tokens: int,
     candidates: Mapping[int, Sequence[tuple[int, int]]] | None = None,
+    entity_labels: Sequence[str] = (),
 ) -> Cost:
-    """The key presses an ideal reviewer needs for one sentence (see the module doc)."""
+    """The key presses an ideal reviewer needs for one sentence (see the module doc).
+    ``entity_labels``: the labels of the source entities, in order, for the rows of the
+    entities no proposal stands for."""
     candidates = candidates or {}
     rows = sorted(rows, key=lambda r: (r.span.start, r.span.end, r.span.label))
+    represented = {row.source for row in rows}
+    missing = {  # row index -> (entity, its label), after the spans
+        len(rows) + m: (e, label)
+        for m, (e, label) in enumerate((e, lab) for e, lab in enumerate(entity_labels) if e not in represented)
+    }
     plan: dict[int, tuple[str, int]] = {}  # row index -> (action, presses)
     open_gold = list(gold)
     for r, row in enumerate(rows):  # exact matches of the primary method cost nothing
@@ -103,6 +113,12 @@ def review_keys(
                         "fix",
                     )
                 )
+        for r, (e, label) in missing.items():  # c adds the entity's best candidate, c again the next
+            if r in plan or not candidates.get(e):
+                continue
+            first, *rest = candidates[e]
+            best_start = Span(first[0], first[1], label)
+            options.append((1 + edit_keys(best_start, g, rest), int(not best_start.overlaps(g)) + 1, r, "fill"))
         add_cost = 1 + abs(g.start) + abs(g.end - 1) + 1  # an upper bound on adding it
         best = min(options) if options else None
         if best is not None and best[0] <= add_cost:
@@ -144,6 +160,6 @@ def review_keys(
         accepted=sum(1 for r, (a, p) in plan.items() if a == "keep" and p),
         fixed=actions.count("fix"),
         rejected=actions.count("reject"),
-        added=len(added),
+        added=len(added) + actions.count("fill"),
         moves=moves,
     )
