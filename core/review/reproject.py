@@ -767,9 +767,8 @@ def reproject_project(
     Without retraining, an NER-candidate project's own model (``ner-model``) predicts them again.
 
     ``learned_scores`` replaces matching's score by one learned from the reviewed sentences. It
-    is off by default: with corpus evidence in matching it cost 1-2 F1 on the shared Europarl
-    corpus (91.2 -> 89.4 with 10% reviewed), while the reviewed translations and word links
-    alone keep or add to it (benchmarks/review_session.py)."""
+    is off by default: with corpus evidence in matching it cost about 3 F1 on the shared Europarl
+    corpus (92.3 -> 89.3 with 10% reviewed, benchmarks/review_session.py)."""
     from core.review.model import NewSentence
     from core.review.project import entity_candidates
 
