@@ -194,7 +194,7 @@ def direction_table(title: str, cells: dict[tuple[float, str], Cell], rests: dic
     lines = [title, ""]
     head = ["reviewed", "rest"]
     for column in METHODS:
-        head += [f"{column}: F1", f"{column}: keys/sentence"]
+        head += [f"{column} F1", "keys"]
     lines.append("| " + " | ".join(head) + " |")
     lines.append("|" + "---|" * len(head))
     for share, rest in rests.items():
@@ -206,8 +206,8 @@ def direction_table(title: str, cells: dict[tuple[float, str], Cell], rests: dic
             keys_change = statistics.mean(a - b for a, b in zip(cell.keys, cell.keys_before))
             if share:
                 row += [
-                    f"{statistics.mean(cell.f1):.1f}{spread} ({f1_change:+.1f})",
-                    f"{statistics.mean(cell.keys):.2f} ({keys_change:+.2f})",
+                    f"{statistics.mean(cell.f1):.1f}{spread} ({round(f1_change, 1) + 0.0:+.1f})",
+                    f"{statistics.mean(cell.keys):.2f} ({round(keys_change, 2) + 0.0:+.2f})",
                 ]
             else:
                 row += [f"{statistics.mean(cell.f1):.1f}{spread}", f"{statistics.mean(cell.keys):.2f}"]
@@ -266,7 +266,7 @@ def run(args: argparse.Namespace) -> None:
             direction_table(
                 f"{name}, Europarl, {n} sentence pairs; the first k% reviewed with gold, the rest re-projected as the app "
                 f"does; F1 x 100 on the rest (mean ± sd over {args.runs} alignment runs) and the simulated reviewer's "
-                "keys per sentence on the rest (mean); in brackets the change against the plain projection of the same "
+                "keys per sentence on the rest (mean, Enter included); in brackets the change against the plain projection of the same "
                 "sentences (no review), mean over the runs",
                 cells,
                 rests,
@@ -276,7 +276,7 @@ def run(args: argparse.Namespace) -> None:
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     print("\n\n".join(tables))
     print(
-        f"\nwall {time.perf_counter() - started:.0f} s (alignment {align_seconds:.0f} s, {made} of {args.runs} runs made, the others read from {links_dir}); CPU {usage.ru_utime + usage.ru_stime:.0f} s "
+        f"\nwall {time.perf_counter() - started:.0f} s (alignment {align_seconds:.0f} s, {made} runs made, {args.runs - made} read from {links_dir}); CPU {usage.ru_utime + usage.ru_stime:.0f} s "
         f"(this process) + {children.ru_utime + children.ru_stime:.0f} s (eflomal)"
     )
 

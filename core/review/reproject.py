@@ -329,7 +329,9 @@ def word_table(
             target_count.update(tgt)
             together.update((w, v) for w in src for v in tgt)
     table = WordTable()
-    for (w, v), c in together.items():
+    # ties (equal Dice) go to the pair seen together more often, then to the target word
+    # first in order: never to the first pair a set happened to yield (hash-seed dependent)
+    for (w, v), c in sorted(together.items(), key=lambda item: (item[0][0], -item[1], item[0][1])):
         dice = 2 * c / (source_count[w] + target_count[v])
         if dice >= min_dice and (w not in table.best or dice > table.best[w][1]):
             table.best[w] = (v, dice)
