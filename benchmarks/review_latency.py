@@ -234,6 +234,7 @@ def child_browser(projects: Path, presses: int = 20) -> dict:
     }
 
 
+MEASURES = ("pages", "export", "actions", "browser")
 CHILDREN = {
     "dump": child_dump,
     "build": child_build,
@@ -268,7 +269,16 @@ def main() -> None:
     parser.add_argument("--repo", type=Path, default=REPO, help="the checkout to measure (default: this one)")
     parser.add_argument("--repeats", type=int, default=3, help="fresh processes per page open (the median is shown)")
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the projects built by an earlier run in --workdir (faster; reviewed as then)",
+    )
+    parser.add_argument(
+        "--only", nargs="+", choices=MEASURES, default=list(MEASURES), help="measure only these (default: all)"
+    )
     args = parser.parse_args()
+    started = time.perf_counter()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="labelbridge-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     repo = args.repo.resolve()
@@ -288,29 +298,42 @@ def main() -> None:
     table: dict[int, dict] = {}
     for n in args.sentences:
         projects = work / f"{repo.name}-{n}"
-        shutil.rmtree(projects, ignore_errors=True)
-        row = run_child(repo, "build", str(dump), str(base / "project.json"), str(projects / "bench"), n)
+        built = projects / "bench" / "built.json"
+        if args.reuse and built.exists():
+            row = json.loads(built.read_text())
+        else:
+            shutil.rmtree(projects, ignore_errors=True)
+            row = run_child(repo, "build", str(dump), str(base / "project.json"), str(projects / "bench"), n)
+            built.write_text(json.dumps(row))
         print(f"{n} sentences: added in {row['add_s']:.1f} s, database {row['db_mb']:.0f} MB", flush=True)
-        for page in PAGES:  # the median of a few fresh processes: the machine's load varies
+        for page in (
+            PAGES if "pages" in args.only else ()
+        ):  # the median of a few fresh processes: the machine's load varies
             runs = [run_child(repo, "page", str(projects), page) for _ in range(args.repeats)]
             row[page] = {"s": statistics.median(r["s"] for r in runs), "mb": max(r["mb"] for r in runs)}
             print(
                 f"  open {page}: {row[page]['s']:.2f} s (median of {len(runs)}), +{row[page]['mb']:.0f} MB", flush=True
             )
-        for kind in ("conll", "jsonl"):
+        for kind in ("conll", "jsonl") if "export" in args.only else ():
             row[kind] = run_child(repo, "export", str(projects), kind)
             print(
                 f"  export {kind}: {row[kind]['s']:.2f} s, +{row[kind]['mb']:.0f} MB, file {row[kind]['file_mb']:.1f} MB",
                 flush=True,
             )
-        row["actions"] = run_child(repo, "actions", str(projects))
-        print(f"  script run per action: median {row['actions']['median_ms']:.0f} ms", flush=True)
-        if not args.no_browser:
+        if "actions" in args.only:
+            row["actions"] = run_child(repo, "actions", str(projects))
+            print(f"  script run per action: median {row['actions']['median_ms']:.0f} ms", flush=True)
+        if "browser" in args.only and not args.no_browser:
             row["browser"] = run_child(repo, "browser", str(projects))
             print(f"  key press -> saved: median {row['browser']['median_ms']:.0f} ms", flush=True)
         table[n] = row
         (work / f"results-{repo.name}.json").write_text(json.dumps(table, indent=1))
     print_table(table)
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(
+        f"\nwall {time.perf_counter() - started:.0f} s, CPU of the measuring processes {used.ru_utime + used.ru_stime:.0f} s, "
+        f"load average at the end {' / '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
 
 
 def print_table(table: dict[int, dict]) -> None:
@@ -321,14 +344,18 @@ def print_table(table: dict[int, dict]) -> None:
         ratio = [f"{values[-1] / values[0]:.2f}" if values[0] else "-"] if len(values) > 1 else []
         lines.append((name, *[f"{v:.{digits}f} {unit}" for v in values], *ratio))
 
-    for page in PAGES:
+    def has(key: str) -> bool:
+        return all(key in table[n] for n in sizes)
+
+    for page in filter(has, PAGES):
         add(f"open {page}", [table[n][page]["s"] for n in sizes], "s")
         add(f"open {page}, memory", [table[n][page]["mb"] for n in sizes], "MB", 0)
-    for kind in ("conll", "jsonl"):
+    for kind in filter(has, ("conll", "jsonl")):
         add(f"export {kind}", [table[n][kind]["s"] for n in sizes], "s")
         add(f"export {kind}, memory", [table[n][kind]["mb"] for n in sizes], "MB", 0)
-    add("script run per action (median)", [table[n]["actions"]["median_ms"] for n in sizes], "ms", 0)
-    if all("browser" in table[n] for n in sizes):
+    if has("actions"):
+        add("script run per action (median)", [table[n]["actions"]["median_ms"] for n in sizes], "ms", 0)
+    if has("browser"):
         add("key press -> saved (median)", [table[n]["browser"]["median_ms"] for n in sizes], "ms", 0)
         add("key press -> saved (p90)", [table[n]["browser"]["p90_ms"] for n in sizes], "ms", 0)
     add("database", [table[n]["db_mb"] for n in sizes], "MB", 0)
