@@ -321,6 +321,7 @@ class ReviewStore:
         self._local = threading.local()
         self._labels: list[str] | None = None
         self._count: int | None = None
+        self._dense: bool | None = None  # the sentence ids are 0 .. count - 1
         self._migrate(self._db())
 
     # -- connection and schema ----------------------------------------------------------
@@ -450,7 +451,7 @@ class ReviewStore:
             )
             db.executemany("INSERT OR IGNORE INTO sentence_state (sentence_id) VALUES (?)", [(r[0],) for r in rows])
             self._write_aggregates(db, written)
-        self._labels = self._count = None
+        self._labels = self._count = self._dense = None
         return len(rows)
 
     def count(self) -> int:
@@ -458,6 +459,15 @@ class ReviewStore:
         if self._count is None:
             self._count = self._db().execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
         return self._count
+
+    def _ids_dense(self) -> bool:
+        """Whether the sentence ids are 0 .. count - 1 (as a project writes them), so how many
+        lie below an id is arithmetic, not a count over the index; asked once."""
+        if self._dense is None:
+            low, high = self._db().execute("SELECT MIN(sentence_id), MAX(sentence_id) FROM sentence_state").fetchone()
+            n = self.count()
+            self._dense = n == 0 or (low == 0 and high == n - 1)
+        return self._dense
 
     def sentence(self, sentence_id: int) -> SentenceRecord:
         row = self._db().execute("SELECT * FROM sentences WHERE id = ?", (sentence_id,)).fetchone()
@@ -1628,11 +1638,12 @@ class ReviewStore:
         static = self._static_ids(filters)
         if static is None:  # all sentences, less the done ones (the index on done: as many as are done)
             db, bound = self._db(), ("", ()) if before is None else (" AND sentence_id < ?", (before,))
-            total = (
-                self.count()
-                if before is None
-                else db.execute("SELECT COUNT(*) FROM sentence_state WHERE sentence_id < ?", (before,)).fetchone()[0]
-            )
+            if before is None:
+                total = self.count()
+            elif self._ids_dense():  # a position near the end of 100,000 sentences: no count over 100,000 ids
+                total = min(max(before, 0), self.count())
+            else:
+                total = db.execute("SELECT COUNT(*) FROM sentence_state WHERE sentence_id < ?", (before,)).fetchone()[0]
             if not filters.unreviewed:
                 return int(total)
             return int(
