@@ -7,6 +7,8 @@ reviewed, and measures, each in a fresh process so that peak memory is its own:
 
   * page open: the first script run of Review, Compare, Statistics and Export (Streamlit AppTest),
   * export: building the CoNLL and the JSONL file,
+  * the Export page's button: the memory a download holds (the file's bytes), or, above the
+    checkout's DOWNLOAD_MAX_SENTENCES, writing the file into the project's exports folder,
   * script run per Review action (next, prev, accept, done; AppTest, the server's cost),
   * key press -> saved: headless Chromium, from the key to the acknowledged, saved screen.
 
@@ -15,6 +17,7 @@ table; it is not a test. The machine's load changes the numbers: run it with ``n
 quiet machine and compare sizes within one run.
 
     python benchmarks/review_latency.py --workdir /tmp/lb-bench [--sentences 1000 100000] [--no-browser]
+        [--reuse] [--only pages export download actions browser]
 """
 
 from __future__ import annotations
@@ -154,6 +157,26 @@ def child_export(projects: Path, kind: str) -> dict:
     return {"s": time.perf_counter() - t0, "mb": peak_mb() - base, "file_mb": size / 1e6}
 
 
+def child_download(projects: Path, kind: str) -> dict:
+    """What the Export page's button does at this size ("all" sentences): a download is the file's
+    bytes (Streamlit keeps them in memory); above ``DOWNLOAD_MAX_SENTENCES`` (where the checkout
+    has it) the file is streamed into the project's exports folder instead."""
+    from core.review import export
+    from core.review.project import open_project
+
+    store = open_project(projects / "bench").store
+    limit = getattr(export, "DOWNLOAD_MAX_SENTENCES", None)
+    base = rss_mb()
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        sentences = export.clean_sentences(store, "all", "matching")
+        if limit is not None and store.count() > limit:
+            how, size = "written", export.save_export(sentences, kind, Path(tmp) / f"bench.{kind}").stat().st_size
+        else:
+            how, size = "download", len(export.export_file(sentences, kind, tmp).read_bytes())
+    return {"s": time.perf_counter() - t0, "mb": peak_mb() - base, "file_mb": size / 1e6, "how": how}
+
+
 def child_actions(projects: Path, repeats: int = 10) -> dict:
     from streamlit.testing.v1 import AppTest
 
@@ -234,12 +257,13 @@ def child_browser(projects: Path, presses: int = 20) -> dict:
     }
 
 
-MEASURES = ("pages", "export", "actions", "browser")
+MEASURES = ("pages", "export", "download", "actions", "browser")
 CHILDREN = {
     "dump": child_dump,
     "build": child_build,
     "page": child_page,
     "export": child_export,
+    "download": child_download,
     "actions": child_actions,
     "browser": child_browser,
 }
@@ -320,6 +344,12 @@ def main() -> None:
                 f"  export {kind}: {row[kind]['s']:.2f} s, +{row[kind]['mb']:.0f} MB, file {row[kind]['file_mb']:.1f} MB",
                 flush=True,
             )
+        for kind in ("conll", "jsonl") if "download" in args.only else ():
+            row[f"download-{kind}"] = run_child(repo, "download", str(projects), kind)
+            print(
+                f"  Export page, {kind} ({row[f'download-{kind}']['how']}): +{row[f'download-{kind}']['mb']:.0f} MB",
+                flush=True,
+            )
         if "actions" in args.only:
             row["actions"] = run_child(repo, "actions", str(projects))
             print(f"  script run per action: median {row['actions']['median_ms']:.0f} ms", flush=True)
@@ -353,6 +383,9 @@ def print_table(table: dict[int, dict]) -> None:
     for kind in filter(has, ("conll", "jsonl")):
         add(f"export {kind}", [table[n][kind]["s"] for n in sizes], "s")
         add(f"export {kind}, memory", [table[n][kind]["mb"] for n in sizes], "MB", 0)
+    for kind in filter(has, ("download-conll", "download-jsonl")):
+        how = "/".join(dict.fromkeys(table[n][kind]["how"] for n in sizes))
+        add(f"Export page {kind[9:]} ({how}), memory", [table[n][kind]["mb"] for n in sizes], "MB", 0)
     if has("actions"):
         add("script run per action (median)", [table[n]["actions"]["median_ms"] for n in sizes], "ms", 0)
     if has("browser"):
