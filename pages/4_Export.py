@@ -75,7 +75,14 @@ def write_to_folder(project, base: str, options: tuple, n_sentences: int) -> Non
                     else:
                         folder.mkdir(parents=True, exist_ok=True)
                         EXPORTS[name].write(dest, plain_sentences)
-            except Exception as err:  # a full disk, a read-only folder: said in one sentence
+            except OSError as err:  # a full disk, a read-only folder: said in one sentence, without the server's path
+                st.error(
+                    plain(
+                        f"{title} was not written: the server could not write "
+                        f"{project.folder.name}/{EXPORTS_FOLDER}/{file_name} ({err.strerror or type(err).__name__})."
+                    )
+                )
+            except Exception as err:
                 show_error(f"{title} was not written: ", err, {str(project.folder): project.folder.name})
             else:
                 st.session_state[f"written-{name}"] = (file_name, time.perf_counter() - started)

@@ -97,6 +97,21 @@ def test_a_large_export_is_written_into_the_project_folder_not_held_for_a_downlo
     ]
 
 
+def test_an_export_folder_that_cannot_be_written_is_one_clear_error(projects, monkeypatch):
+    monkeypatch.setattr(review_export, "DOWNLOAD_MAX_SENTENCES", 20)
+    (projects / "demo-es" / "exports").write_text("not a folder")  # e.g. an operator's file in the way
+    at = AppTest.from_file(str(REPO / "pages/4_Export.py"), default_timeout=60)
+    at.run()
+    at.radio[0].set_value("all").run()
+    for key in ("write-conll", "write-label-studio"):
+        at.button(key=key).click().run()
+        assert not at.exception, at.exception
+        (error,) = [e.value for e in at.error]
+        assert "not written\\: the server could not write demo-es/exports/demo-es-all." in error, error
+        assert str(projects) not in error
+    assert (projects / "demo-es" / "exports").read_text() == "not a folder"
+
+
 def test_an_export_that_fails_half_way_leaves_the_older_file_and_no_part(projects):
     store = open_project(projects / "demo-es").store
     dest = projects / "demo-es" / "exports" / "out.conll"
