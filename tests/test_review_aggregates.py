@@ -337,3 +337,15 @@ def test_the_position_near_the_end_of_a_large_project_is_not_a_count_over_it(tmp
         near_start = sqlite_steps(store, partial(ids.index, 10))
         near_end = sqlite_steps(store, partial(ids.index, 19_900))
         assert near_end <= near_start + 2, (filters, near_start, near_end)
+
+
+def test_positions_are_counted_when_the_ids_have_gaps(tmp_path):
+    """Ids written from two starting points (0-4 and 10-14) are not 0 .. N-1: counted, not computed."""
+    rows = [NewSentence(["w"], [], ["t"], None, [(0, 0, 1.0)], [], [], {}) for _ in range(5)]
+    store = ReviewStore(tmp_path / "gaps.sqlite")
+    store.add_sentences(rows)
+    ids = FilteredIds(store, Filters())
+    assert ids.index(4) == 4
+    store.add_sentences(rows, start_id=10)
+    ids = FilteredIds(store, Filters())
+    assert [ids.index(k) for k in (0, 4, 10, 14)] == [0, 4, 5, 9] and len(ids) == 10
