@@ -140,7 +140,7 @@ if not n_sentences:
 base = f"{project.name}-{mode}"
 options = (store, mode, fallback, drop_misc)
 if n_sentences > review_export.DOWNLOAD_MAX_SENTENCES:
-    write_to_folder(project, base, options, n_sentences)
+    write_to_folder(project, f"{project.folder.name}-{mode}", options, n_sentences)  # a safe file name
     st.stop()
 deferred = "callable" in (st.download_button.__doc__ or "")  # older Streamlit: build the files now
 left, right = st.columns(2)

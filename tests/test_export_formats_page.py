@@ -112,6 +112,20 @@ def test_an_export_folder_that_cannot_be_written_is_one_clear_error(projects, mo
     assert (projects / "demo-es" / "exports").read_text() == "not a folder"
 
 
+def test_files_written_to_the_project_folder_are_named_by_the_folder_not_the_display_name(projects, monkeypatch):
+    """A project's display name is free text (project.json); a file name made of it could leave the folder."""
+    monkeypatch.setattr(review_export, "DOWNLOAD_MAX_SENTENCES", 20)
+    settings = projects / "demo-es" / "project.json"
+    settings.write_text(json.dumps({**json.loads(settings.read_text()), "name": "../../escaped"}))
+    at = AppTest.from_file(str(REPO / "pages/4_Export.py"), default_timeout=60)
+    at.run()
+    at.radio[0].set_value("all").run()
+    at.button(key="write-jsonl").click().run()
+    assert not at.exception, at.exception
+    assert [p.name for p in (projects / "demo-es" / "exports").iterdir()] == ["demo-es-all.jsonl"]
+    assert not list(projects.parent.rglob("escaped*"))
+
+
 def test_an_export_that_fails_half_way_leaves_the_older_file_and_no_part(projects):
     store = open_project(projects / "demo-es").store
     dest = projects / "demo-es" / "exports" / "out.conll"
