@@ -17,7 +17,7 @@ table; it is not a test. The machine's load changes the numbers: run it with ``n
 quiet machine and compare sizes within one run.
 
     python benchmarks/review_latency.py --workdir /tmp/lb-bench [--sentences 1000 100000] [--no-browser]
-        [--reuse] [--only pages export download actions browser]
+        [--reuse] [--only pages export download actions browser] [--done-share 0.5 --filters]
 """
 
 from __future__ import annotations
@@ -79,8 +79,9 @@ def child_dump(base: Path, out: Path) -> None:
     out.write_bytes(pickle.dumps(rows))
 
 
-def child_build(dump: Path, settings: Path, folder: Path, n: int) -> dict:
-    """A project of ``n`` sentences (the dumped pairs repeated), ``REVIEWED`` of them done."""
+def child_build(dump: Path, settings: Path, folder: Path, n: int, done_share: float = 0.0) -> dict:
+    """A project of ``n`` sentences (the dumped pairs repeated), ``REVIEWED`` of them done, and
+    with ``done_share`` that share of all sentences marked done (evenly spread)."""
     from core.datamodel import Span
     from core.review.actions import apply_action
     from core.review.model import NewSentence
@@ -114,6 +115,11 @@ def child_build(dump: Path, settings: Path, folder: Path, n: int) -> dict:
         for p in store.sentence(sid).proposals()[:1]:
             apply_action(store, "bench", {"type": "reject", "sid": sid, "item": p.item, "version": 0}, ids)
         apply_action(store, "bench", {"type": "done", "sid": sid, "seconds": 3.0 + sid % 7}, ids)
+    if done_share > 0:
+        with store.batch():
+            for sid in range(0, n, max(1, round(1 / done_share))):
+                if not store.state(sid)[0]:
+                    store.set_done(sid, "bench", 1.0)
     store.set_position("default", 1)
     return {"add_s": seconds, "db_mb": os.path.getsize(folder / "review.sqlite") / 1e6}
 
@@ -177,7 +183,7 @@ def child_download(projects: Path, kind: str) -> dict:
     return {"s": time.perf_counter() - t0, "mb": peak_mb() - base, "file_mb": size / 1e6, "how": how}
 
 
-def child_actions(projects: Path, repeats: int = 10) -> dict:
+def child_actions(projects: Path, filters: bool = False, repeats: int = 10) -> dict:
     from streamlit.testing.v1 import AppTest
 
     from core.review.project import open_project
@@ -186,6 +192,9 @@ def child_actions(projects: Path, repeats: int = 10) -> dict:
     at = AppTest.from_file(str(Path.cwd() / PAGES["Review"]), default_timeout=120)
     at.query_params["project"] = "bench"
     at.run()
+    if filters:
+        at.sidebar.checkbox(key="f_unreviewed").check().run()
+        at.sidebar.checkbox(key="f_disagree").check().run()
     store = open_project(projects / "bench").store
     nonce, timings = 0, {}
     for _ in range(repeats):
@@ -217,7 +226,7 @@ def child_actions(projects: Path, repeats: int = 10) -> dict:
     }
 
 
-def child_browser(projects: Path, presses: int = 20) -> dict:
+def child_browser(projects: Path, filters: bool = False, presses: int = 20) -> dict:
     from browser_support import (
         CHROMIUM_ARGS,
         free_port,
@@ -237,6 +246,13 @@ def child_browser(projects: Path, presses: int = 20) -> dict:
             page.goto(f"http://127.0.0.1:{port}/Review?project=bench")
             frame = review_frame(page, timeout=300_000)
             page.wait_for_timeout(2000)
+            if filters:
+                for label in ("Unreviewed only", "Methods disagree"):
+                    page.get_by_text(label).click()
+                    page.wait_for_timeout(3000)
+                frame = review_frame(page, timeout=300_000)
+                page.frame_locator("iframe[title*=labelbridge]").locator("#keys").click()  # keys go to the screen
+                page.wait_for_timeout(2000)
             for _ in range(presses):
                 for key in ("a", "n", "Enter"):
                     if key == "a" and not frame.evaluate("rows().length"):
@@ -294,6 +310,12 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="fresh processes per page open (the median is shown)")
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument(
+        "--done-share", type=float, default=0.0, help="also mark this share of the sentences done (e.g. 0.5)"
+    )
+    parser.add_argument(
+        "--filters", action="store_true", help="review with 'Unreviewed only' and 'Methods disagree' on"
+    )
+    parser.add_argument(
         "--reuse",
         action="store_true",
         help="keep the projects built by an earlier run in --workdir (faster; reviewed as then)",
@@ -321,13 +343,15 @@ def main() -> None:
         run_child(REPO, "dump", str(base), str(dump))
     table: dict[int, dict] = {}
     for n in args.sentences:
-        projects = work / f"{repo.name}-{n}"
+        projects = work / (f"{repo.name}-{n}" + (f"-done{args.done_share:g}" if args.done_share else ""))
         built = projects / "bench" / "built.json"
         if args.reuse and built.exists():
             row = json.loads(built.read_text())
         else:
             shutil.rmtree(projects, ignore_errors=True)
-            row = run_child(repo, "build", str(dump), str(base / "project.json"), str(projects / "bench"), n)
+            row = run_child(
+                repo, "build", str(dump), str(base / "project.json"), str(projects / "bench"), n, args.done_share
+            )
             built.write_text(json.dumps(row))
         print(f"{n} sentences: added in {row['add_s']:.1f} s, database {row['db_mb']:.0f} MB", flush=True)
         for page in (
@@ -351,10 +375,10 @@ def main() -> None:
                 flush=True,
             )
         if "actions" in args.only:
-            row["actions"] = run_child(repo, "actions", str(projects))
+            row["actions"] = run_child(repo, "actions", str(projects), args.filters)
             print(f"  script run per action: median {row['actions']['median_ms']:.0f} ms", flush=True)
         if "browser" in args.only and not args.no_browser:
-            row["browser"] = run_child(repo, "browser", str(projects))
+            row["browser"] = run_child(repo, "browser", str(projects), args.filters)
             print(f"  key press -> saved: median {row['browser']['median_ms']:.0f} ms", flush=True)
         table[n] = row
         (work / f"results-{repo.name}.json").write_text(json.dumps(table, indent=1))
