@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.auth import require_login, sidebar_account
+from ui.gc_tuning import freeze_long_lived
 from ui.home import home
 
 # (script or function, title, icon, URL path); every page is listed: st.navigation replaces pages/ discovery
@@ -19,6 +20,7 @@ PAGES = [
     ("pages/6_Agreement.py", "Agreement", ":material/handshake:", "Agreement"),
 ]
 
+freeze_long_lived()  # keeps the collection Streamlit runs after each run from walking the imports
 st.set_page_config(page_title="LabelBridge", layout="wide")
 user = require_login(tuple(path for *_, path in PAGES[1:]))  # only the sign-in page until someone is signed in
 sidebar_account(user)

@@ -7,6 +7,8 @@ reviewed, and measures, each in a fresh process so that peak memory is its own:
 
   * page open: the first script run of Review, Compare, Statistics and Export (Streamlit AppTest),
   * export: building the CoNLL and the JSONL file,
+  * the Export page's button: the memory a download holds (the file's bytes), or, above the
+    checkout's DOWNLOAD_MAX_SENTENCES, writing the file into the project's exports folder,
   * script run per Review action (next, prev, accept, done; AppTest, the server's cost),
   * key press -> saved: headless Chromium, from the key to the acknowledged, saved screen.
 
@@ -15,6 +17,7 @@ table; it is not a test. The machine's load changes the numbers: run it with ``n
 quiet machine and compare sizes within one run.
 
     python benchmarks/review_latency.py --workdir /tmp/lb-bench [--sentences 1000 100000] [--no-browser]
+        [--reuse] [--only pages export download actions browser] [--done-share 0.5 --filters]
 """
 
 from __future__ import annotations
@@ -76,8 +79,9 @@ def child_dump(base: Path, out: Path) -> None:
     out.write_bytes(pickle.dumps(rows))
 
 
-def child_build(dump: Path, settings: Path, folder: Path, n: int) -> dict:
-    """A project of ``n`` sentences (the dumped pairs repeated), ``REVIEWED`` of them done."""
+def child_build(dump: Path, settings: Path, folder: Path, n: int, done_share: float = 0.0) -> dict:
+    """A project of ``n`` sentences (the dumped pairs repeated), ``REVIEWED`` of them done, and
+    with ``done_share`` that share of all sentences marked done (evenly spread)."""
     from core.datamodel import Span
     from core.review.actions import apply_action
     from core.review.model import NewSentence
@@ -111,6 +115,11 @@ def child_build(dump: Path, settings: Path, folder: Path, n: int) -> dict:
         for p in store.sentence(sid).proposals()[:1]:
             apply_action(store, "bench", {"type": "reject", "sid": sid, "item": p.item, "version": 0}, ids)
         apply_action(store, "bench", {"type": "done", "sid": sid, "seconds": 3.0 + sid % 7}, ids)
+    if done_share > 0:
+        with store.batch():
+            for sid in range(0, n, max(1, round(1 / done_share))):
+                if not store.state(sid)[0]:
+                    store.set_done(sid, "bench", 1.0)
     store.set_position("default", 1)
     return {"add_s": seconds, "db_mb": os.path.getsize(folder / "review.sqlite") / 1e6}
 
@@ -154,7 +163,27 @@ def child_export(projects: Path, kind: str) -> dict:
     return {"s": time.perf_counter() - t0, "mb": peak_mb() - base, "file_mb": size / 1e6}
 
 
-def child_actions(projects: Path, repeats: int = 10) -> dict:
+def child_download(projects: Path, kind: str) -> dict:
+    """What the Export page's button does at this size ("all" sentences): a download is the file's
+    bytes (Streamlit keeps them in memory); above ``DOWNLOAD_MAX_SENTENCES`` (where the checkout
+    has it) the file is streamed into the project's exports folder instead."""
+    from core.review import export
+    from core.review.project import open_project
+
+    store = open_project(projects / "bench").store
+    limit = getattr(export, "DOWNLOAD_MAX_SENTENCES", None)
+    base = rss_mb()
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        sentences = export.clean_sentences(store, "all", "matching")
+        if limit is not None and store.count() > limit:
+            how, size = "written", export.save_export(sentences, kind, Path(tmp) / f"bench.{kind}").stat().st_size
+        else:
+            how, size = "download", len(export.export_file(sentences, kind, tmp).read_bytes())
+    return {"s": time.perf_counter() - t0, "mb": peak_mb() - base, "file_mb": size / 1e6, "how": how}
+
+
+def child_actions(projects: Path, filters: bool = False, repeats: int = 10) -> dict:
     from streamlit.testing.v1 import AppTest
 
     from core.review.project import open_project
@@ -163,6 +192,9 @@ def child_actions(projects: Path, repeats: int = 10) -> dict:
     at = AppTest.from_file(str(Path.cwd() / PAGES["Review"]), default_timeout=120)
     at.query_params["project"] = "bench"
     at.run()
+    if filters:
+        at.sidebar.checkbox(key="f_unreviewed").check().run()
+        at.sidebar.checkbox(key="f_disagree").check().run()
     store = open_project(projects / "bench").store
     nonce, timings = 0, {}
     for _ in range(repeats):
@@ -194,7 +226,7 @@ def child_actions(projects: Path, repeats: int = 10) -> dict:
     }
 
 
-def child_browser(projects: Path, presses: int = 20) -> dict:
+def child_browser(projects: Path, filters: bool = False, presses: int = 20) -> dict:
     from browser_support import (
         CHROMIUM_ARGS,
         free_port,
@@ -214,6 +246,13 @@ def child_browser(projects: Path, presses: int = 20) -> dict:
             page.goto(f"http://127.0.0.1:{port}/Review?project=bench")
             frame = review_frame(page, timeout=300_000)
             page.wait_for_timeout(2000)
+            if filters:
+                for label in ("Unreviewed only", "Methods disagree"):
+                    page.get_by_text(label).click()
+                    page.wait_for_timeout(3000)
+                frame = review_frame(page, timeout=300_000)
+                page.frame_locator("iframe[title*=labelbridge]").locator("#keys").click()  # keys go to the screen
+                page.wait_for_timeout(2000)
             for _ in range(presses):
                 for key in ("a", "n", "Enter"):
                     if key == "a" and not frame.evaluate("rows().length"):
@@ -234,11 +273,13 @@ def child_browser(projects: Path, presses: int = 20) -> dict:
     }
 
 
+MEASURES = ("pages", "export", "download", "actions", "browser")
 CHILDREN = {
     "dump": child_dump,
     "build": child_build,
     "page": child_page,
     "export": child_export,
+    "download": child_download,
     "actions": child_actions,
     "browser": child_browser,
 }
@@ -268,7 +309,22 @@ def main() -> None:
     parser.add_argument("--repo", type=Path, default=REPO, help="the checkout to measure (default: this one)")
     parser.add_argument("--repeats", type=int, default=3, help="fresh processes per page open (the median is shown)")
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument(
+        "--done-share", type=float, default=0.0, help="also mark this share of the sentences done (e.g. 0.5)"
+    )
+    parser.add_argument(
+        "--filters", action="store_true", help="review with 'Unreviewed only' and 'Methods disagree' on"
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the projects built by an earlier run in --workdir (faster; reviewed as then)",
+    )
+    parser.add_argument(
+        "--only", nargs="+", choices=MEASURES, default=list(MEASURES), help="measure only these (default: all)"
+    )
     args = parser.parse_args()
+    started = time.perf_counter()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="labelbridge-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     repo = args.repo.resolve()
@@ -287,30 +343,51 @@ def main() -> None:
         run_child(REPO, "dump", str(base), str(dump))
     table: dict[int, dict] = {}
     for n in args.sentences:
-        projects = work / f"{repo.name}-{n}"
-        shutil.rmtree(projects, ignore_errors=True)
-        row = run_child(repo, "build", str(dump), str(base / "project.json"), str(projects / "bench"), n)
+        projects = work / (f"{repo.name}-{n}" + (f"-done{args.done_share:g}" if args.done_share else ""))
+        built = projects / "bench" / "built.json"
+        if args.reuse and built.exists():
+            row = json.loads(built.read_text())
+        else:
+            shutil.rmtree(projects, ignore_errors=True)
+            row = run_child(
+                repo, "build", str(dump), str(base / "project.json"), str(projects / "bench"), n, args.done_share
+            )
+            built.write_text(json.dumps(row))
         print(f"{n} sentences: added in {row['add_s']:.1f} s, database {row['db_mb']:.0f} MB", flush=True)
-        for page in PAGES:  # the median of a few fresh processes: the machine's load varies
+        for page in (
+            PAGES if "pages" in args.only else ()
+        ):  # the median of a few fresh processes: the machine's load varies
             runs = [run_child(repo, "page", str(projects), page) for _ in range(args.repeats)]
             row[page] = {"s": statistics.median(r["s"] for r in runs), "mb": max(r["mb"] for r in runs)}
             print(
                 f"  open {page}: {row[page]['s']:.2f} s (median of {len(runs)}), +{row[page]['mb']:.0f} MB", flush=True
             )
-        for kind in ("conll", "jsonl"):
+        for kind in ("conll", "jsonl") if "export" in args.only else ():
             row[kind] = run_child(repo, "export", str(projects), kind)
             print(
                 f"  export {kind}: {row[kind]['s']:.2f} s, +{row[kind]['mb']:.0f} MB, file {row[kind]['file_mb']:.1f} MB",
                 flush=True,
             )
-        row["actions"] = run_child(repo, "actions", str(projects))
-        print(f"  script run per action: median {row['actions']['median_ms']:.0f} ms", flush=True)
-        if not args.no_browser:
-            row["browser"] = run_child(repo, "browser", str(projects))
+        for kind in ("conll", "jsonl") if "download" in args.only else ():
+            row[f"download-{kind}"] = run_child(repo, "download", str(projects), kind)
+            print(
+                f"  Export page, {kind} ({row[f'download-{kind}']['how']}): +{row[f'download-{kind}']['mb']:.0f} MB",
+                flush=True,
+            )
+        if "actions" in args.only:
+            row["actions"] = run_child(repo, "actions", str(projects), args.filters)
+            print(f"  script run per action: median {row['actions']['median_ms']:.0f} ms", flush=True)
+        if "browser" in args.only and not args.no_browser:
+            row["browser"] = run_child(repo, "browser", str(projects), args.filters)
             print(f"  key press -> saved: median {row['browser']['median_ms']:.0f} ms", flush=True)
         table[n] = row
         (work / f"results-{repo.name}.json").write_text(json.dumps(table, indent=1))
     print_table(table)
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(
+        f"\nwall {time.perf_counter() - started:.0f} s, CPU of the measuring processes {used.ru_utime + used.ru_stime:.0f} s, "
+        f"load average at the end {' / '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
 
 
 def print_table(table: dict[int, dict]) -> None:
@@ -321,14 +398,21 @@ def print_table(table: dict[int, dict]) -> None:
         ratio = [f"{values[-1] / values[0]:.2f}" if values[0] else "-"] if len(values) > 1 else []
         lines.append((name, *[f"{v:.{digits}f} {unit}" for v in values], *ratio))
 
-    for page in PAGES:
+    def has(key: str) -> bool:
+        return all(key in table[n] for n in sizes)
+
+    for page in filter(has, PAGES):
         add(f"open {page}", [table[n][page]["s"] for n in sizes], "s")
         add(f"open {page}, memory", [table[n][page]["mb"] for n in sizes], "MB", 0)
-    for kind in ("conll", "jsonl"):
+    for kind in filter(has, ("conll", "jsonl")):
         add(f"export {kind}", [table[n][kind]["s"] for n in sizes], "s")
         add(f"export {kind}, memory", [table[n][kind]["mb"] for n in sizes], "MB", 0)
-    add("script run per action (median)", [table[n]["actions"]["median_ms"] for n in sizes], "ms", 0)
-    if all("browser" in table[n] for n in sizes):
+    for kind in filter(has, ("download-conll", "download-jsonl")):
+        how = "/".join(dict.fromkeys(table[n][kind]["how"] for n in sizes))
+        add(f"Export page {kind[9:]} ({how}), memory", [table[n][kind]["mb"] for n in sizes], "MB", 0)
+    if has("actions"):
+        add("script run per action (median)", [table[n]["actions"]["median_ms"] for n in sizes], "ms", 0)
+    if has("browser"):
         add("key press -> saved (median)", [table[n]["browser"]["median_ms"] for n in sizes], "ms", 0)
         add("key press -> saved (p90)", [table[n]["browser"]["p90_ms"] for n in sizes], "ms", 0)
     add("database", [table[n]["db_mb"] for n in sizes], "MB", 0)

@@ -11,8 +11,10 @@ from browser_support import free_port, start_server, stop_server  # noqa: F401
 from helpers import REPO, build_demo_project, copy_project
 from streamlit.testing.v1 import AppTest
 
+from core.corpus.io import read_conll
 from core.formats import EXPORTS
-from core.review.export import clean_sentences
+from core.review import export as review_export
+from core.review.export import clean_sentences, save_export, to_conll, to_jsonl
 from core.review.project import open_project
 
 
@@ -48,6 +50,96 @@ def test_export_page_lists_each_format_with_where_it_loads(projects):
     for fmt in EXPORTS.values():
         if fmt.name != "conll":
             assert fmt.loads in captions
+
+
+def test_a_large_export_is_written_into_the_project_folder_not_held_for_a_download(projects, monkeypatch):
+    """Streamlit holds a download's whole file in memory (77 MB of JSONL at 100,000 sentences):
+    above the limit the page writes the files into <project>/exports/ instead, streamed."""
+    monkeypatch.setattr(review_export, "DOWNLOAD_MAX_SENTENCES", 20)
+    at = AppTest.from_file(str(REPO / "pages/4_Export.py"), default_timeout=60)
+    at.run()
+    at.radio[0].set_value("all").run()
+    assert not at.exception, at.exception
+    assert not at.get("download_button")
+    assert "36 sentences are more than the 20" in at.info[0].value
+    assert [b.label for b in at.button] == [
+        "Write CoNLL (IOB2)",
+        "Write JSONL with provenance",
+        "Write spaCy DocBin",
+        "Write Hugging Face dataset",
+        "Write Hugging Face JSONL",
+        "Write Label Studio JSON",
+        "Write Prodigy JSONL",
+    ]
+    store = open_project(projects / "demo-es").store
+    folder = projects / "demo-es" / "exports"
+    for key in ("write-conll", "write-jsonl", "write-hf", "write-spacy"):
+        at.button(key=key).click().run()
+        assert not at.exception, at.exception
+    expected = list(clean_sentences(store, "all", "matching"))
+    assert (folder / "demo-es-all.conll").read_text(encoding="utf-8") == to_conll(expected)
+    assert (folder / "demo-es-all.jsonl").read_text(encoding="utf-8") == to_jsonl(expected)
+    assert [s.spans for s in read_conll(folder / "demo-es-all.conll")] == [s.sentence().spans for s in expected]
+    assert (folder / "demo-es-all" / "dataset_info.json").exists() and (folder / "demo-es-all.spacy").stat().st_size
+    shown = [s.value for s in at.success]
+    assert any("demo-es/exports/demo-es-all.conll" in text for text in shown), shown
+    assert not any(str(projects) in text for text in shown)  # the server's folders are not spelt out
+    at.checkbox(key="export-drop-misc").check().run()
+    for key in ("write-conll", "write-hf"):  # written again: replaced whole, nothing left beside it
+        at.button(key=key).click().run()
+        assert not at.exception and not at.error, (at.exception, at.error)
+    assert "MISC" not in (folder / "demo-es-all.conll").read_text(encoding="utf-8")
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "demo-es-all",
+        "demo-es-all.conll",
+        "demo-es-all.jsonl",
+        "demo-es-all.spacy",
+    ]
+
+
+def test_an_export_folder_that_cannot_be_written_is_one_clear_error(projects, monkeypatch):
+    monkeypatch.setattr(review_export, "DOWNLOAD_MAX_SENTENCES", 20)
+    (projects / "demo-es" / "exports").write_text("not a folder")  # e.g. an operator's file in the way
+    at = AppTest.from_file(str(REPO / "pages/4_Export.py"), default_timeout=60)
+    at.run()
+    at.radio[0].set_value("all").run()
+    for key in ("write-conll", "write-label-studio"):
+        at.button(key=key).click().run()
+        assert not at.exception, at.exception
+        (error,) = [e.value for e in at.error]
+        assert "not written\\: the server could not write demo-es/exports/demo-es-all." in error, error
+        assert str(projects) not in error
+    assert (projects / "demo-es" / "exports").read_text() == "not a folder"
+
+
+def test_files_written_to_the_project_folder_are_named_by_the_folder_not_the_display_name(projects, monkeypatch):
+    """A project's display name is free text (project.json); a file name made of it could leave the folder."""
+    monkeypatch.setattr(review_export, "DOWNLOAD_MAX_SENTENCES", 20)
+    settings = projects / "demo-es" / "project.json"
+    settings.write_text(json.dumps({**json.loads(settings.read_text()), "name": "../../escaped"}))
+    at = AppTest.from_file(str(REPO / "pages/4_Export.py"), default_timeout=60)
+    at.run()
+    at.radio[0].set_value("all").run()
+    at.button(key="write-jsonl").click().run()
+    assert not at.exception, at.exception
+    assert [p.name for p in (projects / "demo-es" / "exports").iterdir()] == ["demo-es-all.jsonl"]
+    assert not list(projects.parent.rglob("escaped*"))
+
+
+def test_an_export_that_fails_half_way_leaves_the_older_file_and_no_part(projects):
+    store = open_project(projects / "demo-es").store
+    dest = projects / "demo-es" / "exports" / "out.conll"
+    save_export(clean_sentences(store, "all", "matching"), "conll", dest)
+    before = dest.read_text(encoding="utf-8")
+
+    def failing():
+        yield from list(clean_sentences(store, "all", "matching"))[:5]
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        save_export(failing(), "conll", dest)
+    assert dest.read_text(encoding="utf-8") == before
+    assert [p.name for p in dest.parent.iterdir()] == ["out.conll"]
 
 
 @pytest.mark.browser

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from dataclasses import replace
+from functools import partial
 
 import pytest
 from helpers import build_demo_project, copy_project
@@ -305,3 +307,109 @@ def test_counts_are_refreshed_for_the_sentences_decided_since_and_only_then(demo
     assert {r[0] for r in rows} <= {5} | {r[0] for r in db.execute("SELECT sentence_id FROM counted_reviews")}
     assert 5 in {r[0] for r in db.execute("SELECT sentence_id FROM counted_reviews")}
     assert db.execute("SELECT value FROM aggregate_marks WHERE key = 'events'").fetchone()[0] == store.version()[1]
+
+
+def sqlite_steps(store: ReviewStore, work) -> int:
+    """How many thousand SQLite virtual-machine steps ``work`` takes (the work a query does)."""
+    steps = [0]
+
+    def count() -> int:
+        steps[0] += 1
+        return 0
+
+    db = store._db()
+    db.set_progress_handler(count, 1000)
+    try:
+        work()
+    finally:
+        db.set_progress_handler(None, 1000)
+    return steps[0]
+
+
+def test_the_position_near_the_end_of_a_large_project_is_not_a_count_over_it(tmp_path):
+    """ "k of N" on the Review screen: the position of sentence 19,900 of 20,000 was a COUNT over
+    the 19,900 ids before it (3 ms at 90,000 of 100,000, more with a cold cache)."""
+    store = random_project(tmp_path / "big.sqlite", n=20_000)
+    for sid in (5, 19_000):
+        apply_action(store, "s", {"type": "done", "sid": sid}, list(range(20_000)))
+    for filters in (Filters(), Filters(unreviewed=True)):
+        ids = FilteredIds(store, filters)
+        assert ids.index(19_900) == 19_900 - (2 if filters.unreviewed else 0)
+        near_start = sqlite_steps(store, partial(ids.index, 10))
+        near_end = sqlite_steps(store, partial(ids.index, 19_900))
+        assert near_end <= near_start + 2, (filters, near_start, near_end)
+
+
+def test_positions_are_counted_when_the_ids_have_gaps(tmp_path):
+    """Ids written from two starting points (0-4 and 10-14) are not 0 .. N-1: counted, not computed."""
+    rows = [NewSentence(["w"], [], ["t"], None, [(0, 0, 1.0)], [], [], {}) for _ in range(5)]
+    store = ReviewStore(tmp_path / "gaps.sqlite")
+    store.add_sentences(rows)
+    ids = FilteredIds(store, Filters())
+    assert ids.index(4) == 4
+    store.add_sentences(rows, start_id=10)
+    ids = FilteredIds(store, Filters())
+    assert [ids.index(k) for k in (0, 4, 10, 14)] == [0, 4, 5, 9] and len(ids) == 10
+
+
+def brute_force_ids(store: ReviewStore, filters: Filters) -> list[int]:
+    fixed = FilteredIds(store, replace(filters, unreviewed=False))
+    return [sid for sid in fixed if not (filters.unreviewed and store.state(sid)[0])]
+
+
+def test_unreviewed_with_a_fixed_filter_follows_every_done_reopen_and_undo_from_any_connection(tmp_path):
+    """The done ids are kept between script runs and brought up to date from the events: what
+    this store, another connection (another server process) and a rolled-back batch do."""
+    store = random_project(tmp_path / "random.sqlite", n=300)
+    other = ReviewStore(tmp_path / "random.sqlite")  # e.g. a second server on the same project
+    rng = random.Random(3)
+    ids = list(range(300))
+    cases = [Filters(unreviewed=True), Filters(unreviewed=True, disagree=True), Filters(unreviewed=True, label="PER")]
+    for step in range(120):
+        writer = store if step % 3 else other
+        sid = rng.randrange(300)
+        kind = rng.choice(["done", "done", "reopen", "undo"])
+        if kind == "reopen":
+            writer.reopen(sid, f"tab{step % 2}")
+        else:
+            apply_action(writer, f"tab{step % 2}", {"type": kind, "sid": sid}, ids)
+        if step % 10 == 5:  # a batch that fails half way: its done marks roll back
+            with pytest.raises(RuntimeError):
+                with store.batch():
+                    apply_action(store, "tab9", {"type": "done", "sid": (sid + 1) % 300}, ids)
+                    assert FilteredIds(store, cases[1]).nearest(0) >= 0  # asked inside the transaction
+                    raise RuntimeError("the tab went away")
+        for filters in cases:
+            expected = brute_force_ids(store, filters)
+            found = FilteredIds(store, filters)
+            assert list(found) == expected and len(found) == len(expected), (step, filters)
+            for probe in (0, 150, 299):
+                later = [i for i in expected if i > probe]
+                assert found.neighbour(probe, +1) == (later[0] if later else probe)
+                if probe in expected:
+                    assert found.index(probe) == expected.index(probe)
+
+
+def test_a_key_press_with_unreviewed_and_a_fixed_filter_does_not_walk_the_done_ids(tmp_path):
+    """170 ms a script run with 50,000 of 100,000 sentences done: the done ids were read and
+    walked on every count and step."""
+    store = random_project(tmp_path / "big.sqlite", n=20_000)
+    ids = list(range(20_000))
+    filters = Filters(unreviewed=True, disagree=True)
+
+    def screen() -> None:  # what a Review run asks: the count, the position, the neighbours
+        found = FilteredIds(store, filters)
+        sid = found.nearest(19_000)
+        len(found), found.index(sid), found.neighbour(sid, +1), found.neighbour(sid, -1)
+
+    steps = []
+    for n_done in (10, 10_000):
+        with store.batch():
+            for sid in range(0, 2 * n_done, 2):
+                if not store.state(sid)[0]:
+                    store.set_done(sid, "s", 1.0)
+        screen()  # the first run after opening reads the done ids once
+        apply_action(store, "s", {"type": "done", "sid": 19_999}, ids)  # an Enter
+        steps.append(sqlite_steps(store, screen))
+        apply_action(store, "s", {"type": "undo", "sid": 19_999}, ids)
+    assert steps[1] <= steps[0] + 2, steps

@@ -27,6 +27,7 @@ from core.corpus.safe_paths import (
 from core.errors import LabelBridgeError
 from core.review.project import Project, create_project, is_project, open_project
 from ui.auth import guard_page
+from ui.gc_tuning import freeze_long_lived
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "data" / "demo"
@@ -240,6 +241,7 @@ def open_page(title: str, sidebar: bool = True) -> Project:
     """Start a page: its title, the open project (the script stops if there is none), the sidebar
     (``sidebar=False``: the page draws it later with :func:`sidebar_project`)."""
     st.set_page_config(page_title=f"LabelBridge · {title}", layout="wide")
+    freeze_long_lived()  # a page run on its own (tests) as well as through app.py
     guard_page()
     project = current_project()
     if project is None:

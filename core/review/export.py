@@ -25,6 +25,12 @@ from core.review.model import Decision, Proposal, final_spans
 from core.review.store import ReviewStore
 
 MODES = ("reviewed", "all")
+# Above this many sentences the Export page writes its files into the project's folder instead of
+# offering them as a download: Streamlit holds a download's whole file in the server's memory
+# (``st.download_button`` reads even a callable's file-like result into bytes, and its media
+# store keeps them), about 15 MB of JSONL for 20,000 Europarl sentences, 77 MB for 100,000.
+DOWNLOAD_MAX_SENTENCES = 20_000
+EXPORTS_FOLDER = "exports"  # inside the project's folder
 
 
 @dataclass(frozen=True)
@@ -177,9 +183,28 @@ def write_export(sentences: Iterable[CleanSentence], kind: str, out: IO[str]) ->
 def export_file(sentences: Iterable[CleanSentence], kind: str, folder: str | Path) -> Path:
     """Stream ``sentences`` into a new file in ``folder`` (UTF-8) and return its path."""
     handle, name = tempfile.mkstemp(prefix="labelbridge-export-", suffix=f".{kind}", dir=folder)
-    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-        write_export(sentences, kind, out)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            write_export(sentences, kind, out)
+    except BaseException:  # no half-written file left behind
+        Path(name).unlink(missing_ok=True)
+        raise
     return Path(name)
+
+
+def save_export(sentences: Iterable[CleanSentence], kind: str, dest: str | Path) -> Path:
+    """Stream ``sentences`` as ``kind`` into ``dest``: written to a temporary file beside it and
+    renamed into place when complete, so ``dest`` is never half written (memory does not grow
+    with the corpus)."""
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    written = export_file(sentences, kind, dest.parent)
+    try:
+        os.replace(written, dest)
+    except BaseException:
+        written.unlink(missing_ok=True)
+        raise
+    return dest
 
 
 def to_conll(sentences: Iterable[CleanSentence]) -> str:
