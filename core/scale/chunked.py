@@ -36,6 +36,7 @@ from core.projection.pipeline import Method, ProjectionConfig, SentenceTooLongEr
 from core.scale.streaming import (
     FileShape,
     alignment_line,
+    check_spans,
     count_lines,
     iter_pairs,
     iter_pharaoh,
@@ -307,27 +308,50 @@ def check_corpus(
     ``count_words``, the target's word counts."""
     from core.projection.corpus_evidence import count_lower_case
 
-    if alignments is not None:
-        lines = count_lines(alignments)
-        if lines != source.sentences:
-            raise CorpusError(
-                alignments, None, f"has {lines} lines but the corpus has {source.sentences} sentence pairs"
-            )
-    links = iter_pharaoh(alignments) if alignments is not None else itertools.repeat(None)
     sample: list[SentencePair] = []
     counts: Counter | None = Counter() if count_words else None
-    for number, (pair, link) in enumerate(zip(iter_pairs(source, target), links), start=1):
-        if limit is not None:
-            for side, sentence in (("source", pair.source), ("target", pair.target)):
-                if len(sentence) > limit:
-                    raise SentenceTooLongError(number, side, len(sentence), limit)
-        if alignments is not None and link is not None:
-            parse_pharaoh_line(alignments, *link, pair)
-        if len(sample) < sample_size:
-            sample.append(pair)
-        if counts is not None:
-            count_lower_case(counts, pair.target.tokens)
+    try:
+        if alignments is not None:
+            _check_link_count(alignments, source.sentences)
+        links = iter_pharaoh(alignments) if alignments is not None else itertools.repeat(None)
+        for number, (pair, link) in enumerate(zip(iter_pairs(source, target), links), start=1):
+            _check_lengths(number, pair, limit)
+            if alignments is not None and link is not None:
+                parse_pharaoh_line(alignments, *link, pair)
+            if len(sample) < sample_size:
+                sample.append(pair)
+            if counts is not None:
+                count_lower_case(counts, pair.target.tokens)
+    except LabelBridgeError:
+        _check_in_order(source, target, alignments, limit)  # raises the error a check at a time meets first
+        raise
     return CorpusCheck(sample, counts)
+
+
+def _check_lengths(number: int, pair: SentencePair, limit: int | None) -> None:
+    if limit is not None:
+        for side, sentence in (("source", pair.source), ("target", pair.target)):
+            if len(sentence) > limit:
+                raise SentenceTooLongError(number, side, len(sentence), limit)
+
+
+def _check_link_count(alignments: Path, pairs: int) -> None:
+    lines = count_lines(alignments)
+    if lines != pairs:
+        raise CorpusError(alignments, None, f"has {lines} lines but the corpus has {pairs} sentence pairs")
+
+
+def _check_in_order(source: FileShape, target: FileShape, alignments: Path | None, limit: int | None) -> None:
+    """The checks of :func:`check_corpus` one after the other, as the whole-file readers make
+    them: both files' spans, every pair's length, then the alignment file."""
+    check_spans(source)
+    check_spans(target)
+    for number, pair in enumerate(iter_pairs(source, target), start=1):
+        _check_lengths(number, pair, limit)
+    if alignments is not None:
+        _check_link_count(alignments, source.sentences)
+        for (number, line), pair in zip(iter_pharaoh(alignments), iter_pairs(source, target)):
+            parse_pharaoh_line(alignments, number, line, pair)
 
 
 def align_whole_corpus(
