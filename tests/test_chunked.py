@@ -340,3 +340,32 @@ def test_project_reports_the_error_the_whole_file_readers_meet_first(tmp_path, c
     error = capsys.readouterr().err
     assert message in error and "Traceback" not in error
     assert not (tmp_path / "out.conll").exists()
+
+
+@pytest.mark.parametrize("option", [["--samplers", "2"], ["--iterations", "0.5"]])
+def test_resume_refuses_other_eflomal_samplers_or_iterations(tmp_path, option):
+    """The killed run's links came from one eflomal schedule; resuming with another would mix
+    two runs' settings in the manifest's name, so it is refused like any other option."""
+    out = tmp_path / "out.conll"
+    argv = [
+        "project",
+        "--source",
+        str(DEMO / "en.conll"),
+        "--target",
+        str(DEMO / "es.conll"),
+        "--target-lang",
+        "es",
+        "--out",
+        str(out),
+        "--quiet",
+        "--chunk-size",
+        "10",
+        "--workers",
+        "1",
+        "--runs",
+        "1",
+    ]
+    assert run_cli(argv, {"LABELBRIDGE_STOP_AFTER_CHUNKS": "1"}).returncode == -9
+    refused = run_cli(argv + option + ["--resume"])
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert f"{option[0]} was None, now {option[1]}" in refused.stderr.replace("'", "")
