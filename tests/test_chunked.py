@@ -236,7 +236,7 @@ def test_the_streaming_reader_fails_as_the_whole_file_reader_does(tmp_path, data
     with pytest.raises(CorpusError) as whole:
         read_conll(path)
     with pytest.raises(CorpusError) as streamed:
-        scan(path, tagged=True)
+        list(iter_sentences(scan(path, tagged=True)))  # a stray I- only once the scheme is known
     assert str(streamed.value) == str(whole.value) and message in str(whole.value)
 
 
@@ -317,3 +317,55 @@ def test_a_ray_address_where_nothing_listens_is_one_line_not_a_long_wait(tmp_pat
     assert main(argv + ["--ray-address", "nonsense"]) == 2
     assert "expected HOST:PORT, ray://HOST:PORT or auto" in capsys.readouterr().err
     assert not (tmp_path / "o.conll").exists()
+
+
+@pytest.mark.parametrize(
+    "source,links,message",
+    [
+        # a link outside its pair on line 1, a stray I- in sentence 2: the spans are read first
+        ("A\tB-PER\n\nB\tI-PER\n", "0-5\n0-0\n", "en.conll, line 3"),
+        # a link outside its pair on line 1, a line too few: the count is checked first
+        ("A\tB-PER\n\nB\tB-PER\n", "0-5\n", "has 1 lines but the corpus has 2"),
+        # a link outside its pair on line 2, nothing else wrong
+        ("A\tB-PER\n\nB\tB-PER\n", "0-0\n0-5\n", "links.pharaoh, line 2"),
+    ],
+)
+def test_project_reports_the_error_the_whole_file_readers_meet_first(tmp_path, capsys, source, links, message):
+    """project checks every pair in one pass; with two mistakes it still names the one that
+    reading the files one after the other would name."""
+    (tmp_path / "en.conll").write_text(source, encoding="utf-8")
+    (tmp_path / "es.txt").write_text("a\nb\n", encoding="utf-8")
+    (tmp_path / "links.pharaoh").write_text(links, encoding="utf-8")
+    assert main(project_args(tmp_path, tmp_path / "out.conll")) != 0
+    error = capsys.readouterr().err
+    assert message in error and "Traceback" not in error
+    assert not (tmp_path / "out.conll").exists()
+
+
+@pytest.mark.parametrize("option", [["--samplers", "2"], ["--iterations", "0.5"]])
+def test_resume_refuses_other_eflomal_samplers_or_iterations(tmp_path, option):
+    """The killed run's links came from one eflomal schedule; resuming with another would mix
+    two runs' settings in the manifest's name, so it is refused like any other option."""
+    out = tmp_path / "out.conll"
+    argv = [
+        "project",
+        "--source",
+        str(DEMO / "en.conll"),
+        "--target",
+        str(DEMO / "es.conll"),
+        "--target-lang",
+        "es",
+        "--out",
+        str(out),
+        "--quiet",
+        "--chunk-size",
+        "10",
+        "--workers",
+        "1",
+        "--runs",
+        "1",
+    ]
+    assert run_cli(argv, {"LABELBRIDGE_STOP_AFTER_CHUNKS": "1"}).returncode == -9
+    refused = run_cli(argv + option + ["--resume"])
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert f"{option[0]} was None, now {option[1]}" in refused.stderr.replace("'", "")

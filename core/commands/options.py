@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from core.alignment import aligner_names
-from core.alignment.eflomal_aligner import EFLOMAL_COMBINATIONS
+from core.alignment.eflomal_aligner import EFLOMAL_COMBINATIONS, EflomalAligner
 from core.projection.pipeline import METHODS, ProjectionConfig
 
 DEFAULTS = ProjectionConfig()
@@ -26,6 +26,17 @@ def _whole_number(minimum: int):
 
 positive_int = _whole_number(1)
 non_negative_int = _whole_number(0)
+
+
+def positive_float(text: str) -> float:
+    """A number above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text} is not a number above 0")
+    return value
 
 
 def weight(text: str) -> float:
@@ -86,7 +97,15 @@ def add_aligner_options(parser: argparse.ArgumentParser) -> None:
         "--samplers",
         type=positive_int,
         metavar="N",
-        help="eflomal: sampling chains per direction in each run, averaged by eflomal (default: 3; 1 is about 3 times faster, see README)",
+        help=f"eflomal: sampling chains per direction in each run, averaged by eflomal (default: {EflomalAligner.n_samplers}; "
+        "each costs about the same, see README, Alignment cost)",
+    )
+    group.add_argument(
+        "--iterations",
+        type=positive_float,
+        metavar="SCALE",
+        help="eflomal: scale of its iteration schedule, which already shrinks as the corpus grows "
+        f"(default: {EflomalAligner.rel_iterations:g}; see README, Alignment cost)",
     )
     group.add_argument(
         "--prefix-length",
@@ -107,6 +126,8 @@ def aligner_options(args: argparse.Namespace) -> dict:
             options["n_runs"] = args.runs
         if args.samplers:
             options["n_samplers"] = args.samplers
+        if args.iterations:
+            options["rel_iterations"] = args.iterations
         if args.prefix_length is not None:
             options["prefix_length"] = args.prefix_length
     else:

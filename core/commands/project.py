@@ -115,6 +115,8 @@ def manifest_options(args: argparse.Namespace) -> dict:
         "aligner_model",
         "symmetrization",
         "runs",
+        "samplers",
+        "iterations",
         "prefix_length",
         "source_lang",
         "target_lang",

@@ -157,6 +157,7 @@ def tagged_sentences(
     tags: list[str] = []
     numbers: list[int] = []
     found = False
+    valid_tags: set[str] = set()  # tags already checked (a corpus repeats a few tags)
     for number, line in numbered_lines:
         if not line.strip():
             if tokens:
@@ -164,9 +165,9 @@ def tagged_sentences(
                 yield TaggedSentence(tuple(tokens), tuple(tags), tuple(numbers))
                 tokens, tags, numbers = [], [], []
             continue
-        if _is_comment(line, n_columns, bool(tokens)):
+        if line[0] in "#-" and _is_comment(line, n_columns, bool(tokens)):
             continue
-        columns = _columns(line)
+        columns = line.split("\t") if "\t" in line else line.split()
         if n_columns is None:
             n_columns = len(columns)
         if require_tags and n_columns < 2:
@@ -179,10 +180,12 @@ def tagged_sentences(
         numbers.append(number)
         if n_columns > 1:
             tag = columns[-1]
-            try:
-                split_tag(tag)
-            except TagError as err:
-                raise CorpusError(path, number, str(err)) from None
+            if tag not in valid_tags:
+                try:
+                    split_tag(tag)
+                except TagError as err:
+                    raise CorpusError(path, number, str(err)) from None
+                valid_tags.add(tag)
             tags.append(tag)
     if tokens:
         found = True

@@ -211,7 +211,19 @@ def corpus_function_words(targets: Iterable[Sequence[str]], top: int = 50, max_l
     >>> sorted(corpus_function_words([["la", "casa", "de", "la", "ciudad"], ["de", "Madrid"]], top=2))
     ['de', 'la']
     """
-    freq = Counter(t for tokens in targets for t in tokens if t[:1].islower())
+    freq: Counter = Counter()
+    for tokens in targets:
+        count_lower_case(freq, tokens)
+    return function_words_of(freq, top, max_length)
+
+
+def count_lower_case(freq: Counter, tokens: Sequence[str]) -> None:
+    """Add one sentence's lower-case words to ``freq`` (what :func:`corpus_function_words` counts)."""
+    freq.update(t for t in tokens if t[:1].islower())
+
+
+def function_words_of(freq: Counter, top: int = 50, max_length: int = 4) -> frozenset[str]:
+    """:func:`corpus_function_words` from counts :func:`count_lower_case` gathered (in a streamed pass)."""
     ranked = sorted(freq.items(), key=lambda item: (-item[1], item[0]))[:top]
     return frozenset(w for w, _ in ranked if len(w) <= max_length)
 

@@ -182,11 +182,14 @@ def project_pair(
     number: int | None = None,
     bonus: Bonus | None = None,
     light: Sequence[float] | None = None,
+    reviewer_candidates: bool = True,
 ) -> ProjectedPair:
     """The projections of one pair by ``methods`` (both by default); ``candidates``
     defaults to the n-grams of the target. ``number`` names the pair in messages.
     ``bonus`` and ``light`` are corpus evidence for matching (see
     :func:`core.projection.matching.score_pairs`); :func:`project_corpus` computes them.
+    ``reviewer_candidates=False`` skips :attr:`ProjectedPair.candidates` (a second scoring
+    pass the review app uses and a written corpus does not).
 
     Matching stays within ``config``'s budget: a pair with too many scored pairs takes the
     heuristic's spans, an ILP past its limits takes greedy's choice; either way a note is
@@ -213,6 +216,7 @@ def project_pair(
         if candidates is None:
             candidates = ngram_candidates(pair.target.tokens, config.max_ngram)
         budget = config.budget()
+        edges = pair_filter(pair, config)
         try:
             pairs = score_pairs(
                 entities,
@@ -220,7 +224,7 @@ def project_pair(
                 alignment,
                 len(pair.target),
                 config.min_score,
-                pair_filter(pair, config),
+                edges,
                 config.length_cap(),
                 budget.max_pairs,
                 undominated=True,
@@ -237,22 +241,23 @@ def project_pair(
                 notes.append(f"{which}: {exc}; greedy matching is used instead")
                 chosen = solve(pairs, candidates, "greedy", config.n_proj)
             matching = matching_projections(entities, candidates, alignment, chosen)
-            # what the reviewer can cycle through with `c`: threshold ignored, longer spans kept
-            best = top_candidates(
-                score_pairs(
-                    entities,
+            if reviewer_candidates:
+                # what the reviewer can cycle through with `c`: threshold ignored, longer spans kept
+                best = top_candidates(
+                    score_pairs(
+                        entities,
+                        candidates,
+                        alignment,
+                        len(pair.target),
+                        0.0,
+                        edges,
+                        config.length_cap(),
+                        budget.max_pairs,
+                        bonus=bonus,
+                        light=light,
+                    ),
                     candidates,
-                    alignment,
-                    len(pair.target),
-                    0.0,
-                    pair_filter(pair, config),
-                    config.length_cap(),
-                    budget.max_pairs,
-                    bonus=bonus,
-                    light=light,
-                ),
-                candidates,
-            )
+                )
     for note in notes:
         logger.warning(note)
     return ProjectedPair(pair, alignment, tuple(heuristic), tuple(matching), tuple(notes), best)

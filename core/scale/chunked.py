@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import math
 import os
@@ -21,10 +22,12 @@ import shutil
 import signal
 import stat
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from core.corpus.io import _umask, format_conll, parse_pharaoh_line, write_file
 from core.datamodel import Alignment, Sentence, SentencePair, Span
@@ -33,7 +36,8 @@ from core.projection.pipeline import Method, ProjectionConfig, SentenceTooLongEr
 from core.scale.streaming import (
     FileShape,
     alignment_line,
-    check_pharaoh,
+    check_spans,
+    count_lines,
     iter_pairs,
     iter_pharaoh,
     iter_sentences,
@@ -82,8 +86,13 @@ class SliceResult:
 
 @dataclass(frozen=True)
 class SliceTask:
+    """A slice of a chunk for one worker. Its links travel as the Pharaoh lines (with their
+    numbers, for messages) and are parsed in the worker, which is cheaper than sending them
+    parsed."""
+
     pairs: tuple[SentencePair, ...]
-    alignments: tuple[Alignment, ...]
+    links: tuple[tuple[int, str], ...]
+    links_path: Path
     config: ProjectionConfig
     method: Method
     candidates: tuple | None = None
@@ -106,28 +115,46 @@ class CorpusEvidence:
 
 def project_slice(task: SliceTask) -> SliceResult:
     """Project one slice exactly as :func:`core.projection.pipeline.project_corpus` would (a pure function:
-    it runs in a worker process or a Ray task)."""
+    it runs in a worker process or a Ray task).
+
+    With corpus evidence, a pair whose target holds a known translation of one of its
+    entities is projected once, with the bonus: project_corpus's first-pass result for it
+    would be replaced by that second pass anyway. Reviewer candidates are not computed (a
+    written corpus has no use for them)."""
     from core.alignment.lexical import add_lexical_links
-    from core.projection.corpus_evidence import EvidenceSettings, Findings, light_weights, strong_observations
-    from core.projection.pipeline import second_pass
+    from core.projection.corpus_evidence import (
+        EvidenceSettings,
+        Findings,
+        as_derived,
+        evidence_bonus,
+        light_weights,
+        strong_observations,
+    )
 
     targets, links, source_entities, target_entities = [], [], 0, 0
     observations: list = []
     settings = EvidenceSettings()  # what project_corpus uses
-    for k, (pair, alignment) in enumerate(zip(task.pairs, task.alignments)):
+    for k, (pair, (number, line)) in enumerate(zip(task.pairs, task.links)):
+        alignment = parse_pharaoh_line(task.links_path, number, line)
         if task.lexical_links:
             alignment = add_lexical_links(alignment, pair.source.tokens, pair.target.tokens)
         candidates = task.candidates[k] if task.candidates is not None else None
-        light = None
+        light, bonus = None, None
         if task.evidence is not None:
             light = light_weights(pair.target.tokens, task.evidence.function_words, settings.light_discount)
-        projected = project_pair(pair, alignment, task.config, candidates, (task.method,), light=light)
+            if task.evidence.table and not task.observe:
+                bonus = evidence_bonus(pair.source, pair.target.tokens, task.evidence.table, settings) or None
+        projected = project_pair(
+            pair, alignment, task.config, candidates, (task.method,), None, bonus, light, reviewer_candidates=False
+        )
         if task.observe:
             observations += strong_observations([(pair.source, pair.target)], [projected.matching], None, settings)
             continue
-        if task.evidence is not None:
+        if task.evidence is not None:  # names met as adjectives, as project_corpus's second pass does
             findings = Findings(task.evidence.table or {}, task.evidence.cased, task.evidence.labels)
-            projected = second_pass(pair, alignment, task.config, candidates, projected, findings, light) or projected
+            derived = as_derived(projected.matching, pair.source, pair.target.tokens, findings)
+            if derived != projected.matching:
+                projected = replace(projected, matching=derived)
         targets.append(projected.target_with(task.method, task.config.dropped_labels))
         source_entities += len(pair.source.spans)
         target_entities += len(projected.projections(task.method))
@@ -148,8 +175,10 @@ class LocalEngine:
         self.workers = max(1, workers)
         self._pool: ProcessPoolExecutor | None = None
 
-    def map(self, tasks: Sequence[SliceTask], done: Callable[[int], None]) -> list[SliceResult]:
-        if self.workers == 1 or len(tasks) == 1 or sum(len(t.pairs) for t in tasks) < SMALL_CHUNK:
+    def map(self, tasks: Iterable[SliceTask], done: Callable[[int], None], pairs: int) -> list[SliceResult]:
+        """The results of ``tasks`` (``pairs`` pairs in all) in order. Each task goes to the
+        pool as soon as it is read, so the workers project while this process reads on."""
+        if self.workers == 1 or pairs < SMALL_CHUNK:
             results = []
             for task in tasks:
                 results.append(project_slice(task))
@@ -159,10 +188,11 @@ class LocalEngine:
             import multiprocessing
 
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        futures = [(len(task.pairs), self._pool.submit(project_slice, task)) for task in tasks]
         results = []
-        for task, result in zip(tasks, self._pool.map(project_slice, tasks)):
-            results.append(result)
-            done(len(task.pairs))
+        for size, future in futures:
+            results.append(future.result())
+            done(size)
         return results
 
     def close(self) -> None:
@@ -269,14 +299,73 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def check_sentence_lengths(source: FileShape, target: FileShape, limit: int | None) -> None:
-    """Refuse, before any work, the first pair with a side longer than ``limit`` tokens, by number."""
-    if limit is None:
-        return
-    for number, pair in enumerate(iter_pairs(source, target), start=1):
+@dataclass
+class CorpusCheck:
+    """What the checking pass keeps: the first pairs (for the sanity warnings) and, when
+    asked, the target's lower-case word counts (corpus evidence's function words)."""
+
+    sample: list[SentencePair]
+    word_counts: Counter | None
+
+
+def check_corpus(
+    source: FileShape,
+    target: FileShape,
+    alignments: Path | None,
+    limit: int | None,
+    count_words: bool = False,
+    sample_size: int = 2000,
+) -> CorpusCheck:
+    """One streamed pass over the pairs (and ``alignments``) before any work: refuse the first
+    pair with a side longer than ``limit`` tokens (by number) or a link outside its pair (by
+    file and line), as :func:`core.corpus.io.read_pharaoh` would; keep a sample and, with
+    ``count_words``, the target's word counts."""
+    from core.projection.corpus_evidence import count_lower_case
+
+    sample: list[SentencePair] = []
+    counts: Counter | None = Counter() if count_words else None
+    try:
+        if alignments is not None:
+            _check_link_count(alignments, source.sentences)
+        links = iter_pharaoh(alignments) if alignments is not None else itertools.repeat(None)
+        for number, (pair, link) in enumerate(zip(iter_pairs(source, target), links), start=1):
+            _check_lengths(number, pair, limit)
+            if alignments is not None and link is not None:
+                parse_pharaoh_line(alignments, *link, pair)
+            if len(sample) < sample_size:
+                sample.append(pair)
+            if counts is not None:
+                count_lower_case(counts, pair.target.tokens)
+    except LabelBridgeError:
+        _check_in_order(source, target, alignments, limit)  # raises the error a check at a time meets first
+        raise
+    return CorpusCheck(sample, counts)
+
+
+def _check_lengths(number: int, pair: SentencePair, limit: int | None) -> None:
+    if limit is not None:
         for side, sentence in (("source", pair.source), ("target", pair.target)):
             if len(sentence) > limit:
                 raise SentenceTooLongError(number, side, len(sentence), limit)
+
+
+def _check_link_count(alignments: Path, pairs: int) -> None:
+    lines = count_lines(alignments)
+    if lines != pairs:
+        raise CorpusError(alignments, None, f"has {lines} lines but the corpus has {pairs} sentence pairs")
+
+
+def _check_in_order(source: FileShape, target: FileShape, alignments: Path | None, limit: int | None) -> None:
+    """The checks of :func:`check_corpus` one after the other, as the whole-file readers make
+    them: both files' spans, every pair's length, then the alignment file."""
+    check_spans(source)
+    check_spans(target)
+    for number, pair in enumerate(iter_pairs(source, target), start=1):
+        _check_lengths(number, pair, limit)
+    if alignments is not None:
+        _check_link_count(alignments, source.sentences)
+        for (number, line), pair in zip(iter_pharaoh(alignments), iter_pairs(source, target)):
+            parse_pharaoh_line(alignments, number, line, pair)
 
 
 def align_whole_corpus(
@@ -328,12 +417,10 @@ def run_chunked(
     """Check, align, project chunk by chunk and write ``run.out`` (and ``run.save_alignments``).
     Returns (pairs, source entities, projected entities)."""
     source, target = scan_parallel(run.source, run.target)
-    check_sentence_lengths(source, target, run.config.max_sentence_tokens)
-    if run.alignments:
-        check_pharaoh(run.alignments, source, target)
-    sample = [pair for _, pair in zip(range(2000), iter_pairs(source, target))]
-    warn(sample, source, target)
-    del sample
+    evidence_wanted = run.method == "matching" and run.config.corpus_evidence
+    check = check_corpus(source, target, run.alignments, run.config.max_sentence_tokens, evidence_wanted)
+    warn(check.sample, source, target)
+    check.sample.clear()
     if run.alignments is None:
         from core.alignment import make_aligner
 
@@ -348,47 +435,30 @@ def run_chunked(
                     alignments = align_whole_corpus(run, source, target, engine, progress)
                 write_file(links_path, "".join(alignment_line(a) + "\n" for a in alignments))
                 del alignments
-        tagger = None
-
-        def chunk_inputs(k: int, pairs: list, lines: list) -> tuple[list, object]:
-            nonlocal tagger
-            alignments = [parse_pharaoh_line(links_path, number, line) for number, line in lines]
-            candidates = None
-            if run.method == "matching" and run.config.candidates == "ner":
-                from core.models.ner import load_tagger, ner_candidates
-
-                if run.ner_model is None:
-                    raise UsageError("--candidates ner needs --ner-model (a spaCy pipeline or token classifier)")
-                tagger = tagger or load_tagger(run.ner_model, device=run.device)
-                candidates = ner_candidates(tagger, [p.target.tokens for p in pairs])
-            return alignments, candidates
-
+        slices = SliceReader(run, links_path, lexical, engine.workers)
         evidence = None
-        if run.method == "matching" and run.config.corpus_evidence:
-            evidence = corpus_evidence(run, source, target, links_path, lexical, engine, folder, chunk_inputs, bar)
+        if evidence_wanted:
+            evidence = corpus_evidence(run, source, target, check.word_counts, engine, folder, slices, bar)
         stop_after, written = _stop_after(), 0
         with bar(f"projecting ({run.method})") as progress:
             finished = 0
-            chunks = zip(
-                batched(iter_pairs(source, target), run.chunk_size), batched(iter_pharaoh(links_path), run.chunk_size)
-            )
-            for k, (pairs, lines) in enumerate(chunks):
+            items = zip(iter_pairs(source, target), iter_pharaoh(links_path))
+            for k, n in enumerate(chunk_lengths(source.sentences, run.chunk_size)):
                 if (folder / f"chunk-{k:05d}.json").is_file():
-                    finished += len(pairs)
+                    for _ in itertools.islice(items, n):  # read past a finished chunk
+                        pass
+                    finished += n
                     progress(finished, source.sentences)
                     continue
-                alignments, candidates = chunk_inputs(k, pairs, lines)
-                tasks = slice_tasks(pairs, alignments, candidates, run, lexical, engine.workers, evidence)
-
                 counter = {"done": finished}
 
-                def done(n: int, counter: dict = counter) -> None:
-                    counter["done"] += n
+                def done(size: int, counter: dict = counter) -> None:
+                    counter["done"] += size
                     progress(counter["done"], source.sentences)
 
-                results = engine.map(tasks, done)
-                write_chunk(folder, k, results, run.save_alignments is not None, len(pairs))
-                finished += len(pairs)
+                results = engine.map(slices.tasks(items, n, evidence), done, n)
+                write_chunk(folder, k, results, run.save_alignments is not None, n)
+                finished += n
                 written += 1
                 if stop_after is not None and written >= stop_after:
                     os.kill(os.getpid(), signal.SIGKILL)
@@ -405,12 +475,20 @@ def run_chunked(
 
 
 def corpus_evidence(
-    run, source, target, links_path, lexical, engine, folder: Path, chunk_inputs, bar
+    run: ProjectRun,
+    source: FileShape,
+    target: FileShape,
+    word_counts: Counter | None,
+    engine,
+    folder: Path,
+    slices: SliceReader,
+    bar,
 ) -> CorpusEvidence:
-    """Matching's corpus evidence, as :func:`core.projection.pipeline.project_corpus` gathers it,
-    in two streamed passes: the target's function words, then the strong projections of a first
-    matching pass (nothing written). Kept in the work folder, so a resumed run reuses it."""
-    from core.projection.corpus_evidence import EvidenceSettings, corpus_function_words, findings_from
+    """Matching's corpus evidence, as :func:`core.projection.pipeline.project_corpus` gathers it:
+    the target's function words (from the checking pass's ``word_counts``), then the strong
+    projections of a first, streamed matching pass (nothing written). Kept in the work folder,
+    so a resumed run reuses it."""
+    from core.projection.corpus_evidence import EvidenceSettings, findings_from, function_words_of
 
     saved = folder / "evidence.json"
     if saved.is_file():
@@ -419,27 +497,16 @@ def corpus_evidence(
         cased, labels = frozenset(data.get("cased", ())), frozenset(data.get("labels", ()))
         return CorpusEvidence(frozenset(data["function_words"]), table, cased, labels)
     settings = EvidenceSettings()
-    words = corpus_function_words(
-        (sentence.tokens for sentence in iter_sentences(target)),
-        settings.function_word_rank,
-        settings.function_word_length,
-    )
+    words = function_words_of(word_counts or Counter(), settings.function_word_rank, settings.function_word_length)
     first = CorpusEvidence(words)
     observations: list = []
     with bar("corpus evidence (first matching pass)") as progress:
         finished = 0
-        chunks = zip(
-            batched(iter_pairs(source, target), run.chunk_size), batched(iter_pharaoh(links_path), run.chunk_size)
-        )
-        for k, (pairs, lines) in enumerate(chunks):
-            alignments, candidates = chunk_inputs(k, pairs, lines)
-            tasks = [
-                replace(t, observe=True)
-                for t in slice_tasks(pairs, alignments, candidates, run, lexical, engine.workers, first)
-            ]
-            for result in engine.map(tasks, lambda n: None):
+        items = zip(iter_pairs(source, target), iter_pharaoh(slices.links_path))
+        for n in chunk_lengths(source.sentences, run.chunk_size):
+            for result in engine.map(slices.tasks(items, n, first, observe=True), lambda size: None, n):
                 observations += result.observations
-            finished += len(pairs)
+            finished += n
             progress(finished, source.sentences)
     findings = findings_from(observations, settings)
     rows = [
@@ -462,33 +529,57 @@ def _translation(row: list):
     return Translation(tuple(row[0]), row[1], row[2])
 
 
-def slice_tasks(
-    pairs: list[SentencePair],
-    alignments: list[Alignment],
-    candidates,
-    run: ProjectRun,
-    lexical: bool,
-    workers: int,
-    evidence: CorpusEvidence | None = None,
-) -> list[SliceTask]:
-    """A chunk cut into a few slices per worker (small enough for an even load and a moving bar)."""
-    size = max(1, math.ceil(len(pairs) / (4 * max(1, workers)))) if workers > 1 else len(pairs)
-    tasks = []
-    for start in range(0, len(pairs), size):
-        end = start + size
-        tasks.append(
-            SliceTask(
-                tuple(pairs[start:end]),
-                tuple(alignments[start:end]),
-                run.config,
-                run.method,
-                tuple(candidates[start:end]) if candidates is not None else None,
-                lexical,
-                run.save_alignments is not None,
-                evidence,
-            )
+def chunk_lengths(pairs: int, chunk_size: int) -> list[int]:
+    """How many pairs each chunk holds: ``chunk_size``, the last one the rest."""
+    return [min(chunk_size, pairs - start) for start in range(0, pairs, chunk_size)]
+
+
+@dataclass
+class SliceReader:
+    """Cuts the next chunk of a stream of (pair, Pharaoh line) into slice tasks, a few per
+    worker (small enough for an even load and a moving bar), read one slice at a time."""
+
+    run: ProjectRun
+    links_path: Path
+    lexical: bool
+    workers: int
+    tagger: Any = None
+
+    def tasks(
+        self, items: Iterator, n: int, evidence: CorpusEvidence | None, observe: bool = False
+    ) -> Iterator[SliceTask]:
+        """The next ``n`` pairs of ``items`` as tasks."""
+        size = max(1, math.ceil(n / (4 * self.workers))) if self.workers > 1 else n
+        if self.run.method == "matching" and self.run.config.candidates == "ner":
+            chunk = list(itertools.islice(items, n))  # the model tags the whole chunk at once
+            candidates = self.ner_candidates([pair.target.tokens for pair, _ in chunk])
+            for start in range(0, n, size):
+                yield self.task(chunk[start : start + size], candidates[start : start + size], evidence, observe)
+            return
+        for start in range(0, n, size):
+            yield self.task(list(itertools.islice(items, min(size, n - start))), None, evidence, observe)
+
+    def task(self, items: list, candidates: list | None, evidence: CorpusEvidence | None, observe: bool) -> SliceTask:
+        return SliceTask(
+            tuple(pair for pair, _ in items),
+            tuple(line for _, line in items),
+            self.links_path,
+            self.run.config,
+            self.run.method,
+            tuple(candidates) if candidates is not None else None,
+            self.lexical,
+            self.run.save_alignments is not None,
+            evidence,
+            observe,
         )
-    return tasks
+
+    def ner_candidates(self, sentences: list) -> list:
+        from core.models.ner import load_tagger, ner_candidates
+
+        if self.run.ner_model is None:
+            raise UsageError("--candidates ner needs --ner-model (a spaCy pipeline or token classifier)")
+        self.tagger = self.tagger or load_tagger(self.run.ner_model, device=self.run.device)
+        return ner_candidates(self.tagger, sentences)
 
 
 def write_chunk(folder: Path, k: int, results: Sequence[SliceResult], save_alignments: bool, pairs: int) -> None:

@@ -136,7 +136,8 @@ class RayEngine:
                 done(sizes[index[ref]])
         return self.ray.get(refs)
 
-    def map(self, tasks, done: Callable[[int], None]) -> list:
+    def map(self, tasks, done: Callable[[int], None], pairs: int = 0) -> list:
+        tasks = list(tasks)
         remote = self._remote(_project_slice_task)
         refs = [remote.remote(task, self.marker) for task in tasks]
         return self._gather(refs, [len(t.pairs) for t in tasks], done)

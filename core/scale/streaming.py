@@ -10,12 +10,20 @@ only the answer.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-from core.corpus.io import PathLike, TaggedSentence, _columns, _is_tag, parse_pharaoh_line, tagged_sentences
+from core.corpus.io import (
+    _LINE_BREAK,
+    PathLike,
+    TaggedSentence,
+    _columns,
+    _is_tag,
+    tagged_sentences,
+)
 from core.corpus.tags import TagError, split_tag, tags_to_spans
 from core.datamodel import Alignment, Sentence, SentencePair
 from core.errors import CorpusError
@@ -36,46 +44,86 @@ def _open(path: Path):
         raise CorpusError(path, None, f"cannot be read: {err.strerror or err}") from None
 
 
+_BLOCK = 1 << 20  # bytes read at a time
+
+
+def _blocks(handle) -> Iterator[bytes]:
+    """The file in pieces of about ``_BLOCK`` bytes, each ending just after a line feed
+    (the last one at the end of the file), so no line or character is cut."""
+    parts: list[bytes] = []
+    while data := handle.read(_BLOCK):
+        cut = data.rfind(b"\n") + 1
+        if cut == 0:
+            parts.append(data)
+            continue
+        yield b"".join(parts) + data[:cut]
+        parts = [data[cut:]]
+    if any(parts):
+        yield b"".join(parts)
+
+
 def iter_lines(path: PathLike, allow_empty: bool = False) -> Iterator[tuple[int, str]]:
     """``(line number, line)`` of a UTF-8 file, lines ending at LF, CRLF or CR as in
     :func:`core.corpus.io.read_lines`; UTF-16, NUL bytes, bad UTF-8 and (unless
-    ``allow_empty``) a file of only white space are errors naming the line."""
+    ``allow_empty``) a file of only white space are errors naming the line.
+
+    The file is read and decoded a block at a time; a block holding a NUL byte or bad
+    UTF-8 is read line by line, so the lines before the bad one are still given first."""
     path = Path(path)
     number = 0
     seen_text = False
     with _open(path) as handle:
         first = True
         try:
-            for raw in handle:
+            for block in _blocks(handle):
                 if first:
-                    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+                    if block.startswith((b"\xff\xfe", b"\xfe\xff")):
                         raise CorpusError(path, 1, "the file is UTF-16; save it as UTF-8")
-                    if raw.startswith(b"\xef\xbb\xbf"):
-                        raw = raw[3:]
+                    if block.startswith(b"\xef\xbb\xbf"):
+                        block = block[3:]
                     first = False
-                if raw.endswith(b"\n"):
-                    raw = raw[:-1]
-                    if raw.endswith(b"\r"):
-                        raw = raw[:-1]
-                elif raw.endswith(b"\r"):
-                    raw = raw[:-1]
-                for piece in _CR.split(raw) if b"\r" in raw else (raw,):
-                    number += 1
-                    if b"\x00" in piece:
-                        raise CorpusError(path, number, "holds a NUL byte: this is a binary file, not text")
+                text = None
+                if b"\x00" not in block:
                     try:
-                        line = piece.decode("utf-8")
-                    except UnicodeDecodeError as err:
-                        raise CorpusError(
-                            path, number, f"not valid UTF-8 (byte 0x{piece[err.start]:02x}); save the file as UTF-8"
-                        ) from None
-                    if not seen_text and line.strip():
-                        seen_text = True
-                    yield number, line
+                        text = block.decode("utf-8")
+                    except UnicodeDecodeError:
+                        pass
+                if text is None:  # _checked_lines raises at the bad line
+                    for checked in _checked_lines(path, block, number):
+                        number = checked[0]
+                        seen_text = seen_text or bool(checked[1].strip())
+                        yield checked
+                    continue
+                lines = _LINE_BREAK.split(text) if "\r" in text else text.split("\n")
+                if lines[-1] == "":
+                    lines.pop()
+                if not seen_text and text.strip():
+                    seen_text = True
+                yield from zip(itertools.count(number + 1), lines)
+                number += len(lines)
         except OSError as err:
             raise CorpusError(path, None, f"cannot be read: {err.strerror or err}") from None
     if not seen_text and not allow_empty:
         raise CorpusError(path, None, "the file is empty")
+
+
+def _checked_lines(path: Path, block: bytes, number: int) -> Iterator[tuple[int, str]]:
+    """A block's lines one at a time, each checked for NUL bytes and bad UTF-8 (the error
+    names the line); numbering continues from ``number``."""
+    for raw in block.split(b"\n")[: -1 if block.endswith(b"\n") else None]:
+        if raw.endswith(b"\r"):
+            raw = raw[:-1]
+        for piece in _CR.split(raw) if b"\r" in raw else (raw,):
+            number += 1
+            if b"\x00" in piece:
+                raise CorpusError(path, number, "holds a NUL byte: this is a binary file, not text")
+            try:
+                line = piece.decode("utf-8")
+            except UnicodeDecodeError as err:
+                raise CorpusError(
+                    path, number, f"not valid UTF-8 (byte 0x{piece[err.start]:02x}); save the file as UTF-8"
+                ) from None
+            yield number, line
 
 
 @dataclass(frozen=True)
@@ -97,9 +145,15 @@ class _SchemeGuess:
     def __init__(self) -> None:
         self.first: dict[str, tuple[str, int]] = {}  # scheme -> (the first tag that points at it, its line)
         self.previous = ("O", "")
+        self.entities = False
 
     def add(self, tag: str, line: int = 0) -> None:
+        if tag == "O":
+            self.previous = ("O", "")
+            return
         prefix, label = split_tag(tag)
+        if prefix != "O":
+            self.entities = True  # every tag but O makes (part of) a span, or is an error
         if prefix in {"L", "U"}:
             self.first.setdefault("BILUO", (tag, line))
         elif prefix in {"E", "S"}:
@@ -162,9 +216,11 @@ def _text_sentences(path: Path) -> Iterator[Sentence]:
 
 
 def scan(path: PathLike, tagged: bool) -> FileShape:
-    """Read the whole file once, checking it as :func:`core.corpus.io.read_conll`
+    """Read the whole file once, checking every line and tag as :func:`core.corpus.io.read_conll`
     (``tagged``: a source with entities) or :func:`core.corpus.io.read_sentences` would,
-    and keep only its shape. Raises the same :class:`CorpusError` they raise."""
+    and keep only its shape. Raises the same :class:`CorpusError` they raise, except for
+    a tag sequence that makes no span (an ``I-`` that continues nothing in IOB2): the scheme
+    is known only at the end of this pass, so :func:`iter_sentences` raises that one."""
     path = Path(path)
     conll = True if tagged else _looks_like_conll(path)
     if not conll:
@@ -177,11 +233,8 @@ def scan(path: PathLike, tagged: bool) -> FileShape:
             has_tags = True
             for tag, line in zip(sentence.tags, sentence.lines):
                 guess.add(tag, line)
-    shape = FileShape(path, True, n_columns, guess.scheme if has_tags else None, count, evidence=guess.evidence())
-    has_spans = False
-    for read in iter_sentences(shape):  # the spans: an I- that continues nothing is an error
-        has_spans = has_spans or bool(read.spans)
-    return replace(shape, has_spans=has_spans)
+    scheme = guess.scheme if has_tags else None
+    return FileShape(path, True, n_columns, scheme, count, guess.entities, guess.evidence())
 
 
 def iter_sentences(shape: FileShape) -> Iterator[Sentence]:
@@ -193,6 +246,9 @@ def iter_sentences(shape: FileShape) -> Iterator[Sentence]:
         if shape.scheme is None:
             yield Sentence(sentence.tokens)
             continue
+        if sentence.tags.count("O") == len(sentence.tags):
+            yield Sentence(sentence.tokens)
+            continue
         try:
             spans = tags_to_spans(sentence.tags, shape.scheme)
         except TagError as err:
@@ -202,11 +258,24 @@ def iter_sentences(shape: FileShape) -> Iterator[Sentence]:
         yield Sentence(sentence.tokens, tuple(spans))
 
 
+def check_spans(shape: FileShape) -> None:
+    """Read every sentence's spans (raising the first tag sequence that makes none), keeping nothing."""
+    for _ in iter_sentences(shape):
+        pass
+
+
 def scan_parallel(source: PathLike, target: PathLike) -> tuple[FileShape, FileShape]:
-    """Check a source CoNLL and its target as :func:`core.corpus.io.read_parallel` does."""
+    """Check a source CoNLL and its target as :func:`core.corpus.io.read_parallel` does, the
+    spans aside (:func:`scan`); an error is the one read_parallel would meet first."""
     source_shape = scan(source, tagged=True)
-    target_shape = scan(target, tagged=False)
+    try:
+        target_shape = scan(target, tagged=False)
+    except CorpusError:
+        check_spans(source_shape)  # the whole-file reader reads the source's spans first
+        raise
     if source_shape.sentences != target_shape.sentences:
+        check_spans(source_shape)
+        check_spans(target_shape)
         raise CorpusError(
             target,
             None,
@@ -228,16 +297,6 @@ def iter_pharaoh(path: PathLike) -> Iterator[tuple[int, str]]:
 
 def count_lines(path: PathLike) -> int:
     return sum(1 for _ in iter_pharaoh(path))
-
-
-def check_pharaoh(path: PathLike, source: FileShape, target: FileShape) -> None:
-    """Check every line and link of a Pharaoh file against the corpus, as
-    :func:`core.corpus.io.read_pharaoh` with ``pairs`` does, keeping nothing."""
-    lines = count_lines(path)
-    if lines != source.sentences:
-        raise CorpusError(path, None, f"has {lines} lines but the corpus has {source.sentences} sentence pairs")
-    for (number, line), pair in zip(iter_pharaoh(path), iter_pairs(source, target)):
-        parse_pharaoh_line(path, number, line, pair)
 
 
 def alignment_line(alignment: Alignment) -> str:
