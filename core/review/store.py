@@ -1594,7 +1594,7 @@ class ReviewStore:
     # -- filters ---------------------------------------------------------------------------
     # A sentence's disagreement, scores, labels and text never change once it is written, so the
     # ids passing those filters are found once (one SQL pass) and kept, sorted, per filter; the
-    # "unreviewed" filter changes with every Enter and is asked of sentence_state's index.
+    # "unreviewed" filter changes with every Enter: see _done_index.
     def _projection_stamp(self) -> tuple:
         """Changes whenever a re-projection or its undo rewrites proposals (any process)."""
         row = self._db().execute("SELECT COUNT(*), MAX(undone_at) FROM projection_generations").fetchone()
