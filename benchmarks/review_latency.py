@@ -45,6 +45,7 @@ PAGES = {
     "Export": "pages/4_Export.py",
 }
 REVIEWED = 200
+FILTER_TEXT = "de"  # --filters: "Unreviewed only" and this text search (a fixed filter), in most sentences
 
 
 def rss_mb() -> float:
@@ -194,7 +195,7 @@ def child_actions(projects: Path, filters: bool = False, repeats: int = 10) -> d
     at.run()
     if filters:
         at.sidebar.checkbox(key="f_unreviewed").check().run()
-        at.sidebar.checkbox(key="f_disagree").check().run()
+        at.sidebar.text_input(key="f_text").input(FILTER_TEXT).run()
     store = open_project(projects / "bench").store
     nonce, timings = 0, {}
     for _ in range(repeats):
@@ -247,9 +248,11 @@ def child_browser(projects: Path, filters: bool = False, presses: int = 20) -> d
             frame = review_frame(page, timeout=300_000)
             page.wait_for_timeout(2000)
             if filters:
-                for label in ("Unreviewed only", "Methods disagree"):
-                    page.get_by_text(label).click()
-                    page.wait_for_timeout(3000)
+                page.get_by_text("Unreviewed only").click()
+                page.wait_for_timeout(3000)
+                page.get_by_label("Text search (source or target)").fill(FILTER_TEXT)
+                page.keyboard.press("Enter")
+                page.wait_for_timeout(3000)
                 frame = review_frame(page, timeout=300_000)
                 page.frame_locator("iframe[title*=labelbridge]").locator("#keys").click()  # keys go to the screen
                 page.wait_for_timeout(2000)
@@ -312,9 +315,7 @@ def main() -> None:
     parser.add_argument(
         "--done-share", type=float, default=0.0, help="also mark this share of the sentences done (e.g. 0.5)"
     )
-    parser.add_argument(
-        "--filters", action="store_true", help="review with 'Unreviewed only' and 'Methods disagree' on"
-    )
+    parser.add_argument("--filters", action="store_true", help="review with 'Unreviewed only' and a text search on")
     parser.add_argument(
         "--reuse",
         action="store_true",

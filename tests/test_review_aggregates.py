@@ -379,6 +379,7 @@ def test_unreviewed_with_a_fixed_filter_follows_every_done_reopen_and_undo_from_
                     apply_action(store, "tab9", {"type": "done", "sid": (sid + 1) % 300}, ids)
                     assert FilteredIds(store, cases[1]).nearest(0) >= 0  # asked inside the transaction
                     raise RuntimeError("the tab went away")
+        assert store.progress() == (sum(store.state(i)[0] for i in range(300)), 300), step
         for filters in cases:
             expected = brute_force_ids(store, filters)
             found = FilteredIds(store, filters)
@@ -400,7 +401,7 @@ def test_a_key_press_with_unreviewed_and_a_fixed_filter_does_not_walk_the_done_i
     def screen() -> None:  # what a Review run asks: the count, the position, the neighbours
         found = FilteredIds(store, filters)
         sid = found.nearest(19_000)
-        len(found), found.index(sid), found.neighbour(sid, +1), found.neighbour(sid, -1)
+        len(found), found.index(sid), found.neighbour(sid, +1), found.neighbour(sid, -1), store.progress()
 
     steps = []
     for n_done in (10, 10_000):
@@ -413,3 +414,4 @@ def test_a_key_press_with_unreviewed_and_a_fixed_filter_does_not_walk_the_done_i
         steps.append(sqlite_steps(store, screen))
         apply_action(store, "s", {"type": "undo", "sid": 19_999}, ids)
     assert steps[1] <= steps[0] + 2, steps
+    assert store.progress() == (len({*range(0, 20_000, 2)} | {19_999}) - 1, 20_000)

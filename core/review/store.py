@@ -1300,6 +1300,9 @@ class ReviewStore:
 
     def progress(self) -> tuple[int, int]:
         """(done, total) sentences."""
+        index = self._done_index()  # a COUNT would walk as many index rows as are done
+        if index is not None:
+            return len(index.done), self.count()
         done = self._db().execute("SELECT COUNT(*) FROM sentence_state WHERE done = 1").fetchone()[0]  # the index
         return int(done), self.count()
 
@@ -1591,7 +1594,7 @@ class ReviewStore:
     # -- filters ---------------------------------------------------------------------------
     # A sentence's disagreement, scores, labels and text never change once it is written, so the
     # ids passing those filters are found once (one SQL pass) and kept, sorted, per filter; the
-    # "unreviewed" filter changes with every Enter and is asked of sentence_state's index.
+    # "unreviewed" filter changes with every Enter: see _done_index.
     def _projection_stamp(self) -> tuple:
         """Changes whenever a re-projection or its undo rewrites proposals (any process)."""
         row = self._db().execute("SELECT COUNT(*), MAX(undone_at) FROM projection_generations").fetchone()
