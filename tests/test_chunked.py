@@ -161,13 +161,9 @@ def test_resume_refuses_changed_inputs(corpus, tmp_path):
     assert run_cli(argv).returncode == 0 and not (tmp_path / ".out.conll.chunks").exists()
 
 
-def test_resume_reuses_the_alignments_of_the_interrupted_run(tmp_path):
-    """eflomal samples at random: a resumed run must project with the links the killed run
-    made, or its chunks would not fit together."""
-    from core.alignment.lexical import add_lexical_links
-
-    out = tmp_path / "out.conll"
-    argv = [
+def demo_argv(out: Path) -> list[str]:
+    """`project` on the demo corpus in chunks of 10, one worker, one eflomal run."""
+    return [
         "project",
         "--source",
         str(DEMO / "en.conll"),
@@ -184,9 +180,16 @@ def test_resume_reuses_the_alignments_of_the_interrupted_run(tmp_path):
         "1",
         "--runs",
         "1",
-        "--save-alignments",
-        str(tmp_path / "links.pharaoh"),
     ]
+
+
+def test_resume_reuses_the_alignments_of_the_interrupted_run(tmp_path):
+    """eflomal samples at random: a resumed run must project with the links the killed run
+    made, or its chunks would not fit together."""
+    from core.alignment.lexical import add_lexical_links
+
+    out = tmp_path / "out.conll"
+    argv = demo_argv(out) + ["--save-alignments", str(tmp_path / "links.pharaoh")]
     assert run_cli(argv, {"LABELBRIDGE_STOP_AFTER_CHUNKS": "1"}).returncode == -9
     raw = (tmp_path / ".out.conll.chunks" / "alignments.txt").read_text(encoding="utf-8")
     finished = run_cli(argv + ["--resume"])
@@ -347,24 +350,7 @@ def test_resume_refuses_other_eflomal_samplers_or_iterations(tmp_path, option):
     """The killed run's links came from one eflomal schedule; resuming with another would mix
     two runs' settings in the manifest's name, so it is refused like any other option."""
     out = tmp_path / "out.conll"
-    argv = [
-        "project",
-        "--source",
-        str(DEMO / "en.conll"),
-        "--target",
-        str(DEMO / "es.conll"),
-        "--target-lang",
-        "es",
-        "--out",
-        str(out),
-        "--quiet",
-        "--chunk-size",
-        "10",
-        "--workers",
-        "1",
-        "--runs",
-        "1",
-    ]
+    argv = demo_argv(out)
     assert run_cli(argv, {"LABELBRIDGE_STOP_AFTER_CHUNKS": "1"}).returncode == -9
     refused = run_cli(argv + option + ["--resume"])
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
