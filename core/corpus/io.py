@@ -28,17 +28,22 @@ from core.errors import CorpusError
 PathLike = str | os.PathLike
 
 
+def unreadable(path: Path, err: OSError) -> CorpusError:
+    """The one-line error for a file the system would not let us read."""
+    if isinstance(err, FileNotFoundError):
+        return CorpusError(path, None, "no such file")
+    if isinstance(err, IsADirectoryError):
+        return CorpusError(path, None, "is a directory, not a file")
+    if isinstance(err, PermissionError):
+        return CorpusError(path, None, "cannot be read: permission denied")
+    return CorpusError(path, None, f"cannot be read: {err.strerror or err}")
+
+
 def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
-    except FileNotFoundError:
-        raise CorpusError(path, None, "no such file") from None
-    except IsADirectoryError:
-        raise CorpusError(path, None, "is a directory, not a file") from None
-    except PermissionError:
-        raise CorpusError(path, None, "cannot be read: permission denied") from None
     except OSError as err:
-        raise CorpusError(path, None, f"cannot be read: {err.strerror or err}") from None
+        raise unreadable(path, err) from None
 
 
 def read_lines(path: PathLike) -> list[str]:

@@ -23,6 +23,7 @@ from core.corpus.io import (
     _columns,
     _is_tag,
     tagged_sentences,
+    unreadable,
 )
 from core.corpus.tags import TagError, split_tag, tags_to_spans
 from core.datamodel import Alignment, Sentence, SentencePair
@@ -34,14 +35,8 @@ _CR = re.compile(rb"\r")
 def _open(path: Path):
     try:
         return open(path, "rb")
-    except FileNotFoundError:
-        raise CorpusError(path, None, "no such file") from None
-    except IsADirectoryError:
-        raise CorpusError(path, None, "is a directory, not a file") from None
-    except PermissionError:
-        raise CorpusError(path, None, "cannot be read: permission denied") from None
     except OSError as err:
-        raise CorpusError(path, None, f"cannot be read: {err.strerror or err}") from None
+        raise unreadable(path, err) from None
 
 
 _BLOCK = 1 << 20  # bytes read at a time
