@@ -304,10 +304,16 @@ def second_pass(
     if bonus:
         second = project_pair(pair, alignment, config, candidates, ("matching",), number, bonus, light)
         result = replace(first, matching=second.matching, notes=second.notes, candidates=second.candidates)
-    matching = as_derived(result.matching, pair.source, pair.target.tokens, findings)
-    if matching != result.matching:
-        result = replace(result, matching=matching)
+    result = with_derived_labels(result, findings)
     return result if result is not first else None
+
+
+def with_derived_labels(projected: ProjectedPair, findings: Findings) -> ProjectedPair:
+    """``projected`` with :func:`core.projection.corpus_evidence.as_derived` applied to its
+    matching (the same object when nothing changes)."""
+    pair = projected.pair
+    matching = as_derived(projected.matching, pair.source, pair.target.tokens, findings)
+    return replace(projected, matching=matching) if matching != projected.matching else projected
 
 
 def project_corpus(

@@ -25,14 +25,15 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from core.corpus.io import _umask, format_conll, parse_pharaoh_line, write_file
 from core.datamodel import Alignment, Sentence, SentencePair, Span
 from core.errors import CorpusError, LabelBridgeError, UsageError
-from core.projection.pipeline import Method, ProjectionConfig, SentenceTooLongError, project_pair
+from core.projection.corpus_evidence import Findings
+from core.projection.pipeline import Method, ProjectionConfig, SentenceTooLongError, project_pair, with_derived_labels
 from core.scale.streaming import (
     FileShape,
     alignment_line,
@@ -105,12 +106,10 @@ class SliceTask:
 @dataclass(frozen=True)
 class CorpusEvidence:
     """What matching's corpus evidence needs from the whole corpus: its function words and,
-    after the first pass, the table of known translations and the labels written capitalised."""
+    after the first pass, its findings (known translations, cased labels)."""
 
     function_words: frozenset[str]
-    table: dict | None = None
-    cased: frozenset[str] = frozenset()
-    labels: frozenset[str] = frozenset()
+    findings: Findings | None = None
 
 
 def project_slice(task: SliceTask) -> SliceResult:
@@ -122,14 +121,7 @@ def project_slice(task: SliceTask) -> SliceResult:
     would be replaced by that second pass anyway. Reviewer candidates are not computed (a
     written corpus has no use for them)."""
     from core.alignment.lexical import add_lexical_links
-    from core.projection.corpus_evidence import (
-        EvidenceSettings,
-        Findings,
-        as_derived,
-        evidence_bonus,
-        light_weights,
-        strong_observations,
-    )
+    from core.projection.corpus_evidence import EvidenceSettings, evidence_bonus, light_weights, strong_observations
 
     targets, links, source_entities, target_entities = [], [], 0, 0
     observations: list = []
@@ -142,19 +134,16 @@ def project_slice(task: SliceTask) -> SliceResult:
         light, bonus = None, None
         if task.evidence is not None:
             light = light_weights(pair.target.tokens, task.evidence.function_words, settings.light_discount)
-            if task.evidence.table and not task.observe:
-                bonus = evidence_bonus(pair.source, pair.target.tokens, task.evidence.table, settings) or None
+            if task.evidence.findings is not None and not task.observe:
+                bonus = evidence_bonus(pair.source, pair.target.tokens, task.evidence.findings.table, settings) or None
         projected = project_pair(
             pair, alignment, task.config, candidates, (task.method,), None, bonus, light, reviewer_candidates=False
         )
         if task.observe:
             observations += strong_observations([(pair.source, pair.target)], [projected.matching], None, settings)
             continue
-        if task.evidence is not None:  # names met as adjectives, as project_corpus's second pass does
-            findings = Findings(task.evidence.table or {}, task.evidence.cased, task.evidence.labels)
-            derived = as_derived(projected.matching, pair.source, pair.target.tokens, findings)
-            if derived != projected.matching:
-                projected = replace(projected, matching=derived)
+        if task.evidence is not None and task.evidence.findings is not None:  # as project_corpus's second pass
+            projected = with_derived_labels(projected, task.evidence.findings)
         targets.append(projected.target_with(task.method, task.config.dropped_labels))
         source_entities += len(pair.source.spans)
         target_entities += len(projected.projections(task.method))
@@ -495,7 +484,7 @@ def corpus_evidence(
         data = json.loads(saved.read_text(encoding="utf-8"))
         table = {(tuple(k[0]), k[1]): tuple(_translation(t) for t in v) for k, v in data["table"]}
         cased, labels = frozenset(data.get("cased", ())), frozenset(data.get("labels", ()))
-        return CorpusEvidence(frozenset(data["function_words"]), table, cased, labels)
+        return CorpusEvidence(frozenset(data["function_words"]), Findings(table, cased, labels))
     settings = EvidenceSettings()
     words = function_words_of(word_counts or Counter(), settings.function_word_rank, settings.function_word_length)
     first = CorpusEvidence(words)
@@ -520,7 +509,7 @@ def corpus_evidence(
         "labels": sorted(findings.labels),
     }
     write_file(saved, json.dumps(record) + "\n")
-    return CorpusEvidence(words, dict(findings.table), findings.cased, findings.labels)
+    return CorpusEvidence(words, findings)
 
 
 def _translation(row: list):
