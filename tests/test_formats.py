@@ -21,7 +21,7 @@ from core.corpus.tags import tags_to_spans
 from core.datamodel import Sentence, Span
 from core.errors import CorpusError
 from core.formats import EXPORTS, export_bytes
-from core.formats.hf_datasets import iob2_names, write_hf_dataset, write_hf_jsonl
+from core.formats.hf_datasets import iob2_names, read_hf_jsonl, write_hf_dataset, write_hf_jsonl
 from core.formats.label_studio import read_label_studio, write_label_studio
 from core.formats.prodigy import read_prodigy, write_prodigy
 from core.formats.spacy_docbin import read_docbin, write_docbin
@@ -554,7 +554,6 @@ HF_BAD = [
 
 @pytest.mark.parametrize("content, message", HF_BAD)
 def test_hf_jsonl_bad_input_names_the_line_and_record(tmp_path, content, message):
-    from core.formats.hf_datasets import read_hf_jsonl
 
     (tmp_path / "x.hf.jsonl").write_text(content, encoding="utf-8")
     with pytest.raises(CorpusError, match=message):
@@ -689,3 +688,18 @@ def test_export_bytes_gives_loadable_files(demo, tmp_path):
     assert len(json.loads(export_bytes("label-studio", demo))) == 36
     assert len(export_bytes("prodigy", demo).decode("utf-8").splitlines()) == 36
     assert len(export_bytes("hf-jsonl", demo).decode("utf-8").splitlines()) == 36
+
+
+@pytest.mark.parametrize("reader", [read_prodigy, read_hf_jsonl])
+def test_both_jsonl_readers_name_an_empty_file_bad_utf8_and_bad_json_the_same_way(tmp_path, reader):
+    cases = [
+        (b"\n  \n", r"x\.jsonl: the file is empty"),
+        (b"\n\xff\xfe\n", r"x\.jsonl, line 2: not valid UTF-8"),  # the line the bad bytes are on
+        (b'\n{"tokens": \n', r"x\.jsonl, line 2: record 1 is not valid JSON"),
+    ]
+    for content, message in cases:
+        (tmp_path / "x.jsonl").write_bytes(content)
+        with pytest.raises(CorpusError, match=message):
+            reader(tmp_path / "x.jsonl")
+    with pytest.raises(CorpusError, match=r"missing\.jsonl: no such file"):
+        reader(tmp_path / "missing.jsonl")

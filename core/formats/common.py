@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -19,8 +20,36 @@ from pathlib import Path
 from typing import IO
 
 from core.datamodel import Sentence, Span
+from core.errors import CorpusError
 
 Offsets = list[tuple[int, int]]
+
+
+def jsonl_records(path: Path) -> Iterator[tuple[int, int, object]]:
+    """``(line number, record number, value)`` of each non-blank line of a JSONL file. A line
+    that is not JSON, a missing file, bad UTF-8 and an empty file are one-line errors."""
+    record = 0
+    try:
+        with open(path, "rb") as handle:  # decoded line by line, so a bad byte is on its own line
+            for number, raw in enumerate(handle, start=1):
+                try:
+                    line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError:
+                    raise CorpusError(path, number, "not valid UTF-8; save the file as UTF-8") from None
+                if not line.strip():
+                    continue
+                record += 1
+                try:
+                    value = json.loads(line)
+                except json.JSONDecodeError as err:
+                    raise CorpusError(
+                        path, number, f"record {record} is not valid JSON ({err.msg}, column {err.colno})"
+                    ) from None
+                yield number, record, value
+    except (FileNotFoundError, IsADirectoryError):
+        raise CorpusError(path, None, "no such file") from None
+    if not record:
+        raise CorpusError(path, None, "the file is empty")
 
 
 class RecordError(ValueError):

@@ -28,7 +28,7 @@ from pathlib import Path
 from core.corpus.tags import TagError, spans_to_iob2, tags_to_spans
 from core.datamodel import Sentence
 from core.errors import CorpusError
-from core.formats.common import Imported, atomic_text, label_problem, publish
+from core.formats.common import Imported, atomic_text, jsonl_records, label_problem, publish
 
 
 def iob2_names(labels: Iterable[str]) -> list[str]:
@@ -53,50 +53,32 @@ def read_hf_jsonl(path: str | os.PathLike, lang: str = "xx", labels: Iterable[st
     :func:`write_hf_jsonl` writes it (``lang`` is unused: the tokens are given)."""
     path = Path(path)
     allowed = frozenset(labels) if labels is not None else None
-    sentences, record, number = [], 0, 0
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                record += 1
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as err:
-                    raise CorpusError(
-                        path, number, f"record {record} is not valid JSON ({err.msg}, column {err.colno})"
-                    ) from None
-                tokens = row.get("tokens") if isinstance(row, dict) else None
-                tags = row.get("ner_tags") if isinstance(row, dict) else None
-                if not (
-                    isinstance(tokens, list)
-                    and tokens
-                    and all(isinstance(t, str) and t for t in tokens)
-                    and isinstance(tags, list)
-                    and len(tags) == len(tokens)
-                    and all(isinstance(t, str) for t in tags)
-                ):
-                    raise CorpusError(
-                        path,
-                        number,
-                        f"record {record}: expected non-empty lists tokens and ner_tags "
-                        "(IOB2 strings) of the same length",
-                    )
-                try:
-                    spans = tags_to_spans(tags, "IOB2")
-                except TagError as err:
-                    raise CorpusError(path, number, f"record {record}: {err}") from None
-                for span in spans:
-                    problem = label_problem(span.label, allowed)
-                    if problem:
-                        raise CorpusError(path, number, f"record {record}: {problem}")
-                sentences.append(Sentence(tuple(tokens), tuple(spans)))
-    except (FileNotFoundError, IsADirectoryError):
-        raise CorpusError(path, None, "no such file") from None
-    except UnicodeDecodeError:
-        raise CorpusError(path, number + 1, "not valid UTF-8; save the file as UTF-8") from None
-    if not record:
-        raise CorpusError(path, None, "the file is empty")
+    sentences = []
+    for number, record, row in jsonl_records(path):
+        tokens = row.get("tokens") if isinstance(row, dict) else None
+        tags = row.get("ner_tags") if isinstance(row, dict) else None
+        if not (
+            isinstance(tokens, list)
+            and tokens
+            and all(isinstance(t, str) and t for t in tokens)
+            and isinstance(tags, list)
+            and len(tags) == len(tokens)
+            and all(isinstance(t, str) for t in tags)
+        ):
+            raise CorpusError(
+                path,
+                number,
+                f"record {record}: expected non-empty lists tokens and ner_tags (IOB2 strings) of the same length",
+            )
+        try:
+            spans = tags_to_spans(tags, "IOB2")
+        except TagError as err:
+            raise CorpusError(path, number, f"record {record}: {err}") from None
+        for span in spans:
+            problem = label_problem(span.label, allowed)
+            if problem:
+                raise CorpusError(path, number, f"record {record}: {problem}")
+        sentences.append(Sentence(tuple(tokens), tuple(spans)))
     return Imported(tuple(sentences))
 
 

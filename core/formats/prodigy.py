@@ -30,6 +30,7 @@ from core.formats.common import (
     atomic_text,
     char_span_to_tokens,
     join_tokens,
+    jsonl_records,
     label_problem,
     short,
     tokenize,
@@ -162,34 +163,15 @@ def read_prodigy(path: str | os.PathLike, lang: str = "xx", labels: Iterable[str
     path = Path(path)
     allowed = frozenset(labels) if labels is not None else None
     sentences, skipped = [], []
-    record = 0
-    number = 0
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                record += 1
-                try:
-                    task = json.loads(line)
-                except json.JSONDecodeError as err:
-                    raise CorpusError(
-                        path, number, f"record {record} is not valid JSON ({err.msg}, column {err.colno})"
-                    ) from None
-                answer = task.get("answer") if isinstance(task, dict) else None
-                if answer in SKIPPED_ANSWERS:
-                    skipped.append(record)
-                    continue
-                try:
-                    if answer not in KEPT_ANSWERS:
-                        raise RecordError(f"has answer {short(answer)}; expected accept, reject or ignore")
-                    sentences.append(from_task(task, lang, allowed))
-                except RecordError as err:
-                    raise CorpusError(path, number, f"record {record}: {err}") from None
-    except (FileNotFoundError, IsADirectoryError):
-        raise CorpusError(path, None, "no such file") from None
-    except UnicodeDecodeError:
-        raise CorpusError(path, number + 1, "not valid UTF-8; save the file as UTF-8") from None
-    if not record:
-        raise CorpusError(path, None, "the file is empty")
+    for number, record, task in jsonl_records(path):
+        answer = task.get("answer") if isinstance(task, dict) else None
+        if answer in SKIPPED_ANSWERS:
+            skipped.append(record)
+            continue
+        try:
+            if answer not in KEPT_ANSWERS:
+                raise RecordError(f"has answer {short(answer)}; expected accept, reject or ignore")
+            sentences.append(from_task(task, lang, allowed))
+        except RecordError as err:
+            raise CorpusError(path, number, f"record {record}: {err}") from None
     return Imported(tuple(sentences), skipped=tuple(skipped))
