@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core.review.stats import acceptance_counted, acceptance_rate_counted
+from core.review.stats import acceptance, acceptance_rate
 from ui.common import open_page
 from ui.numbers import statistics_numbers
 
@@ -25,7 +25,7 @@ st.progress(done / total if total else 0.0, text=f"{done} of {total} sentences d
 cols = st.columns(4)
 cols[0].metric("Sentences done", done)
 cols[1].metric("Span decisions", sum(r["count"] for r in rows))
-rate = acceptance_rate_counted(rows)
+rate = acceptance_rate(rows)
 cols[2].metric("Accepted as projected", "–" if rate is None else f"{100 * rate:.0f}%")
 middle = numbers.median_seconds
 cols[3].metric("Median time per sentence", "–" if middle is None else f"{middle:.1f} s")
@@ -43,14 +43,14 @@ with left:
         .encode(x=alt.X("sum(count):Q", title="decisions"), y="proposed by:N", color="decision:N"),
         width="stretch",
     )
-    st.dataframe(pd.DataFrame(acceptance_counted(rows, "proposed by")), hide_index=True, key="by-method")
+    st.dataframe(pd.DataFrame(acceptance(rows, "proposed by")), hide_index=True, key="by-method")
 with right:
     st.subheader("Decisions per label")
     st.altair_chart(
         alt.Chart(frame).mark_bar().encode(x=alt.X("sum(count):Q", title="decisions"), y="label:N", color="decision:N"),
         width="stretch",
     )
-    st.dataframe(pd.DataFrame(acceptance_counted(rows, "label")), hide_index=True, key="by-label")
+    st.dataframe(pd.DataFrame(acceptance(rows, "label")), hide_index=True, key="by-label")
 if numbers.curve:
     st.subheader("Progress over time")
     progress = pd.DataFrame(

@@ -21,9 +21,7 @@ from core.review.model import Filters, NewSentence
 from core.review.project import open_project
 from core.review.stats import (
     acceptance,
-    acceptance_counted,
     acceptance_rate,
-    acceptance_rate_counted,
     decision_summary,
     decision_table,
     method_counts,
@@ -172,8 +170,8 @@ def test_decisions_and_method_counts_in_sql_match_the_sentence_by_sentence_ones(
     rows, summary = decision_table(store), decision_summary(store)
     assert sum(r["count"] for r in summary) == len(rows)
     for by in ("proposed by", "label"):
-        assert acceptance_counted(summary, by) == acceptance(rows, by)
-    assert acceptance_rate_counted(summary) == pytest.approx(acceptance_rate(rows))
+        assert acceptance(summary, by) == acceptance(rows, by)
+    assert acceptance_rate(summary) == pytest.approx(acceptance_rate(rows))
 
 
 def test_filters_as_queries_match_filtering_every_sentence(tmp_path):

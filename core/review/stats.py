@@ -99,10 +99,11 @@ def decision_table(store: ReviewStore) -> list[dict]:
 
 
 def acceptance(rows: Sequence[dict], by: str) -> list[dict]:
-    """Per value of ``by``: counts of each decision and the share accepted as projected."""
+    """Per value of ``by``: counts of each decision and the share accepted as projected. A row
+    is one decision, or many with a ``count`` (:func:`decision_summary` rows)."""
     table: dict[str, Counter] = {}
     for row in rows:
-        table.setdefault(row[by], Counter())[row["decision"]] += 1
+        table.setdefault(row[by], Counter())[row["decision"]] += row.get("count", 1)
     result = []
     for key, counts in sorted(table.items()):
         judged = counts["accept"] + counts["fix"] + counts["reject"]
@@ -117,9 +118,11 @@ def acceptance(rows: Sequence[dict], by: str) -> list[dict]:
 
 
 def acceptance_rate(rows: Sequence[dict]) -> float | None:
-    """The share of judged spans (accepted, fixed or rejected) accepted as projected."""
-    judged = [r["decision"] for r in rows if r["decision"] in ("accept", "fix", "reject")]
-    return judged.count("accept") / len(judged) if judged else None
+    """The share of judged spans (accepted, fixed or rejected) accepted as projected (rows as
+    :func:`acceptance` takes them)."""
+    judged = sum(r.get("count", 1) for r in rows if r["decision"] in ("accept", "fix", "reject"))
+    accepted = sum(r.get("count", 1) for r in rows if r["decision"] == "accept")
+    return accepted / judged if judged else None
 
 
 def median(values: Sequence[float]) -> float | None:
@@ -162,31 +165,6 @@ def decision_summary(store: ReviewStore) -> list[dict]:
         {"proposed by": by, "label": label, "decision": action, "count": n}
         for by, label, action, n in store.decision_counts()
     ]
-
-
-def acceptance_counted(rows: Sequence[dict], by: str) -> list[dict]:
-    """:func:`acceptance` of :func:`decision_summary` rows."""
-    table: dict[str, Counter] = {}
-    for row in rows:
-        table.setdefault(row[by], Counter())[row["decision"]] += row["count"]
-    result = []
-    for key, counts in sorted(table.items()):
-        judged = counts["accept"] + counts["fix"] + counts["reject"]
-        result.append(
-            {
-                by: key,
-                **{k: counts[k] for k in ("accept", "fix", "reject", "add")},
-                "acceptance rate": round(counts["accept"] / judged, 3) if judged else None,
-            }
-        )
-    return result
-
-
-def acceptance_rate_counted(rows: Sequence[dict]) -> float | None:
-    """:func:`acceptance_rate` of :func:`decision_summary` rows."""
-    judged = sum(r["count"] for r in rows if r["decision"] in ("accept", "fix", "reject"))
-    accepted = sum(r["count"] for r in rows if r["decision"] == "accept")
-    return accepted / judged if judged else None
 
 
 def histogram(values: Sequence[float], bins: int = 20) -> list[dict]:
