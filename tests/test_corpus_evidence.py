@@ -19,6 +19,7 @@ from core.projection.candidates import ngram_candidates
 from core.projection.corpus_evidence import (
     EvidenceSettings,
     Findings,
+    KnownNames,
     Translation,
     as_derived,
     build_table,
@@ -26,9 +27,11 @@ from core.projection.corpus_evidence import (
     corpus_function_words,
     evidence_bonus,
     key_of,
+    known_names,
     light_weights,
     occurrences,
     strong_observations,
+    whole_names,
 )
 from core.projection.matching import (
     LengthCap,
@@ -444,3 +447,88 @@ def test_a_reviewed_span_is_evidence_for_the_rest_of_the_corpus():
     seen = observe(("in", "America"), Span(1, 2, "LOC"), ("en", "Estados", "Unidos"), Span(1, 3, "LOC"))
     reviewed = project_corpus(pairs, config, links, reviewed=[seen])[0]
     assert [(p.span.start, p.span.end) for p in reviewed.matching] == [(0, 2)]
+
+
+# names cut in two --------------------------------------------------------------------------
+
+
+def spans_of(projections) -> list[tuple[int, int, str]]:
+    return [(p.span.start, p.span.end, p.span.label) for p in projections]
+
+
+def test_known_names_are_target_names_of_several_words_counted_over_the_corpus():
+    obs = [(("uk",), "LOC", ("reino",), True)] * 5 + [(UK, "LOC", ("reino", "unido"), True)] * 2
+    obs += [(("cohesion", "funds"), "MISC", ("fondo", "de", "cohesion"), True)]
+    assert known_names(obs).counts == {("reino", "unido"): 2, ("fondo", "de", "cohesion"): 1}
+    assert known_names(obs, EvidenceSettings(name_min_count=2)).counts == {("reino", "unido"): 2}
+    assert known_names(obs).by_first_word["reino"] == (("reino", "unido"),)
+
+
+def test_a_projection_that_cuts_a_known_name_is_widened_to_all_of_it():
+    names = KnownNames.of({("reino", "unido"): 3, ("union", "europea"): 5, ("fondos", "estructurales"): 2})
+    tokens = "el Reino Unido y la política de la Unión Europea para los Fondos Estructurales".split()
+    projected = [
+        projection(1, 2, "LOC"),  # UK -> Reino: the name's start
+        projection(4, 9, "MISC", 1),  # ends inside Unión Europea
+        projection(13, 14, "MISC", 2),  # the name's end; case and accents do not matter
+    ]
+    assert spans_of(whole_names(projected, tokens, names)) == [(1, 3, "LOC"), (4, 10, "MISC"), (12, 14, "MISC")]
+    # a span holding the whole name already, or no name in sight, is left as it is
+    assert spans_of(whole_names([projection(0, 3, "LOC")], tokens, names)) == [(0, 3, "LOC")]
+    assert spans_of(whole_names([projection(5, 6, "MISC")], tokens, names)) == [(5, 6, "MISC")]
+    assert whole_names([], tokens, names) == ()
+
+
+def test_widening_repeats_while_the_wider_span_cuts_another_name():
+    names = KnownNames.of({("comision", "de", "asuntos"): 1, ("asuntos", "economicos"): 1})
+    tokens = "la Comisión de Asuntos Económicos".split()
+    assert spans_of(whole_names([projection(1, 2, "ORG")], tokens, names)) == [(1, 5, "ORG")]
+
+
+def test_a_name_is_not_widened_over_another_projection_or_past_a_name_seen_as_often():
+    names = KnownNames.of({("union", "europea"): 5, ("los", "paises", "bajos"): 1, ("paises", "bajos"): 4})
+    tokens = "la Unión Europea y los Países Bajos".split()
+    # Unión and Europea are two projections: widening either would overlap the other
+    both = [projection(1, 2, "ORG"), projection(2, 3, "MISC", 1)]
+    assert spans_of(whole_names(both, tokens, names)) == [(1, 2, "ORG"), (2, 3, "MISC")]
+    # Países Bajos is a name seen more often than los Países Bajos: it stays
+    assert spans_of(whole_names([projection(5, 7, "LOC")], tokens, names)) == [(5, 7, "LOC")]
+    # a part no one saw as a name is widened
+    assert spans_of(whole_names([projection(6, 7, "LOC")], tokens, names)) == [(4, 7, "LOC")]
+
+
+def abbreviation_corpus(folder: Path) -> None:
+    """Twelve sentences where *United Kingdom* is linked to *Reino Unido* word for word, and
+    one where the aligner links *UK* to *Reino* alone."""
+    sources, targets, links = [], [], []
+    for k in range(12):
+        sources.append(Sentence(("the", "United", "Kingdom", "votes", str(k)), (Span(1, 3, "LOC"),)))
+        targets.append(("el", "Reino", "Unido", "vota", str(k)))
+        links.append("0-0 1-2 2-1 3-3 4-4")
+    sources.append(Sentence(("The", "UK", "agrees", "."), (Span(1, 2, "LOC"),)))
+    targets.append(("El", "Reino", "Unido", "está", "de", "acuerdo", "."))
+    links.append("0-0 1-1 2-3 2-5 3-6")
+    write_conll(folder / "en.conll", sources)
+    (folder / "es.txt").write_text("".join(" ".join(t) + "\n" for t in targets), encoding="utf-8")
+    (folder / "links.pharaoh").write_text("".join(line + "\n" for line in links), encoding="utf-8")
+
+
+def test_an_abbreviation_takes_the_whole_name_the_corpus_knows_also_when_chunked_and_resumed(tmp_path):
+    from test_chunked import project_args, run_cli, today
+
+    abbreviation_corpus(tmp_path)
+    pairs = read_parallel(tmp_path / "en.conll", tmp_path / "es.txt")
+    links = read_pharaoh(tmp_path / "links.pharaoh", pairs)
+    for evidence, span in ((False, (1, 2)), (True, (1, 3))):
+        uk = project_corpus(pairs, ProjectionConfig(target_lang="es", corpus_evidence=evidence), links)[-1]
+        assert [(p.span.start, p.span.end) for p in uk.matching] == [span]
+    today(tmp_path, "matching", tmp_path / "expected.conll")
+    out = tmp_path / "out.conll"
+    argv = project_args(tmp_path, out, "--chunk-size", "5", "--workers", "2")
+    killed = run_cli(argv, {"LABELBRIDGE_STOP_AFTER_CHUNKS": "1"})
+    assert killed.returncode == -9 and not out.exists()
+    finished = run_cli(argv + ["--resume"])  # the known names come back from the work folder
+    assert finished.returncode == 0, finished.stderr
+    assert out.read_bytes() == (tmp_path / "expected.conll").read_bytes()
+    last = out.read_text(encoding="utf-8").strip().split("\n\n")[-1].splitlines()
+    assert last[1:3] == ["Reino\tB-LOC", "Unido\tI-LOC"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from core.alignment.lexical import fold
 from core.datamodel import Projection, Sentence, Span
@@ -40,6 +40,8 @@ class EvidenceSettings:
     words of at most ``function_word_length`` letters. A label is *cased* when at least
     ``cased_min_count`` strong projections of it were seen and ``cased_share`` of them hold
     a capitalised word; the second pass then projects that label only onto spans that do.
+    A target name of several words seen ``name_min_count`` times is *known*: the second pass
+    widens a projection that cuts one in two (:func:`whole_names`).
     """
 
     min_score: float = 0.75
@@ -52,6 +54,7 @@ class EvidenceSettings:
     function_word_length: int = 4
     cased_share: float = 0.9
     cased_min_count: int = 20
+    name_min_count: int = 1
 
 
 @dataclass(frozen=True)
@@ -262,6 +265,22 @@ DERIVED_LABEL = "MISC"
 
 
 @dataclass(frozen=True)
+class KnownNames:
+    """Target names of several words the corpus has seen, with how often (``counts``), and
+    grouped by their first word to find them in a sentence fast."""
+
+    counts: Mapping[Key, int] = field(default_factory=dict)
+    by_first_word: Mapping[str, tuple[Key, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, counts: Mapping[Key, int]) -> KnownNames:
+        grouped: dict[str, list[Key]] = defaultdict(list)
+        for name in counts:
+            grouped[name[0]].append(name)
+        return cls(dict(counts), {word: tuple(group) for word, group in grouped.items()})
+
+
+@dataclass(frozen=True)
 class Findings:
     """What a first matching pass over the whole corpus says: the known translations of
     entity strings, the labels the target writes capitalised, and the labels seen at all
@@ -270,12 +289,30 @@ class Findings:
     table: TranslationTable
     cased: frozenset[str] = frozenset()
     labels: frozenset[str] = frozenset()
+    names: KnownNames = KnownNames()
 
 
 def findings_from(observations: Sequence[Observation], settings: EvidenceSettings = EvidenceSettings()) -> Findings:
-    """:func:`build_table` and :func:`cased_labels` of the same observations."""
+    """:func:`build_table`, :func:`cased_labels` and :func:`known_names` of the same observations."""
     labels = frozenset(label for _, label, *_ in observations)
-    return Findings(build_table(observations, settings), cased_labels(observations, settings), labels)
+    return Findings(
+        build_table(observations, settings),
+        cased_labels(observations, settings),
+        labels,
+        known_names(observations, settings),
+    )
+
+
+def known_names(observations: Iterable[Sequence], settings: EvidenceSettings = EvidenceSettings()) -> KnownNames:
+    """The target names of two words or more that strong projections (or reviewers) gave at
+    least ``name_min_count`` times, with how often.
+
+    >>> obs = [(("uk",), "LOC", ("reino",))] + [(("united", "kingdom"), "LOC", ("reino", "unido"))] * 2
+    >>> known_names(obs).counts
+    {('reino', 'unido'): 2}
+    """
+    seen = Counter(target for _, _, target, *_ in observations if len(target) >= 2)
+    return KnownNames.of({name: n for name, n in seen.items() if n >= settings.name_min_count})
 
 
 #: how many strong projections one reviewed span counts as
@@ -342,3 +379,64 @@ def _stem_of(word: str, entity: Span, source: Sentence, table: TranslationTable,
     key = key_of(source.tokens[entity.start : entity.end])
     names = list(key) + [w for t in table.get((key, entity.label), ()) for w in t.target]
     return any(len(name) >= 2 and folded.startswith(name[:letters]) for name in names)
+
+
+def whole_names(
+    projections: Sequence[Projection], target_tokens: Sequence[str], names: KnownNames
+) -> tuple[Projection, ...]:
+    """Projections that cut a known name in two, widened to hold all of it.
+
+    Annotators never cut a name: on Europarl, no multiword name that occurs twice in the
+    gold (Spanish or English) is ever split or partly tagged. A projection does cut one
+    where the alignment misses a word of it (*UK* -> *Reino* in *Reino Unido*, *Cohesion
+    Funds* -> *Cohesión* in *Fondo de Cohesión*). ``names`` are the target names the corpus
+    knows (:func:`known_names`, with their counts); a projection overlapping a place where
+    one is written, without holding all of it, is widened to hold it, unless its own text
+    is a known name seen as often (*Países Bajos* stays when *los Países Bajos* is rarer)
+    or the widened span would overlap another projection.
+
+    >>> p = Projection(Span(1, 2, "LOC"), Span(0, 1, "LOC"), "matching")
+    >>> [q.span for q in whole_names([p], ["el", "Reino", "Unido"], KnownNames.of({("reino", "unido"): 4}))]
+    [Span(start=1, end=3, label='LOC', score=None)]
+    """
+    if not projections or not names.counts:
+        return tuple(projections)
+    folded = key_of(target_tokens)
+    places = _places(folded, names)
+    if not places:
+        return tuple(projections)
+    out = list(projections)
+    for k, p in enumerate(out):
+        start, end = p.span.start, p.span.end
+        own = names.counts.get(folded[start:end], 0)
+        grown = True
+        while grown:  # a widened span may cut the next name
+            grown = False
+            for a, b, count in places:
+                if a < end and start < b and not (start <= a and b <= end) and count > own:
+                    start, end, grown = min(start, a), max(end, b), True
+        if (start, end) == (p.span.start, p.span.end):
+            continue
+        if any(j != k and q.span.start < end and start < q.span.end for j, q in enumerate(out)):
+            continue
+        out[k] = replace(p, span=Span(start, end, p.span.label))
+    return tuple(out)
+
+
+def name_places(target_tokens: Sequence[str], names: KnownNames) -> list[tuple[int, int, int]]:
+    """``(start, end, count)`` of every place a known name is written in the target.
+
+    >>> name_places(["el", "Reino", "Unido", "y", "Francia"], KnownNames.of({("reino", "unido"): 4, ("francia", "y"): 1}))
+    [(1, 3, 4)]
+    """
+    return _places(key_of(target_tokens), names)
+
+
+def _places(folded: Key, names: KnownNames) -> list[tuple[int, int, int]]:
+    places = []
+    for start, word in enumerate(folded):
+        for name in names.by_first_word.get(word, ()):
+            end = start + len(name)
+            if folded[start:end] == name:
+                places.append((start, end, names.counts[name]))
+    return places

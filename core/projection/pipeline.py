@@ -25,6 +25,7 @@ from core.projection.corpus_evidence import (
     corpus_findings,
     corpus_lights,
     evidence_bonus,
+    whole_names,
 )
 from core.projection.heuristic import project_heuristic
 from core.projection.matching import (
@@ -297,22 +298,23 @@ def second_pass(
     number: int | None = None,
 ) -> ProjectedPair | None:
     """One pair's second matching pass with the corpus's ``findings`` (known translations as a
-    bonus, then :func:`core.projection.corpus_evidence.as_derived`), or ``None`` when they
-    change nothing for it."""
+    bonus, then :func:`with_findings`), or ``None`` when they change nothing for it."""
     result = first
     bonus = evidence_bonus(pair.source, pair.target.tokens, findings.table)
     if bonus:
         second = project_pair(pair, alignment, config, candidates, ("matching",), number, bonus, light)
         result = replace(first, matching=second.matching, notes=second.notes, candidates=second.candidates)
-    result = with_derived_labels(result, findings)
+    result = with_findings(result, findings)
     return result if result is not first else None
 
 
-def with_derived_labels(projected: ProjectedPair, findings: Findings) -> ProjectedPair:
-    """``projected`` with :func:`core.projection.corpus_evidence.as_derived` applied to its
-    matching (the same object when nothing changes)."""
+def with_findings(projected: ProjectedPair, findings: Findings) -> ProjectedPair:
+    """``projected`` with :func:`core.projection.corpus_evidence.as_derived`, then
+    :func:`~core.projection.corpus_evidence.whole_names`, applied to its matching (the same
+    object when nothing changes)."""
     pair = projected.pair
     matching = as_derived(projected.matching, pair.source, pair.target.tokens, findings)
+    matching = whole_names(matching, pair.target.tokens, findings.names)
     return replace(projected, matching=matching) if matching != projected.matching else projected
 
 

@@ -33,7 +33,7 @@ from core.corpus.io import _umask, format_conll, parse_pharaoh_line, write_file
 from core.datamodel import Alignment, Sentence, SentencePair, Span
 from core.errors import CorpusError, LabelBridgeError, UsageError
 from core.projection.corpus_evidence import Findings
-from core.projection.pipeline import Method, ProjectionConfig, SentenceTooLongError, project_pair, with_derived_labels
+from core.projection.pipeline import Method, ProjectionConfig, SentenceTooLongError, project_pair, with_findings
 from core.scale.streaming import (
     FileShape,
     alignment_line,
@@ -143,7 +143,7 @@ def project_slice(task: SliceTask) -> SliceResult:
             observations += strong_observations([(pair.source, pair.target)], [projected.matching], None, settings)
             continue
         if task.evidence is not None and task.evidence.findings is not None:  # as project_corpus's second pass
-            projected = with_derived_labels(projected, task.evidence.findings)
+            projected = with_findings(projected, task.evidence.findings)
         targets.append(projected.target_with(task.method, task.config.dropped_labels))
         source_entities += len(pair.source.spans)
         target_entities += len(projected.projections(task.method))
@@ -477,14 +477,16 @@ def corpus_evidence(
     the target's function words (from the checking pass's ``word_counts``), then the strong
     projections of a first, streamed matching pass (nothing written). Kept in the work folder,
     so a resumed run reuses it."""
-    from core.projection.corpus_evidence import EvidenceSettings, findings_from, function_words_of
+    from core.projection.corpus_evidence import EvidenceSettings, KnownNames, findings_from, function_words_of
 
     saved = folder / "evidence.json"
     if saved.is_file():
         data = json.loads(saved.read_text(encoding="utf-8"))
         table = {(tuple(k[0]), k[1]): tuple(_translation(t) for t in v) for k, v in data["table"]}
         cased, labels = frozenset(data.get("cased", ())), frozenset(data.get("labels", ()))
-        return CorpusEvidence(frozenset(data["function_words"]), Findings(table, cased, labels))
+        # a run begun before known names were kept goes on without them, as it began
+        names = KnownNames.of({tuple(name): count for name, count in data.get("names", ())})
+        return CorpusEvidence(frozenset(data["function_words"]), Findings(table, cased, labels, names))
     settings = EvidenceSettings()
     words = function_words_of(word_counts or Counter(), settings.function_word_rank, settings.function_word_length)
     first = CorpusEvidence(words)
@@ -507,6 +509,7 @@ def corpus_evidence(
         "table": rows,
         "cased": sorted(findings.cased),
         "labels": sorted(findings.labels),
+        "names": [[list(name), count] for name, count in findings.names.counts.items()],
     }
     write_file(saved, json.dumps(record) + "\n")
     return CorpusEvidence(words, findings)
