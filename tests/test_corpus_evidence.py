@@ -479,6 +479,14 @@ def test_a_projection_that_cuts_a_known_name_is_widened_to_all_of_it():
     assert whole_names([], tokens, names) == ()
 
 
+def test_with_a_target_ner_model_a_name_is_widened_only_onto_one_of_its_spans():
+    names = KnownNames.of({("reino", "unido"): 3})
+    tokens = "el Reino Unido vota".split()
+    reino = [projection(1, 2, "LOC")]
+    assert spans_of(whole_names(reino, tokens, names, candidates={(1, 2)})) == [(1, 2, "LOC")]
+    assert spans_of(whole_names(reino, tokens, names, candidates={(1, 2), (1, 3)})) == [(1, 3, "LOC")]
+
+
 def test_widening_repeats_while_the_wider_span_cuts_another_name():
     names = KnownNames.of({("comision", "de", "asuntos"): 1, ("asuntos", "economicos"): 1})
     tokens = "la Comisión de Asuntos Económicos".split()

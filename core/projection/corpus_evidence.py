@@ -14,7 +14,7 @@ first and a second matching pass.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from core.alignment.lexical import fold
@@ -382,7 +382,10 @@ def _stem_of(word: str, entity: Span, source: Sentence, table: TranslationTable,
 
 
 def whole_names(
-    projections: Sequence[Projection], target_tokens: Sequence[str], names: KnownNames
+    projections: Sequence[Projection],
+    target_tokens: Sequence[str],
+    names: KnownNames,
+    candidates: Collection[tuple[int, int]] | None = None,
 ) -> tuple[Projection, ...]:
     """Projections that cut a known name in two, widened to hold all of it.
 
@@ -393,7 +396,8 @@ def whole_names(
     knows (:func:`known_names`, with their counts); a projection overlapping a place where
     one is written, without holding all of it, is widened to hold it, unless its own text
     is a known name seen as often (*Países Bajos* stays when *los Países Bajos* is rarer)
-    or the widened span would overlap another projection.
+    or the widened span would overlap another projection. With ``candidates`` (a target NER
+    model's spans), only onto a candidate.
 
     >>> p = Projection(Span(1, 2, "LOC"), Span(0, 1, "LOC"), "matching")
     >>> [q.span for q in whole_names([p], ["el", "Reino", "Unido"], KnownNames.of({("reino", "unido"): 4}))]
@@ -416,6 +420,8 @@ def whole_names(
                 if a < end and start < b and not (start <= a and b <= end) and count > own:
                     start, end, grown = min(start, a), max(end, b), True
         if (start, end) == (p.span.start, p.span.end):
+            continue
+        if candidates is not None and (start, end) not in candidates:
             continue
         if any(j != k and q.span.start < end and start < q.span.end for j, q in enumerate(out)):
             continue

@@ -304,17 +304,20 @@ def second_pass(
     if bonus:
         second = project_pair(pair, alignment, config, candidates, ("matching",), number, bonus, light)
         result = replace(first, matching=second.matching, notes=second.notes, candidates=second.candidates)
-    result = with_findings(result, findings)
+    result = with_findings(result, findings, candidates)
     return result if result is not first else None
 
 
-def with_findings(projected: ProjectedPair, findings: Findings) -> ProjectedPair:
+def with_findings(
+    projected: ProjectedPair, findings: Findings, candidates: Sequence[tuple[int, int]] | None = None
+) -> ProjectedPair:
     """``projected`` with :func:`core.projection.corpus_evidence.as_derived`, then
-    :func:`~core.projection.corpus_evidence.whole_names`, applied to its matching (the same
-    object when nothing changes)."""
+    :func:`~core.projection.corpus_evidence.whole_names` (onto ``candidates`` only, when a
+    target NER model gave them), applied to its matching (the same object when nothing changes)."""
     pair = projected.pair
     matching = as_derived(projected.matching, pair.source, pair.target.tokens, findings)
-    matching = whole_names(matching, pair.target.tokens, findings.names)
+    allowed = frozenset(candidates) if candidates is not None else None
+    matching = whole_names(matching, pair.target.tokens, findings.names, allowed)
     return replace(projected, matching=matching) if matching != projected.matching else projected
 
 

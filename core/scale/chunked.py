@@ -143,7 +143,7 @@ def project_slice(task: SliceTask) -> SliceResult:
             observations += strong_observations([(pair.source, pair.target)], [projected.matching], None, settings)
             continue
         if task.evidence is not None and task.evidence.findings is not None:  # as project_corpus's second pass
-            projected = with_findings(projected, task.evidence.findings)
+            projected = with_findings(projected, task.evidence.findings, candidates)
         targets.append(projected.target_with(task.method, task.config.dropped_labels))
         source_entities += len(pair.source.spans)
         target_entities += len(projected.projections(task.method))
