@@ -461,7 +461,8 @@ def test_known_names_are_target_names_of_several_words_counted_over_the_corpus()
     obs += [(("cohesion", "funds"), "MISC", ("fondo", "de", "cohesion"), True)]
     assert known_names(obs).counts == {("reino", "unido"): 2, ("fondo", "de", "cohesion"): 1}
     assert known_names(obs, EvidenceSettings(name_min_count=2)).counts == {("reino", "unido"): 2}
-    assert known_names(obs).by_first_word["reino"] == (("reino", "unido"),)
+    assert known_names(obs).at(("el", "reino", "unido"), 1) == [(3, 2)]
+    assert known_names(obs).longest == 3
 
 
 def test_a_projection_that_cuts_a_known_name_is_widened_to_all_of_it():
@@ -503,6 +504,11 @@ def test_a_name_is_not_widened_over_another_projection_or_past_a_name_seen_as_of
     assert spans_of(whole_names([projection(5, 7, "LOC")], tokens, names)) == [(5, 7, "LOC")]
     # a part no one saw as a name is widened
     assert spans_of(whole_names([projection(6, 7, "LOC")], tokens, names)) == [(4, 7, "LOC")]
+    # a chain of names that runs into another projection is given up whole, not halfway
+    chain = KnownNames.of({("comision", "de", "asuntos"): 1, ("asuntos", "economicos"): 1})
+    tokens = "la Comisión de Asuntos Económicos".split()
+    blocked = [projection(1, 2, "ORG"), projection(4, 5, "MISC", 1)]
+    assert spans_of(whole_names(blocked, tokens, chain)) == [(1, 2, "ORG"), (4, 5, "MISC")]
 
 
 def abbreviation_corpus(folder: Path) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from core.alignment.lexical import fold
 from core.datamodel import Projection, Sentence, Span
@@ -266,18 +267,40 @@ DERIVED_LABEL = "MISC"
 
 @dataclass(frozen=True)
 class KnownNames:
-    """Target names of several words the corpus has seen, with how often (``counts``), and
-    grouped by their first word to find them in a sentence fast."""
+    """Target names of several words the corpus has seen, with how often (``counts``), and as
+    a word trie (``trie``: word -> subtrie; the key ``None`` holds the count of the name
+    ending there), so the names written at one place are found in at most ``longest`` steps."""
 
     counts: Mapping[Key, int] = field(default_factory=dict)
-    by_first_word: Mapping[str, tuple[Key, ...]] = field(default_factory=dict)
+    trie: Mapping[str | None, Any] = field(default_factory=dict)
+    longest: int = 0
 
     @classmethod
     def of(cls, counts: Mapping[Key, int]) -> KnownNames:
-        grouped: dict[str, list[Key]] = defaultdict(list)
-        for name in counts:
-            grouped[name[0]].append(name)
-        return cls(dict(counts), {word: tuple(group) for word, group in grouped.items()})
+        trie: dict[str | None, Any] = {}
+        for name, count in counts.items():
+            node = trie
+            for word in name:
+                node = node.setdefault(word, {})
+            node[None] = count
+        return cls(dict(counts), trie, max(map(len, counts), default=0))
+
+    def at(self, folded: Key, start: int) -> list[tuple[int, int]]:
+        """``(end, count)`` of every known name written at ``start`` of the folded tokens.
+
+        >>> KnownNames.of({("reino", "unido"): 4, ("unido", "y"): 1}).at(("el", "reino", "unido"), 1)
+        [(3, 4)]
+        """
+        out = []
+        node = self.trie
+        for end in range(start, len(folded)):
+            child = node.get(folded[end])
+            if child is None:
+                break
+            node = child
+            if None in node:
+                out.append((end + 1, node[None]))
+        return out
 
 
 @dataclass(frozen=True)
@@ -397,7 +420,8 @@ def whole_names(
     one is written, without holding all of it, is widened to hold it, unless its own text
     is a known name seen as often (*Países Bajos* stays when *los Países Bajos* is rarer)
     or the widened span would overlap another projection. With ``candidates`` (a target NER
-    model's spans), only onto a candidate.
+    model's spans), only onto a candidate. Only the places near a projection are looked at,
+    one lookup a word.
 
     >>> p = Projection(Span(1, 2, "LOC"), Span(0, 1, "LOC"), "matching")
     >>> [q.span for q in whole_names([p], ["el", "Reino", "Unido"], KnownNames.of({("reino", "unido"): 4}))]
@@ -406,43 +430,39 @@ def whole_names(
     if not projections or not names.counts:
         return tuple(projections)
     folded = key_of(target_tokens)
-    places = _places(folded, names)
-    if not places:
-        return tuple(projections)
+    found: dict[int, list[tuple[int, int]]] = {}  # start -> the names written there
+
+    def cutting(start: int, end: int) -> list[tuple[int, int, int]]:
+        """The names crossing an edge of [start, end): they begin before it and end inside or
+        past it, or begin inside it and end past it. At most 2 x ``longest`` places are looked at."""
+        out = []
+        for a in (*range(max(0, start - names.longest + 1), start), *range(max(start, end - names.longest + 1), end)):
+            if a not in found:
+                found[a] = names.at(folded, a)
+            out += [(a, b, count) for b, count in found[a] if b > start and (a < start or b > end)]
+        return out
+
+    taken = [0] * len(folded)  # how many projections hold each word
+    for p in projections:
+        for i in range(p.span.start, p.span.end):
+            taken[i] += 1
     out = list(projections)
     for k, p in enumerate(out):
         start, end = p.span.start, p.span.end
         own = names.counts.get(folded[start:end], 0)
-        grown = True
-        while grown:  # a widened span may cut the next name
-            grown = False
-            for a, b, count in places:
-                if a < end and start < b and not (start <= a and b <= end) and count > own:
-                    start, end, grown = min(start, a), max(end, b), True
-        if (start, end) == (p.span.start, p.span.end):
+        clear = True
+        while clear:  # a widened span may cut the next name; stop where it meets another projection
+            wider = [(a, b) for a, b, count in cutting(start, end) if count > own]
+            if not wider:
+                break
+            new_start, new_end = min(start, *(a for a, _ in wider)), max(end, *(b for _, b in wider))
+            clear = not any(taken[i] for i in (*range(new_start, start), *range(end, new_end)))
+            start, end = new_start, new_end
+        if not clear or (start, end) == (p.span.start, p.span.end):
             continue
         if candidates is not None and (start, end) not in candidates:
             continue
-        if any(j != k and q.span.start < end and start < q.span.end for j, q in enumerate(out)):
-            continue
+        for i in (*range(start, p.span.start), *range(p.span.end, end)):
+            taken[i] += 1
         out[k] = replace(p, span=Span(start, end, p.span.label))
     return tuple(out)
-
-
-def name_places(target_tokens: Sequence[str], names: KnownNames) -> list[tuple[int, int, int]]:
-    """``(start, end, count)`` of every place a known name is written in the target.
-
-    >>> name_places(["el", "Reino", "Unido", "y", "Francia"], KnownNames.of({("reino", "unido"): 4, ("francia", "y"): 1}))
-    [(1, 3, 4)]
-    """
-    return _places(key_of(target_tokens), names)
-
-
-def _places(folded: Key, names: KnownNames) -> list[tuple[int, int, int]]:
-    places = []
-    for start, word in enumerate(folded):
-        for name in names.by_first_word.get(word, ()):
-            end = start + len(name)
-            if folded[start:end] == name:
-                places.append((start, end, names.counts[name]))
-    return places
