@@ -392,6 +392,19 @@ def test_without_misc_the_adjective_is_dropped_and_a_caseless_script_is_left_alo
     assert as_derived([projection(2, 3, "LOC")], SOURCE, tokens, misc_cased) == (projection(2, 3, "LOC"),)
 
 
+def write_corpus(folder: Path, sources: list[Sentence], targets: list[tuple[str, ...]], links: list[str]) -> None:
+    """en.conll, es.txt and links.pharaoh in ``folder``, as the `project` command reads them."""
+    write_conll(folder / "en.conll", sources)
+    (folder / "es.txt").write_text("".join(" ".join(t) + "\n" for t in targets), encoding="utf-8")
+    (folder / "links.pharaoh").write_text("".join(line + "\n" for line in links), encoding="utf-8")
+
+
+def read_corpus(folder: Path) -> tuple[list[SentencePair], list[Alignment]]:
+    """What :func:`write_corpus` wrote: the pairs and their links."""
+    pairs = read_parallel(folder / "en.conll", folder / "es.txt")
+    return pairs, read_pharaoh(folder / "links.pharaoh", pairs)
+
+
 def adjective_corpus(folder: Path) -> None:
     """25 cities projected onto capitalised names, one French (MISC) and one Europe that
     the Spanish says as the adjective *europea*; links as an aligner would give them."""
@@ -408,9 +421,7 @@ def adjective_corpus(folder: Path) -> None:
     sources.append(Sentence(("Europe", "needs", "a", "policy", "."), (Span(0, 1, "LOC"),)))
     targets.append(("Una", "política", "europea", "es", "necesaria", "."))
     links.append("0-2 1-4 2-0 3-1 4-5")
-    write_conll(folder / "en.conll", sources)
-    (folder / "es.txt").write_text("".join(" ".join(t) + "\n" for t in targets), encoding="utf-8")
-    (folder / "links.pharaoh").write_text("".join(line + "\n" for line in links), encoding="utf-8")
+    write_corpus(folder, sources, targets, links)
 
 
 def test_corpus_evidence_labels_the_adjective_misc_and_the_chunked_run_writes_the_same(tmp_path):
@@ -419,8 +430,7 @@ def test_corpus_evidence_labels_the_adjective_misc_and_the_chunked_run_writes_th
     from core.cli import main
 
     adjective_corpus(tmp_path)
-    pairs = read_parallel(tmp_path / "en.conll", tmp_path / "es.txt")
-    links = read_pharaoh(tmp_path / "links.pharaoh", pairs)
+    pairs, links = read_corpus(tmp_path)
     for evidence, label in ((False, "LOC"), (True, "MISC")):
         config = ProjectionConfig(target_lang="es", corpus_evidence=evidence)
         europe = project_corpus(pairs, config, links)[-1]
@@ -522,17 +532,14 @@ def abbreviation_corpus(folder: Path) -> None:
     sources.append(Sentence(("The", "UK", "agrees", "."), (Span(1, 2, "LOC"),)))
     targets.append(("El", "Reino", "Unido", "está", "de", "acuerdo", "."))
     links.append("0-0 1-1 2-3 2-5 3-6")
-    write_conll(folder / "en.conll", sources)
-    (folder / "es.txt").write_text("".join(" ".join(t) + "\n" for t in targets), encoding="utf-8")
-    (folder / "links.pharaoh").write_text("".join(line + "\n" for line in links), encoding="utf-8")
+    write_corpus(folder, sources, targets, links)
 
 
 def test_an_abbreviation_takes_the_whole_name_the_corpus_knows_also_when_chunked_and_resumed(tmp_path):
     from test_chunked import project_args, run_cli, today
 
     abbreviation_corpus(tmp_path)
-    pairs = read_parallel(tmp_path / "en.conll", tmp_path / "es.txt")
-    links = read_pharaoh(tmp_path / "links.pharaoh", pairs)
+    pairs, links = read_corpus(tmp_path)
     for evidence, span in ((False, (1, 2)), (True, (1, 3))):
         uk = project_corpus(pairs, ProjectionConfig(target_lang="es", corpus_evidence=evidence), links)[-1]
         assert [(p.span.start, p.span.end) for p in uk.matching] == [span]
