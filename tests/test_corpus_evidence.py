@@ -545,11 +545,13 @@ def test_an_abbreviation_takes_the_whole_name_the_corpus_knows_also_when_chunked
         assert [(p.span.start, p.span.end) for p in uk.matching] == [span]
     today(tmp_path, "matching", tmp_path / "expected.conll")
     out = tmp_path / "out.conll"
-    argv = project_args(tmp_path, out, "--chunk-size", "5", "--workers", "2")
+    argv = [a for a in project_args(tmp_path, out, "--chunk-size", "5", "--workers", "2") if a != "--quiet"]
     killed = run_cli(argv, {"LABELBRIDGE_STOP_AFTER_CHUNKS": "1"})
     assert killed.returncode == -9 and not out.exists()
     finished = run_cli(argv + ["--resume"])  # the known names come back from the work folder
     assert finished.returncode == 0, finished.stderr
+    summary = "corpus evidence: 2 known translations, 1 known name; labels written capitalised: none found"
+    assert summary in killed.stderr and summary in finished.stderr
     assert out.read_bytes() == (tmp_path / "expected.conll").read_bytes()
     last = out.read_text(encoding="utf-8").strip().split("\n\n")[-1].splitlines()
     assert last[1:3] == ["Reino\tB-LOC", "Unido\tI-LOC"]

@@ -48,7 +48,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--target", required=True, metavar="TGT", help="target sentences: CoNLL or tokenised text")
     parser.add_argument("--out", required=True, metavar="OUT.conll", help="where to write the projected target (IOB2)")
     parser.add_argument("--save-alignments", metavar="FILE.pharaoh", help="also write the alignments used")
-    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument(
+        "--quiet", action="store_true", help="no progress bars, and no line on what corpus evidence learned"
+    )
     add_aligner_options(parser)
     add_language_options(parser)
     add_projection_options(parser)
@@ -166,7 +168,7 @@ def run(args: argparse.Namespace) -> int:
         print(message, file=sys.stderr, flush=True)
 
     pairs, n_source, n_target = run_chunked(
-        job, engine, note, sanity, lambda what: terminal_progress(what, not args.quiet)
+        job, engine, note, sanity, lambda what: terminal_progress(what, not args.quiet), None if args.quiet else note
     )
     print(
         f"projected {n_target} of {n_source} entities onto {pairs} sentences ({args.method}) -> {args.out}",

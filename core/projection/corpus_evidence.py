@@ -326,6 +326,21 @@ def findings_from(observations: Sequence[Observation], settings: EvidenceSetting
     )
 
 
+def describe(findings: Findings) -> str:
+    """What corpus evidence learned, in one line for the command line.
+
+    >>> table = {(("uk",), "LOC"): (Translation(("reino", "unido"), 3, 1.0),)}
+    >>> describe(Findings(table, frozenset({"PER", "LOC"}), names=KnownNames.of({("reino", "unido"): 3})))
+    'corpus evidence: 1 known translation, 1 known name; labels written capitalised: LOC, PER'
+    """
+    n_table, n_names = len(findings.table), len(findings.names.counts)
+    cased = ", ".join(sorted(findings.cased)) or "none found"
+    return (
+        f"corpus evidence: {n_table} known translation{'s' * (n_table != 1)}, "
+        f"{n_names} known name{'s' * (n_names != 1)}; labels written capitalised: {cased}"
+    )
+
+
 def known_names(observations: Iterable[Sequence], settings: EvidenceSettings = EvidenceSettings()) -> KnownNames:
     """The target names of two words or more that strong projections (or reviewers) gave at
     least ``name_min_count`` times, with how often.

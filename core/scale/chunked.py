@@ -32,7 +32,7 @@ from typing import Any
 from core.corpus.io import _umask, format_conll, parse_pharaoh_line, write_file
 from core.datamodel import Alignment, Sentence, SentencePair, Span
 from core.errors import CorpusError, LabelBridgeError, UsageError
-from core.projection.corpus_evidence import Findings
+from core.projection.corpus_evidence import Findings, describe
 from core.projection.pipeline import Method, ProjectionConfig, SentenceTooLongError, project_pair, with_findings
 from core.scale.streaming import (
     FileShape,
@@ -402,9 +402,11 @@ def run_chunked(
     note: Callable[[str], None],
     warn: Callable[[Sequence[SentencePair], FileShape, FileShape], None],
     bar: Callable[[str], contextlib.AbstractContextManager[Progress]],
+    inform: Callable[[str], None] | None = None,
 ) -> tuple[int, int, int]:
     """Check, align, project chunk by chunk and write ``run.out`` (and ``run.save_alignments``).
-    Returns (pairs, source entities, projected entities)."""
+    Returns (pairs, source entities, projected entities). ``note`` says what happens to the
+    run (resumed, discarded); ``inform``, when given, what corpus evidence learned."""
     source, target = scan_parallel(run.source, run.target)
     evidence_wanted = run.method == "matching" and run.config.corpus_evidence
     check = check_corpus(source, target, run.alignments, run.config.max_sentence_tokens, evidence_wanted)
@@ -428,6 +430,8 @@ def run_chunked(
         evidence = None
         if evidence_wanted:
             evidence = corpus_evidence(run, source, target, check.word_counts, engine, folder, slices, bar)
+            if inform is not None and evidence.findings is not None:
+                inform(describe(evidence.findings))
         stop_after, written = _stop_after(), 0
         with bar(f"projecting ({run.method})") as progress:
             finished = 0
