@@ -101,7 +101,8 @@ def reproject_panel(project, done: int) -> None:
             "Improve the rest from what you reviewed",
             key="reproject",
             disabled=done == 0,
-            help="Reviewed translations of entity names become alignment links in every sentence not reviewed yet"
+            help="Reviewed translations of entity names become alignment links in every sentence not reviewed yet,"
+            " and a name you reviewed is no longer cut in two there"
             + (
                 " and the NER candidate model is trained again with your spans"
                 if project.settings.candidates == "ner"
