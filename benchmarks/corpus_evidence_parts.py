@@ -16,13 +16,19 @@ The same again with every target word lower-cased, as a stand-in for a script wi
 off, so this shows what the other parts do without case. F1 x 100, mean ± sd over the alignment
 runs that ``benchmarks/review_table.py`` caches (made here once when missing).
 
-    python benchmarks/corpus_evidence_parts.py            # 5 alignment runs
-    python benchmarks/corpus_evidence_parts.py --runs 1   # a quick look
+``--noise DROP ADD`` stands in for a weaker aligner (a language pair eflomal has less to go
+on): each link is dropped with probability DROP and ADD random links a source word are added
+(seeded, the same for every part).
+
+    python benchmarks/corpus_evidence_parts.py                   # 5 alignment runs
+    python benchmarks/corpus_evidence_parts.py --runs 1          # a quick look
+    python benchmarks/corpus_evidence_parts.py --noise 0.3 0.5   # weaker links
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import sys
 import tempfile
@@ -89,6 +95,20 @@ def projections_by_part(
     return out
 
 
+def with_noise(
+    pairs: Sequence[SentencePair], alignments: Sequence[Alignment], drop: float, add: float, seed: int
+) -> list[Alignment]:
+    """Each link dropped with probability ``drop``; ``add`` random links a source word added."""
+    rng = random.Random(seed)
+    out = []
+    for pair, alignment in zip(pairs, alignments):
+        weights = {link: w for link, w in alignment.weight_map().items() if rng.random() >= drop}
+        for _ in range(round(add * len(pair.source))):
+            weights.setdefault((rng.randrange(len(pair.source)), rng.randrange(len(pair.target))), 1.0)
+        out.append(Alignment.from_pairs(weights, weights))
+    return out
+
+
 def lower_cased(pairs: Sequence[SentencePair]) -> list[SentencePair]:
     """The pairs with every target word lower-cased (entities kept)."""
     return [SentencePair(p.source, Sentence(tuple(t.lower() for t in p.target.tokens), p.target.spans)) for p in pairs]
@@ -102,9 +122,18 @@ def main() -> None:
         default=str(Path(tempfile.gettempdir()) / "labelbridge-review-table"),
         help="where the eflomal links are cached, shared with review_table.py (default: %(default)s)",
     )
+    parser.add_argument(
+        "--noise",
+        type=float,
+        nargs=2,
+        metavar=("DROP", "ADD"),
+        help="drop each link with probability DROP and add ADD random links a source word",
+    )
     args = parser.parse_args()
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    if args.noise and not (0 <= args.noise[0] <= 1 and args.noise[1] >= 0):
+        parser.error("--noise: DROP must be in [0, 1] and ADD at least 0")
     if not (SHARED / "en.conll").exists():
         print(f"skipped: the shared corpus is not at {SHARED} (it sits beside the clone)")
         return
@@ -129,7 +158,9 @@ def main() -> None:
             column = f"{name}, {text}"
             columns.append(column)
             gold = [p.target for p in text_pairs]
-            for run_links in dir_links:
+            for r, run_links in enumerate(dir_links):
+                if args.noise:
+                    run_links = with_noise(text_pairs, run_links, *args.noise, seed=r + 1)
                 links = with_lexical_links(text_pairs, run_links)
                 for part, results in projections_by_part(text_pairs, links, dir_config).items():
                     f1 = 100 * evaluate(gold, [r.target_with("matching") for r in results]).overall.f1
@@ -138,7 +169,13 @@ def main() -> None:
     print(
         f"Matching (ILP) on the shared Europarl corpus, {len(pairs)} pairs; F1 x 100, mean ± sd over {args.runs} "
         "alignment runs; each row adds one part of corpus evidence to the row above it; "
-        '"lower-cased": every target word lower-cased, as a script without case\n'
+        '"lower-cased": every target word lower-cased, as a script without case'
+        + (
+            f"; links with noise: {args.noise[0]:g} dropped, {args.noise[1]:g} random a source word added"
+            if args.noise
+            else ""
+        )
+        + "\n"
     )
     print("| corpus evidence | " + " | ".join(columns) + " |")
     print("|---|" + "---|" * len(columns))

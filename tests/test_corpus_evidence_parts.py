@@ -45,3 +45,15 @@ def test_cased_labels_is_the_part_that_relabels_the_adjective_and_lower_case_tur
     assert [p.source for p in lowered] == [p.source for p in pairs]
     caseless = parts.projections_by_part(lowered, links, CONFIG)
     assert spans(caseless["+ cased labels"], europe) == [(2, 3, "LOC")]  # no label is cased any more
+
+
+def test_noise_drops_and_adds_links_the_same_way_for_the_same_seed(tmp_path):
+    abbreviation_corpus(tmp_path)
+    pairs, links = read_corpus(tmp_path)
+    assert [a.links for a in parts.with_noise(pairs, links, 0.0, 0.0, seed=1)] == [a.links for a in links]
+    assert all(not a.links for a in parts.with_noise(pairs, links, 1.0, 0.0, seed=1))
+    noisy = parts.with_noise(pairs, links, 0.3, 2.0, seed=1)
+    assert [a.links for a in noisy] == [a.links for a in parts.with_noise(pairs, links, 0.3, 2.0, seed=1)]
+    assert sum(len(a.links) for a in noisy) > sum(len(a.links) for a in links)
+    for pair, alignment in zip(pairs, noisy):
+        assert all(i < len(pair.source) and j < len(pair.target) for i, j in alignment.links)
