@@ -39,7 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from review_table import SHARED, cached_alignments, reversed_links, reversed_pairs  # noqa: E402
+from review_table import SHARED, both_directions, cached_alignments  # noqa: E402
 
 from core.corpus.evaluate import evaluate  # noqa: E402
 from core.corpus.io import read_parallel  # noqa: E402
@@ -142,15 +142,7 @@ def main() -> None:
     config = ProjectionConfig(source_lang="en", target_lang="es")
     paths = [Path(args.links_dir) / f"europarl-en-es-{len(pairs)}-run{r + 1}.pharaoh" for r in range(args.runs)]
     eflomal = [cached_alignments(pairs, config, path, log) for path in paths]
-    directions = [
-        ("EN->ES", pairs, config, eflomal),
-        (
-            "ES->EN",
-            reversed_pairs(pairs),
-            ProjectionConfig(source_lang="es", target_lang="en"),
-            [[reversed_links(a) for a in run] for run in eflomal],
-        ),
-    ]
+    directions = both_directions(pairs, config, eflomal)
     columns = []
     scores: dict[tuple[str, str], list[float]] = {}
     for name, dir_pairs, dir_config, dir_links in directions:

@@ -88,6 +88,21 @@ def reversed_links(alignment: Alignment) -> Alignment:
     return Alignment.from_pairs(weights, weights)
 
 
+def both_directions(
+    pairs: Sequence[SentencePair], config: ProjectionConfig, eflomal: Sequence[Sequence[Alignment]]
+) -> list[tuple[str, Sequence[SentencePair], ProjectionConfig, list[list[Alignment]]]]:
+    """EN->ES as given, and ES->EN: the Spanish gold as the entities, every run's links reversed."""
+    return [
+        ("EN->ES", pairs, config, [list(run_links) for run_links in eflomal]),
+        (
+            "ES->EN",
+            reversed_pairs(pairs),
+            ProjectionConfig(source_lang="es", target_lang="en"),
+            [[reversed_links(a) for a in run_links] for run_links in eflomal],
+        ),
+    ]
+
+
 def cached_alignments(pairs: Sequence[SentencePair], config: ProjectionConfig, path: Path, log: Log) -> list[Alignment]:
     """The aligner's links of ``pairs`` without the lexical links: read from ``path`` when it
     exists (checked against the corpus), else made once and written there."""
@@ -232,15 +247,7 @@ def run(args: argparse.Namespace) -> None:
     made = sum(not path.exists() for path in paths)
     eflomal = [cached_alignments(pairs, config, path, log) for path in paths]
     align_seconds = time.perf_counter() - align_started
-    directions = [
-        ("EN->ES", pairs, config, eflomal),
-        (
-            "ES->EN",
-            reversed_pairs(pairs),
-            ProjectionConfig(source_lang="es", target_lang="en"),
-            [[reversed_links(a) for a in run_links] for run_links in eflomal],
-        ),
-    ]
+    directions = both_directions(pairs, config, eflomal)
     tables = []
     for name, dir_pairs, dir_config, dir_links in directions:
         cells: dict[tuple[float, str], Cell] = {}
