@@ -23,7 +23,7 @@ from core.projection.corpus_evidence import (
     Translation,
     as_derived,
     build_table,
-    corpus_bonuses,
+    corpus_findings,
     corpus_function_words,
     evidence_bonus,
     key_of,
@@ -162,8 +162,8 @@ def test_project_corpus_uses_the_corpus_evidence_by_default_and_not_when_off():
     assert [(p.span.start, p.span.end) for p in on[3].matching] == [(1, 3)]
     for k in range(3):  # the strong sentences are unchanged
         assert [p.span for p in on[k].matching] == [p.span for p in off[k].matching]
-    bonuses = corpus_bonuses(pairs, off)
-    assert bonuses[3] == {(0, (1, 3)): 0.5}
+    table = corpus_findings(pairs, off).table
+    assert evidence_bonus(pairs[3].source, pairs[3].target.tokens, table) == {(0, (1, 3)): 0.5}
 
 
 def conll_blocks(path: Path) -> list[str]:

@@ -197,16 +197,6 @@ def evidence_bonus(
     return bonus
 
 
-def table_from_projections(
-    sentences: Sequence[tuple[Sentence, Sentence]],
-    matching: Sequence[Sequence[Projection]],
-    heuristic: Sequence[Sequence[Projection]] | None = None,
-    settings: EvidenceSettings = EvidenceSettings(),
-) -> dict[tuple[Key, str], tuple[Translation, ...]]:
-    """:func:`strong_observations` then :func:`build_table`."""
-    return build_table(strong_observations(sentences, matching, heuristic, settings), settings)
-
-
 def corpus_function_words(targets: Iterable[Sequence[str]], top: int = 50, max_length: int = 4) -> frozenset[str]:
     """The target corpus's own function words: lower-case words among its ``top`` most
     frequent lower-case words, at most ``max_length`` letters (articles, prepositions,
@@ -249,16 +239,6 @@ def corpus_lights(pairs: Sequence, settings: EvidenceSettings = EvidenceSettings
         [p.target.tokens for p in pairs], settings.function_word_rank, settings.function_word_length
     )
     return [light_weights(p.target.tokens, words, settings.light_discount) for p in pairs]
-
-
-def corpus_bonuses(
-    pairs: Sequence, projected: Sequence, settings: EvidenceSettings = EvidenceSettings()
-) -> list[Bonus]:
-    """The bonus of every pair, from a table built on the first pass's projections
-    (``projected``: :class:`core.projection.pipeline.ProjectedPair` or anything with ``matching``
-    and ``heuristic``)."""
-    table = corpus_findings(pairs, projected, settings).table
-    return [evidence_bonus(p.source, p.target.tokens, table, settings) for p in pairs]
 
 
 #: the CoNLL label of words derived from names (*European*, *europea*)
@@ -363,7 +343,8 @@ def corpus_findings(
     settings: EvidenceSettings = EvidenceSettings(),
     reviewed: Sequence[Observation] = (),
 ) -> Findings:
-    """:class:`Findings` of a first pass (``projected`` as in :func:`corpus_bonuses`), and of
+    """:class:`Findings` of a first pass (``projected``: :class:`core.projection.pipeline.ProjectedPair`
+    or anything with ``matching`` and ``heuristic``), and of
     the spans reviewers kept in sentences not among ``pairs`` (``reviewed``, each counted
     :data:`REVIEWED_WEIGHT` times: they are gold)."""
     observations = strong_observations(
