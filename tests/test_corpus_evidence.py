@@ -476,7 +476,7 @@ def test_known_names_are_target_names_of_several_words_counted_over_the_corpus()
 
 
 def test_a_projection_that_cuts_a_known_name_is_widened_to_all_of_it():
-    names = KnownNames.of({("reino", "unido"): 3, ("union", "europea"): 5, ("fondos", "estructurales"): 2})
+    names = KnownNames({("reino", "unido"): 3, ("union", "europea"): 5, ("fondos", "estructurales"): 2})
     tokens = "el Reino Unido y la política de la Unión Europea para los Fondos Estructurales".split()
     projected = [
         projection(1, 2, "LOC"),  # UK -> Reino: the name's start
@@ -491,7 +491,7 @@ def test_a_projection_that_cuts_a_known_name_is_widened_to_all_of_it():
 
 
 def test_with_a_target_ner_model_a_name_is_widened_only_onto_one_of_its_spans():
-    names = KnownNames.of({("reino", "unido"): 3})
+    names = KnownNames({("reino", "unido"): 3})
     tokens = "el Reino Unido vota".split()
     reino = [projection(1, 2, "LOC")]
     assert spans_of(whole_names(reino, tokens, names, candidates={(1, 2)})) == [(1, 2, "LOC")]
@@ -499,13 +499,13 @@ def test_with_a_target_ner_model_a_name_is_widened_only_onto_one_of_its_spans():
 
 
 def test_widening_repeats_while_the_wider_span_cuts_another_name():
-    names = KnownNames.of({("comision", "de", "asuntos"): 1, ("asuntos", "economicos"): 1})
+    names = KnownNames({("comision", "de", "asuntos"): 1, ("asuntos", "economicos"): 1})
     tokens = "la Comisión de Asuntos Económicos".split()
     assert spans_of(whole_names([projection(1, 2, "ORG")], tokens, names)) == [(1, 5, "ORG")]
 
 
 def test_a_name_is_not_widened_over_another_projection_or_past_a_name_seen_as_often():
-    names = KnownNames.of({("union", "europea"): 5, ("los", "paises", "bajos"): 1, ("paises", "bajos"): 4})
+    names = KnownNames({("union", "europea"): 5, ("los", "paises", "bajos"): 1, ("paises", "bajos"): 4})
     tokens = "la Unión Europea y los Países Bajos".split()
     # Unión and Europea are two projections: widening either would overlap the other
     both = [projection(1, 2, "ORG"), projection(2, 3, "MISC", 1)]
@@ -515,7 +515,7 @@ def test_a_name_is_not_widened_over_another_projection_or_past_a_name_seen_as_of
     # a part no one saw as a name is widened
     assert spans_of(whole_names([projection(6, 7, "LOC")], tokens, names)) == [(4, 7, "LOC")]
     # a chain of names that runs into another projection is given up whole, not halfway
-    chain = KnownNames.of({("comision", "de", "asuntos"): 1, ("asuntos", "economicos"): 1})
+    chain = KnownNames({("comision", "de", "asuntos"): 1, ("asuntos", "economicos"): 1})
     tokens = "la Comisión de Asuntos Económicos".split()
     blocked = [projection(1, 2, "ORG"), projection(4, 5, "MISC", 1)]
     assert spans_of(whole_names(blocked, tokens, chain)) == [(1, 2, "ORG"), (4, 5, "MISC")]

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from core.alignment.lexical import fold
@@ -247,28 +248,32 @@ DERIVED_LABEL = "MISC"
 
 @dataclass(frozen=True)
 class KnownNames:
-    """Target names of several words the corpus has seen, with how often (``counts``), and as
-    a word trie (``trie``: word -> subtrie; the key ``None`` holds the count of the name
-    ending there), so the names written at one place are found in at most ``longest`` steps."""
+    """Target names of several words the corpus has seen, with how often (``counts``). Looked
+    up through a word trie built from the counts on first use (in the process that uses it:
+    a task sent to a worker carries only the counts)."""
 
     counts: Mapping[Key, int] = field(default_factory=dict)
-    trie: Mapping[str | None, Any] = field(default_factory=dict)
-    longest: int = 0
 
-    @classmethod
-    def of(cls, counts: Mapping[Key, int]) -> KnownNames:
+    @cached_property
+    def trie(self) -> Mapping[str | None, Any]:
+        """word -> subtrie; the key ``None`` holds the count of the name ending there."""
         trie: dict[str | None, Any] = {}
-        for name, count in counts.items():
+        for name, count in self.counts.items():
             node = trie
             for word in name:
                 node = node.setdefault(word, {})
             node[None] = count
-        return cls(dict(counts), trie, max(map(len, counts), default=0))
+        return trie
+
+    @cached_property
+    def longest(self) -> int:
+        """The most words a known name has: names written at one place are found in as many steps."""
+        return max(map(len, self.counts), default=0)
 
     def at(self, folded: Key, start: int) -> list[tuple[int, int]]:
         """``(end, count)`` of every known name written at ``start`` of the folded tokens.
 
-        >>> KnownNames.of({("reino", "unido"): 4, ("unido", "y"): 1}).at(("el", "reino", "unido"), 1)
+        >>> KnownNames({("reino", "unido"): 4, ("unido", "y"): 1}).at(("el", "reino", "unido"), 1)
         [(3, 4)]
         """
         out = []
@@ -310,7 +315,7 @@ def describe(findings: Findings) -> str:
     """What corpus evidence learned, in one line for the command line.
 
     >>> table = {(("uk",), "LOC"): (Translation(("reino", "unido"), 3, 1.0),)}
-    >>> describe(Findings(table, frozenset({"PER", "LOC"}), names=KnownNames.of({("reino", "unido"): 3})))
+    >>> describe(Findings(table, frozenset({"PER", "LOC"}), names=KnownNames({("reino", "unido"): 3})))
     'corpus evidence: 1 known translation, 1 known name; labels written capitalised: LOC, PER'
     """
     n_table, n_names = len(findings.table), len(findings.names.counts)
@@ -330,7 +335,7 @@ def known_names(observations: Iterable[Sequence], settings: EvidenceSettings = E
     {('reino', 'unido'): 2}
     """
     seen = Counter(target for _, _, target, *_ in observations if len(target) >= 2)
-    return KnownNames.of({name: n for name, n in seen.items() if n >= settings.name_min_count})
+    return KnownNames({name: n for name, n in seen.items() if n >= settings.name_min_count})
 
 
 #: how many strong projections one reviewed span counts as
@@ -420,7 +425,7 @@ def whole_names(
     one lookup a word.
 
     >>> p = Projection(Span(1, 2, "LOC"), Span(0, 1, "LOC"), "matching")
-    >>> [q.span for q in whole_names([p], ["el", "Reino", "Unido"], KnownNames.of({("reino", "unido"): 4}))]
+    >>> [q.span for q in whole_names([p], ["el", "Reino", "Unido"], KnownNames({("reino", "unido"): 4}))]
     [Span(start=1, end=3, label='LOC', score=None)]
     """
     if not projections or not names.counts:

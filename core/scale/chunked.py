@@ -489,7 +489,7 @@ def corpus_evidence(
         table = {(tuple(k[0]), k[1]): tuple(_translation(t) for t in v) for k, v in data["table"]}
         cased, labels = frozenset(data.get("cased", ())), frozenset(data.get("labels", ()))
         # a run begun before known names were kept goes on without them, as it began
-        names = KnownNames.of({tuple(name): count for name, count in data.get("names", ())})
+        names = KnownNames({tuple(name): count for name, count in data.get("names", ())})
         return CorpusEvidence(frozenset(data["function_words"]), Findings(table, cased, labels, names))
     settings = EvidenceSettings()
     words = function_words_of(word_counts or Counter(), settings.function_word_rank, settings.function_word_length)
