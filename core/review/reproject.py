@@ -5,9 +5,10 @@ the app's re-projection takes from them (:func:`review_evidence`, :func:`reproje
 
 * **corpus evidence**: each reviewed span is an observation of how its entity string is
   projected (:func:`reviewed_observations`), counted as three strong projections in
-  matching's table of known translations and cased labels
+  matching's known translations, cased labels and known names
   (:mod:`core.projection.corpus_evidence`), so *America* -> *Estados Unidos* reviewed once
-  is the translation the rest of the corpus is rewarded for;
+  is the translation the rest of the corpus is rewarded for, and *Estados Unidos* a name no
+  projection cuts in two;
 * a **translation table** (source entity string -> the target strings reviewers gave it,
   :func:`translation_table`) whose occurrences in an unreviewed sentence get **fixed links**
   to the entity's words (:func:`table_evidence`, :func:`apply_evidence`), which the heuristic
